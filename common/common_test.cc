@@ -1,0 +1,101 @@
+#include <sys/stat.h>
+
+#include "common/canonical.h"
+#include "common/clock.h"
+#include "common/crypto/sha256.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "common/status_util.h"
+#include "common/textproto.h"
+#include "cellgate/v1/policy.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cellgate {
+namespace {
+
+using ::cellgate::testing::IsOk;
+using ::cellgate::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(Sha256Test, MatchesKnownVectors) {
+  EXPECT_EQ(crypto::HexEncode(crypto::Sha256("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(crypto::HexEncode(crypto::Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Sha256Test, IncrementalHasherEqualsOneShot) {
+  crypto::Sha256Hasher h;
+  h.Update("a");
+  h.Update("bc");
+  EXPECT_EQ(h.Finish(), crypto::Sha256("abc"));
+}
+
+TEST(HexTest, RoundTripsAndRejectsBadInputWithoutEchoingIt) {
+  ASSERT_OK_AND_ASSIGN(std::string bytes, crypto::HexDecode("00ffA1"));
+  EXPECT_EQ(crypto::HexEncode(bytes), "00ffa1");
+  EXPECT_THAT(crypto::HexDecode("abc"), StatusIs(absl::StatusCode::kInvalidArgument));
+  auto bad = crypto::HexDecode("zz99");
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(bad.status().message()), ::testing::Not(HasSubstr("zz99")));
+}
+
+TEST(StatusUtilTest, AnnotateKeepsCodeAndPrefixesContext) {
+  const absl::Status s = Annotate(absl::NotFoundError("no such version"), "dataset \"x\"");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kNotFound, "dataset \"x\": no such version"));
+  EXPECT_THAT(Annotate(absl::OkStatus(), "ctx"), IsOk());
+}
+
+absl::StatusOr<int> Half(int x) {
+  if (x % 2 != 0) return absl::InvalidArgumentError("odd");
+  return x / 2;
+}
+
+absl::StatusOr<int> Quarter(int x) {
+  ASSIGN_OR_RETURN(const int h, Half(x));
+  ASSIGN_OR_RETURN(const int q, Half(h));
+  return q;
+}
+
+TEST(StatusMacrosTest, AssignOrReturnPropagatesTheFirstError) {
+  EXPECT_THAT(Quarter(8), ::cellgate::testing::IsOkAndHolds(2));
+  EXPECT_THAT(Quarter(6), StatusIs(absl::StatusCode::kInvalidArgument, "odd"));
+}
+
+TEST(CanonicalTest, SameMessageGivesSameDigestAndChangeGivesAnother) {
+  v1::DisclosurePolicy a;
+  a.set_id("p");
+  a.mutable_threshold()->set_k(3);
+  v1::DisclosurePolicy b = a;
+  EXPECT_EQ(CanonicalSha256Hex(a), CanonicalSha256Hex(b));
+  b.mutable_threshold()->set_k(5);
+  EXPECT_NE(CanonicalSha256Hex(a), CanonicalSha256Hex(b));
+}
+
+TEST(ClockTest, FormatsRfc3339WithMillis) {
+  const absl::Time t = absl::FromUnixMillis(1795356360123);
+  EXPECT_EQ(FormatRfc3339Millis(t), "2026-11-22T14:06:00.123Z");
+}
+
+TEST(TextProtoTest, RejectsUnknownFieldWithFileLineAndColumn) {
+  v1::DisclosurePolicy p;
+  const absl::Status s = ParseTextProto("id: \"x\"\nbogus: 1\n", "p.textproto", p);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("p.textproto:2:")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bogus")));
+}
+
+TEST(FilesTest, WriteAtomicallyReplacesAndReadBoundedRefusesLargeFiles) {
+  testing::TempDir dir;
+  const std::string path = dir.File("f.txt");
+  ASSERT_OK(WriteFileAtomically(path, "one"));
+  ASSERT_OK(WriteFileAtomically(path, "two!"));
+  EXPECT_THAT(ReadFileBounded(path, 100), ::cellgate::testing::IsOkAndHolds("two!"));
+  EXPECT_THAT(ReadFileBounded(path, 3), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ReadFileBounded(dir.File("missing"), 3), StatusIs(absl::StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace cellgate

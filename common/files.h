@@ -1,0 +1,26 @@
+// Small file helpers with Status errors and bounded reads. Thread-safe.
+#ifndef CELLGATE_COMMON_FILES_H_
+#define CELLGATE_COMMON_FILES_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace cellgate {
+
+// Returns the whole content of `path`. NOT_FOUND if it does not exist,
+// INVALID_ARGUMENT if it is larger than `max_bytes`, and an error naming the
+// path (never the content) for anything else.
+absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max_bytes);
+
+// Writes `content` to `path` atomically: a temporary file in the same
+// directory, fsync, rename, fsync of the directory. `mode` applies to the new
+// file. The old file stays intact on any error.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view content,
+                                 unsigned mode = 0644);
+
+}  // namespace cellgate
+
+#endif  // CELLGATE_COMMON_FILES_H_
