@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# make demo: generates Musterstadt, creates the encrypted store, certificates
+# and config, starts cellgate-server, loads the data as the steward, asks
+# queries as departments through the real client, shows the DPO an audit
+# record, and stops the server. Everything goes under demo-out/.
+# Usage: run-demo.sh BUILD_DIR
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+bin=$build/bin
+out=$root/demo-out
+scale=${DEMO_SCALE:-1.0}
+server_pid=""
+
+stop() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    echo "==> server stopped"
+  fi
+}
+trap stop EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+
+rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/audit" "$out/port"
+mkdir -p "$out"
+
+step "generating Musterstadt (seed 2026, scale $scale) into $out/data"
+"$bin/cellgate-musterstadt" --out "$out/data" --seed 2026 --scale "$scale"
+
+step "demo certificates in $out/pki"
+bash "$root/deploy/make-demo-certs.sh" "$out/pki" >/dev/null
+ls "$out/pki"
+
+step "store key $out/store.key (256-bit, mode 0600)"
+if [ ! -s "$out/store.key" ]; then
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/store.key")
+fi
+chmod 600 "$out/store.key"
+
+cat > "$out/server.textproto" <<CFG
+# cellgate demo server configuration (paths relative to this file)
+listen_address: "127.0.0.1:0"
+port_file: "port"
+store_path: "store.db"
+store_key_file: "store.key"
+audit_dir: "audit"
+audit_origin: "cellgate.musterstadt.example/audit/v1"
+access_policy_file: "$root/deploy/demo/access-policy.textproto"
+policy_dir: "$root/policies/config"
+tls {
+  server_cert_file: "pki/server.pem"
+  server_key_file: "pki/server.key"
+  client_ca_file: "pki/ca.pem"
+}
+CFG
+
+step "starting cellgate-server (mTLS, log in $out/server.log)"
+"$bin/cellgate-server" --config "$out/server.textproto" 2>"$out/server.log" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$out/port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.log"; exit 1; }
+  sleep 0.1
+done
+port=$(cat "$out/port")
+echo "listening on localhost:$port"
+
+as() { # principal, cellgate args...
+  local who=$1; shift
+  echo "\$ cellgate [as $who] $*" >&2
+  "$bin/cellgate" --server "localhost:$port" --ca "$out/pki/ca.pem" \
+    --cert "$out/pki/$who.pem" --key "$out/pki/$who.key" "$@"
+}
+
+step "the data steward creates the datasets and ingests them (encrypted store $out/store.db)"
+for ds in population schueler uebergang abgang seu; do
+  as steward admin create-dataset "$out/data/schemas/$ds.textproto"
+  as steward admin ingest "$ds" "$out/data/$ds.csv" --legal-basis bdsg_3
+done
+
+step "the Schulamt asks: pupils by school type and sex, 2025/26"
+as schulamt-analyst query --dataset schueler --by schule:schulart --by sex \
+  --filter schuljahr=2025/26 --totals \
+  --purpose bildungsbericht --legal-basis schulg_rlp_67
+
+step "the Schulamt asks: school leavers by qualification, sex and citizenship, 2025 (small cells are suppressed: '.')"
+as schulamt-analyst query --dataset abgang --by abschluss --by sex --by staatsangehoerigkeit \
+  --filter abgangsjahr=2025 --totals \
+  --purpose bildungsbericht --legal-basis schulg_rlp_67
+
+step "the Jugendamt asks: school-entry exams, count and mean age in months by recommendation and sex, 2025"
+as jugendamt-analyst query --dataset seu --by empfehlung --by sex \
+  --measure count --measure mean:alter_monate --filter einschulungsjahr=2025 --totals \
+  --purpose jugendhilfeplanung --legal-basis sgb8_80
+
+step "the Jugendamt tries a dataset it is not granted (refused and logged)"
+as jugendamt-analyst query --dataset abgang --by sex \
+  --purpose jugendhilfeplanung --legal-basis sgb8_80 || true
+
+step "the data-protection officer reviews the release log ($out/audit)"
+as dpo audit list --limit 20
+last_release=$(as dpo audit list --limit 1000 --type release 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {s=$1} END {print s}')
+as dpo audit show "$last_release"
+
+stop
+server_pid=""
+
+step "done. Everything is in $out:"
+cat <<TXT
+  data/            generated Musterstadt CSV files and schemas
+  pki/             demo CA, server and client certificates (keys mode 0600)
+  store.key        the store key (mode 0600)
+  store.db         the SQLCipher store (encrypted)
+  audit/           the hash-chained release log
+  server.textproto the server configuration
+  server.log       the server's log
+TXT
