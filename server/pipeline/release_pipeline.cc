@@ -1,0 +1,126 @@
+#include "server/pipeline/release_pipeline.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/canonical.h"
+#include "common/crypto/sha256.h"
+#include "common/status_macros.h"
+#include "policies/policy_loader.h"
+#include "policies/table_protector.h"
+#include "server/engine/table_computer.h"
+#include "server/pipeline/text_checks.h"
+
+namespace cellgate::pipeline {
+namespace {
+
+constexpr size_t kMaxCodeBytes = 64;
+constexpr size_t kMaxJustificationBytes = 500;
+constexpr size_t kMaxRequestIdBytes = 128;
+
+absl::Status CheckQueryText(const v1::Query& query) {
+  RETURN_IF_ERROR(CheckText(query.dataset(), "dataset", kMaxCodeBytes));
+  RETURN_IF_ERROR(CheckText(query.purpose(), "purpose", kMaxCodeBytes));
+  RETURN_IF_ERROR(CheckText(query.legal_basis(), "legal_basis", kMaxCodeBytes));
+  RETURN_IF_ERROR(CheckText(query.justification(), "justification", kMaxJustificationBytes));
+  RETURN_IF_ERROR(CheckText(query.client_request_id(), "client_request_id", kMaxRequestIdBytes));
+  if (query.dataset().empty()) return absl::InvalidArgumentError("query names no dataset");
+  if (query.version() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("version must be 0 (latest) or positive, got ", query.version()));
+  }
+  return absl::OkStatus();
+}
+
+std::string ReasonCode(const absl::Status& status) {
+  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
+}
+
+// Starts a RELEASE/REFUSAL record with everything known before computing.
+v1::AuditRecord NewRecord(const RequestInfo& request, const v1::Query& query) {
+  v1::AuditRecord record;
+  absl::StatusOr<std::string> id = crypto::RandomBytes(16);
+  record.set_release_id(id.ok() ? crypto::HexEncode(*id) : "");
+  record.set_client_request_id(query.client_request_id());
+  *record.mutable_requester() = request.requester;
+  record.set_purpose(query.purpose());
+  record.set_legal_basis(query.legal_basis());
+  record.set_justification(query.justification());
+  record.set_dataset(query.dataset());
+  record.set_dataset_version(query.version());
+  record.set_access_policy_hash(request.access_policy_hash);
+  record.set_method(request.method);
+  *record.mutable_query() = query;
+  record.set_query_hash(CanonicalSha256Hex(query));
+  return record;
+}
+
+}  // namespace
+
+ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
+                                 audit::AuditLog& log, PipelineOptions options)
+    : catalog_(catalog), policies_(policies), log_(log), options_(options) {}
+
+absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
+                                                            v1::AuditRecord& record) {
+  RETURN_IF_ERROR(CheckQueryText(query));
+  ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
+  record.set_dataset_version(version->info().version());
+  record.set_dataset_version_hash(version->info().version_hash());
+  ASSIGN_OR_RETURN(const v1::DisclosurePolicy* policy, policies_.ForDataset(query.dataset()));
+  record.set_policy_id(policy->id());
+  record.set_policy_version(policy->version());
+  record.set_policy_hash(policies::PolicyHash(*policy));
+  engine::ComputeLimits limits;
+  limits.max_cells = std::min(options_.max_cells, policy->shape().max_cells());
+  limits.max_dimensions = policy->shape().max_dimensions();
+  ASSIGN_OR_RETURN(const v1::ComputedTable table,
+                   engine::ComputeTable(*version, query, limits));
+  ASSIGN_OR_RETURN(const policies::TableProtector protector,
+                   policies::TableProtector::Create(*policy));
+  return protector.Protect(table);
+}
+
+absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,
+                                                           const v1::Query& query) {
+  if (!log_.healthy()) {
+    return absl::UnavailableError("audit log is not writable; releases are withheld");
+  }
+  v1::AuditRecord record = NewRecord(request, query);
+  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, record);
+  if (!decision.ok()) {
+    record.set_record_type(v1::REFUSAL);
+    record.set_decision(v1::REFUSED);
+    record.add_reason_codes(ReasonCode(decision.status()));
+    record.set_reason(std::string(decision.status().message()));
+    absl::StatusOr<v1::Receipt> receipt = log_.Append(std::move(record));
+    if (!receipt.ok()) return receipt.status();
+    return decision.status();
+  }
+  record.set_record_type(v1::RELEASE);
+  record.set_decision(v1::RELEASED);
+  for (const std::string& rule : decision->rule_ids()) record.add_reason_codes(rule);
+  *record.mutable_counts() = decision->counts();
+  record.set_released_table_sha256(CanonicalSha256Hex(decision->table()));
+  *record.mutable_released_table() = decision->table();
+  // The table leaves only after its record is durable.
+  ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
+  v1::QueryResponse response;
+  *response.mutable_table() = std::move(*decision->mutable_table());
+  *response.mutable_receipt() = std::move(receipt);
+  return response;
+}
+
+absl::Status ReleasePipeline::Refuse(const RequestInfo& request, const v1::Query& query,
+                                     const absl::Status& reason) {
+  v1::AuditRecord record = NewRecord(request, query);
+  record.set_record_type(v1::REFUSAL);
+  record.set_decision(v1::REFUSED);
+  record.add_reason_codes(ReasonCode(reason));
+  record.set_reason(std::string(reason.message()));
+  RETURN_IF_ERROR(log_.Append(std::move(record)).status());
+  return reason;
+}
+
+}  // namespace cellgate::pipeline

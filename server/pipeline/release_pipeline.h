@@ -1,0 +1,59 @@
+// ReleasePipeline: the only way to obtain a releasable table. It runs
+// validate → compute → protect → record → answer, and returns the table only
+// after its audit record is durable. Refusals are recorded too. Free of any
+// transport; thread-safe.
+//
+//   ReleasePipeline pipeline(catalog, policy_set, audit_log, options);
+//   ASSIGN_OR_RETURN(v1::QueryResponse answer, pipeline.Release(request, query));
+//   // answer.receipt() names the durable audit record of this release.
+#ifndef CELLGATE_SERVER_PIPELINE_RELEASE_PIPELINE_H_
+#define CELLGATE_SERVER_PIPELINE_RELEASE_PIPELINE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "audit/audit_log.h"
+#include "cellgate/v1/data_service.pb.h"
+#include "policies/policy_set.h"
+#include "server/pipeline/dataset_catalog.h"
+#include "server/pipeline/request_info.h"
+
+namespace cellgate::pipeline {
+
+struct PipelineOptions {
+  // Server-wide cap on table cells; a dataset policy may lower it.
+  int64_t max_cells = 50000;
+};
+
+class ReleasePipeline final {
+ public:
+  // All references must outlive the pipeline.
+  ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
+                  audit::AuditLog& log, PipelineOptions options);
+
+  // Computes, protects and records the table for `query`, then returns it
+  // with its receipt. Every outcome is recorded: a failure returns its
+  // status (INVALID_ARGUMENT, NOT_FOUND, ...) after a REFUSAL record.
+  // UNAVAILABLE if the audit log cannot record: then no figure is returned.
+  // REQUIRES: the caller has authorized `request` for this query.
+  absl::StatusOr<v1::QueryResponse> Release(const RequestInfo& request, const v1::Query& query);
+
+  // Records a refusal decided before the pipeline (e.g. authorization) and
+  // returns `reason`, or UNAVAILABLE if the log cannot record it.
+  absl::Status Refuse(const RequestInfo& request, const v1::Query& query,
+                      const absl::Status& reason);
+
+ private:
+  absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query,
+                                             v1::AuditRecord& record);
+
+  DatasetCatalog& catalog_;
+  const policies::PolicySet& policies_;
+  audit::AuditLog& log_;
+  const PipelineOptions options_;
+};
+
+}  // namespace cellgate::pipeline
+
+#endif  // CELLGATE_SERVER_PIPELINE_RELEASE_PIPELINE_H_

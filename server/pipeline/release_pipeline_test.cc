@@ -1,0 +1,199 @@
+// The release pipeline with the real store, engine, policies and audit log
+// on a temporary directory.
+#include "server/pipeline/release_pipeline.h"
+
+#include "audit/testing/failing_log_file_system.h"
+#include "audit/verify/log_reader.h"
+#include "common/canonical.h"
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/pipeline/admin_operations.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cellgate::pipeline {
+namespace {
+
+using ::cellgate::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kSchema[] = R"pb(
+  id: "kita"
+  title: "Kinder in Kitas"
+  columns { name: "child_key" label: "Schlüssel" kind: UNIT_ID }
+  columns {
+    name: "stadtteil"
+    label: "Stadtteil"
+    kind: DIMENSION
+    levels {
+      name: "stadtteil"
+      label: "Stadtteil"
+      codes { code: "01" label: "Altstadt" }
+      codes { code: "02" label: "Hafen" }
+    }
+  }
+  columns { name: "stunden" label: "Wochenstunden" kind: MEASURE decimals: 1 }
+)pb";
+
+// Altstadt: 4 children; Hafen: 2 children (below k = 3).
+constexpr char kCsv[] =
+    "child_key,stadtteil,stunden\n"
+    "c1,01,35.0\nc2,01,45.5\nc3,01,25.0\nc4,01,35.0\nc5,02,45.0\nc6,02,20.0\n";
+
+class ReleasePipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(nullptr); }
+
+  void Open(std::unique_ptr<audit::LogFileSystem> fs) {
+    auto key = store::SecretKey::FromBytes(std::string(32, '\x11'));
+    ASSERT_TRUE(key.ok());
+    keys_ = std::make_unique<store::InMemoryKeySource>(std::move(*key));
+    store::StoreOptions options;
+    options.path = dir_.File("store.db");
+    ASSERT_OK_AND_ASSIGN(store_, store::Store::Open(options, *keys_, clock_));
+    audit::AuditLogOptions log_options;
+    log_options.dir = dir_.File("audit");
+    log_options.origin = "cellgate.test/audit/v1";
+    ASSERT_OK_AND_ASSIGN(log_, audit::AuditLog::Open(log_options, clock_, std::move(fs)));
+    v1::DisclosurePolicy policy;
+    policy.set_id("default");
+    policy.set_version(1);
+    policy.set_dataset("*");
+    policy.mutable_threshold()->set_k(3);
+    ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+    policies_ = std::make_unique<policies::PolicySet>(std::move(set));
+    ASSERT_OK_AND_ASSIGN(catalog_, DatasetCatalog::Open(*store_));
+    admin_ = std::make_unique<AdminOperations>(*catalog_, *log_);
+    pipeline_ = std::make_unique<ReleasePipeline>(*catalog_, *policies_, *log_, PipelineOptions());
+    request_.requester.set_principal("jugendamt-analyst");
+    request_.requester.set_department("jugendamt");
+    request_.method = "/cellgate.v1.DataService/Query";
+  }
+
+  void Load() {
+    v1::DatasetSchema schema;
+    ASSERT_OK(ParseTextProto(kSchema, "schema", schema));
+    ASSERT_OK(admin_->CreateDataset(request_, schema));
+    ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(request_, "kita", "kita.csv"));
+    ASSERT_OK(ingest->session().AddChunk(kCsv));
+    ASSERT_OK(admin_->FinishIngest(request_, std::move(ingest), "sgb8_80", absl::OkStatus())
+                  .status());
+  }
+
+  static v1::Query ByStadtteil() {
+    v1::Query q;
+    q.set_dataset("kita");
+    q.add_measures()->set_kind(v1::Measure::COUNT);
+    v1::Measure* mean = q.add_measures();
+    mean->set_kind(v1::Measure::MEAN);
+    mean->set_column("stunden");
+    q.add_group_by()->set_dimension("stadtteil");
+    q.set_totals(true);
+    q.set_purpose("jugendhilfeplanung");
+    q.set_legal_basis("sgb8_80");
+    return q;
+  }
+
+  std::vector<audit::StoredRecord> Records() {
+    auto log = audit::ReadLog(dir_.File("audit"));
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? log->records : std::vector<audit::StoredRecord>{};
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<store::KeySource> keys_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<audit::AuditLog> log_;
+  std::unique_ptr<policies::PolicySet> policies_;
+  std::unique_ptr<DatasetCatalog> catalog_;
+  std::unique_ptr<AdminOperations> admin_;
+  std::unique_ptr<ReleasePipeline> pipeline_;
+  RequestInfo request_;
+};
+
+TEST_F(ReleasePipelineTest, ReleasesProtectedTableAfterItsRecordIsDurable) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse answer, pipeline_->Release(request_, ByStadtteil()));
+  const v1::ReleasedTable& t = answer.table();
+  ASSERT_EQ(t.cells_size(), 3);
+  EXPECT_EQ(t.cells(0).values(0).value(), 4);
+  EXPECT_DOUBLE_EQ(t.cells(0).values(1).value(), 35.125);
+  EXPECT_EQ(t.cells(1).values(0).status(), v1::SUPPRESSED);
+  EXPECT_EQ(t.cells(1).values(1).status(), v1::SUPPRESSED);
+  EXPECT_EQ(t.cells(2).values(0).value(), 6);
+  // The receipt names a RELEASE record whose table digest matches.
+  const auto records = Records();
+  ASSERT_GT(records.size(), answer.receipt().seq());
+  const audit::StoredRecord& stored = records[answer.receipt().seq()];
+  EXPECT_EQ(stored.record.record_type(), v1::RELEASE);
+  EXPECT_EQ(stored.record.release_id(), answer.receipt().release_id());
+  EXPECT_EQ(stored.record.released_table_sha256(), CanonicalSha256Hex(t));
+  EXPECT_EQ(stored.record.counts().suppressed_primary(), 1);
+  EXPECT_EQ(stored.record.requester().principal(), "jugendamt-analyst");
+  EXPECT_EQ(stored.record.policy_id(), "default");
+  EXPECT_EQ(stored.record.dataset_version(), 1);
+  EXPECT_THAT(stored.record.reason_codes(), ::testing::ElementsAre("threshold"));
+}
+
+TEST_F(ReleasePipelineTest, RecordsRefusalOfMalformedQueryAndReturnsClearError) {
+  Load();
+  v1::Query q = ByStadtteil();
+  q.mutable_group_by(0)->set_dimension("stadtteill");
+  const size_t before = Records().size();
+  EXPECT_THAT(pipeline_->Release(request_, q),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("stadtteill")));
+  const auto records = Records();
+  ASSERT_EQ(records.size(), before + 1);
+  EXPECT_EQ(records.back().record.record_type(), v1::REFUSAL);
+  EXPECT_THAT(records.back().record.reason_codes(), ::testing::ElementsAre("invalid_argument"));
+  EXPECT_FALSE(records.back().record.has_released_table());
+}
+
+TEST_F(ReleasePipelineTest, UnknownDatasetIsNotFound) {
+  Load();
+  v1::Query q = ByStadtteil();
+  q.set_dataset("schulen");
+  EXPECT_THAT(pipeline_->Release(request_, q), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ReleasePipelineTest, RefuseRecordsTheAuthorizationDenial) {
+  const absl::Status denied = absl::PermissionDeniedError("purpose \"x\" is not granted");
+  EXPECT_EQ(pipeline_->Refuse(request_, ByStadtteil(), denied), denied);
+  EXPECT_EQ(Records().back().record.record_type(), v1::REFUSAL);
+  EXPECT_EQ(Records().back().record.reason(), "purpose \"x\" is not granted");
+}
+
+TEST_F(ReleasePipelineTest, WithholdsTheTableWhenTheAuditLogCannotSync) {
+  log_.reset();
+  pipeline_.reset();
+  admin_.reset();
+  auto failing = std::make_unique<audit::FailingLogFileSystem>();
+  audit::FailingLogFileSystem* control = failing.get();
+  Open(std::move(failing));
+  Load();
+  control->FailNextSync();
+  EXPECT_THAT(pipeline_->Release(request_, ByStadtteil()),
+              StatusIs(absl::StatusCode::kUnavailable));
+  // Latched: later requests fail too, without touching the disk again.
+  EXPECT_THAT(pipeline_->Release(request_, ByStadtteil()),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(log_->healthy());
+}
+
+TEST_F(ReleasePipelineTest, FailedIngestStoresNothingAndIsRecorded) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(request_, "kita", "bad.csv"));
+  const absl::Status bad = ingest->session().AddChunk("child_key,stadtteil,stunden\nc9,99,1.0\n");
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad.csv:2:")));
+  EXPECT_THAT(admin_->FinishIngest(request_, std::move(ingest), "sgb8_80", bad),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_OK_AND_ASSIGN(auto versions, admin_->ListVersions("kita"));
+  EXPECT_EQ(versions.size(), 1u);
+  EXPECT_EQ(Records().back().record.record_type(), v1::INGEST);
+  EXPECT_EQ(Records().back().record.decision(), v1::REFUSED);
+}
+
+}  // namespace
+}  // namespace cellgate::pipeline

@@ -1,0 +1,82 @@
+#include "server/service/admin_service_impl.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/service/grpc_status.h"
+
+namespace cellgate::service {
+namespace {
+constexpr char kCreateDataset[] = "/cellgate.v1.AdminService/CreateDataset";
+constexpr char kIngestVersion[] = "/cellgate.v1.AdminService/IngestVersion";
+constexpr char kListVersions[] = "/cellgate.v1.AdminService/ListVersions";
+}  // namespace
+
+grpc::Status AdminServiceImpl::CreateDataset(grpc::ServerContext* context,
+                                             const v1::CreateDatasetRequest* request,
+                                             v1::CreateDatasetResponse* response) {
+  absl::Status status = CheckRequestSize(context_, *request);
+  absl::StatusOr<auth::Caller> caller = absl::UnknownError("not authorized");
+  if (status.ok()) caller = AuthorizeOrRefuse(context_, *context, v1::STEWARD, kCreateDataset);
+  if (status.ok()) status = caller.status();
+  if (status.ok()) {
+    status = admin_.CreateDataset(RequestFor(*caller, kCreateDataset), request->schema());
+  }
+  if (status.ok()) response->set_dataset(request->schema().id());
+  return ToGrpcStatus(status);
+}
+
+grpc::Status AdminServiceImpl::IngestVersion(grpc::ServerContext* context,
+                                             grpc::ServerReader<v1::IngestChunk>* reader,
+                                             v1::IngestResponse* response) {
+  return ToGrpcStatus(DoIngest(*context, *reader, *response));
+}
+
+absl::Status AdminServiceImpl::DoIngest(grpc::ServerContext& context,
+                                        grpc::ServerReader<v1::IngestChunk>& reader,
+                                        v1::IngestResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::STEWARD, kIngestVersion));
+  const pipeline::RequestInfo info = RequestFor(caller, kIngestVersion);
+  v1::IngestChunk chunk;
+  if (!reader.Read(&chunk)) return absl::InvalidArgumentError("ingest stream has no chunk");
+  if (chunk.dataset().empty()) {
+    return absl::InvalidArgumentError("the first ingest chunk names no dataset");
+  }
+  const std::string legal_basis = chunk.legal_basis();
+  ASSIGN_OR_RETURN(std::unique_ptr<pipeline::PendingIngest> ingest,
+                   admin_.BeginIngest(info, chunk.dataset(), chunk.source_name()));
+  absl::Status error;
+  do {
+    if (static_cast<int64_t>(chunk.data().size()) > max_chunk_bytes_) {
+      error = absl::ResourceExhaustedError(absl::StrCat(
+          "ingest chunk of ", chunk.data().size(), " bytes exceeds ", max_chunk_bytes_));
+      break;
+    }
+    error = ingest->session().AddChunk(chunk.data());
+    if (!error.ok()) break;
+  } while (reader.Read(&chunk));
+  if (error.ok() && context.IsCancelled()) error = absl::CancelledError("ingest cancelled");
+  ASSIGN_OR_RETURN(*response.mutable_version(),
+                   admin_.FinishIngest(info, std::move(ingest), legal_basis, error));
+  return absl::OkStatus();
+}
+
+grpc::Status AdminServiceImpl::ListVersions(grpc::ServerContext* context,
+                                            const v1::ListVersionsRequest* request,
+                                            v1::ListVersionsResponse* response) {
+  absl::Status status = CheckRequestSize(context_, *request);
+  if (status.ok()) {
+    status = AuthorizeOrRefuse(context_, *context, v1::STEWARD, kListVersions).status();
+  }
+  if (status.ok()) {
+    absl::StatusOr<std::vector<v1::DatasetVersionInfo>> versions =
+        admin_.ListVersions(request->dataset());
+    status = versions.status();
+    if (status.ok()) {
+      for (auto& v : *versions) *response->add_versions() = std::move(v);
+    }
+  }
+  return ToGrpcStatus(status);
+}
+
+}  // namespace cellgate::service

@@ -1,0 +1,108 @@
+#include "server/service/application.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "common/status_util.h"
+#include "server/auth/access_control.h"
+
+namespace cellgate::service {
+namespace {
+
+constexpr int64_t kMaxPemBytes = 1 << 20;
+constexpr char kBuildVersion[] = "cellgate 0.1.0";
+
+// Reads a private key PEM, refusing files that group or others can read.
+absl::StatusOr<std::string> ReadPrivateKey(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("key file \"", path, "\" is readable by group or others; chmod 600 it"));
+  }
+  return ReadFileBounded(path, kMaxPemBytes);
+}
+
+absl::StatusOr<TlsMaterial> ReadTls(const v1::TlsConfig& tls) {
+  TlsMaterial m;
+  ASSIGN_OR_RETURN(m.server_cert_pem, ReadFileBounded(tls.server_cert_file(), kMaxPemBytes));
+  ASSIGN_OR_RETURN(m.server_key_pem, ReadPrivateKey(tls.server_key_file()));
+  ASSIGN_OR_RETURN(m.client_ca_pem, ReadFileBounded(tls.client_ca_file(), kMaxPemBytes));
+  return m;
+}
+
+template <typename T>
+absl::StatusOr<T> Part(absl::StatusOr<T> result, absl::string_view part) {
+  if (!result.ok()) return Annotate(result.status(), part);
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Application>> Application::Start(const v1::ServerConfig& config,
+                                                                 const Clock& clock,
+                                                                 const store::KeySource& keys) {
+  std::unique_ptr<Application> app(new Application());
+  store::StoreOptions store_options;
+  store_options.path = config.store_path();
+  store_options.max_ingest_bytes = config.limits().max_ingest_bytes();
+  ASSIGN_OR_RETURN(app->store_, Part(store::Store::Open(store_options, keys, clock), "store"));
+
+  audit::AuditLogOptions log_options;
+  log_options.dir = config.audit_dir();
+  log_options.origin = config.audit_origin();
+  log_options.build_version = kBuildVersion;
+  absl::StatusOr<std::string> instance = crypto::RandomBytes(8);
+  log_options.server_instance_id = instance.ok() ? crypto::HexEncode(*instance) : "unknown";
+  ASSIGN_OR_RETURN(app->log_, Part(audit::AuditLog::Open(log_options, clock), "audit log"));
+
+  ASSIGN_OR_RETURN(policies::PolicySet policy_set,
+                   Part(policies::PolicySet::LoadDirectory(config.policy_dir()), "policies"));
+  app->policies_ = std::make_unique<policies::PolicySet>(std::move(policy_set));
+  ASSIGN_OR_RETURN(std::shared_ptr<const auth::AccessControl> acl,
+                   Part(auth::AccessControl::LoadFile(config.access_policy_file()),
+                        "access policy"));
+  app->authorizer_ = std::make_unique<auth::Authorizer>(
+      std::move(acl), config.dev_plaintext() ? config.dev_principal() : "");
+  ASSIGN_OR_RETURN(app->catalog_, Part(pipeline::DatasetCatalog::Open(*app->store_), "catalog"));
+
+  pipeline::PipelineOptions pipeline_options;
+  pipeline_options.max_cells = config.limits().max_cells();
+  app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(*app->catalog_, *app->policies_,
+                                                               *app->log_, pipeline_options);
+  app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_);
+  app->context_ = std::make_unique<ServiceContext>(
+      ServiceContext{*app->authorizer_, *app->pipeline_, config.limits().max_request_bytes(), {}});
+  app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_);
+  app->audit_service_ = std::make_unique<AuditServiceImpl>(*app->context_, config.audit_dir());
+  app->admin_service_ = std::make_unique<AdminServiceImpl>(
+      *app->context_, *app->admin_, config.limits().max_ingest_chunk_bytes());
+
+  ListenOptions listen;
+  listen.address = config.listen_address();
+  listen.plaintext_dev = config.dev_plaintext();
+  if (!config.dev_plaintext()) {
+    ASSIGN_OR_RETURN(listen.tls, Part(ReadTls(config.tls()), "tls"));
+  }
+  // One limit for every method: ingest chunks need room; unary requests
+  // are held to max_request_bytes by the handlers.
+  listen.max_receive_bytes =
+      std::max(config.limits().max_request_bytes(), config.limits().max_ingest_chunk_bytes()) +
+      64 * 1024;
+  ASSIGN_OR_RETURN(app->server_,
+                   GrpcServer::Start(listen, {app->data_service_.get(), app->audit_service_.get(),
+                                              app->admin_service_.get()}));
+  GrpcServer* server = app->server_.get();
+  app->context_->on_audit_failure = [server] { server->SetServing(false); };
+  return app;
+}
+
+Application::~Application() { Shutdown(); }
+
+void Application::Shutdown() {
+  if (server_ != nullptr) server_->Shutdown();
+}
+
+}  // namespace cellgate::service

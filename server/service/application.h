@@ -1,0 +1,69 @@
+// Application: the whole server wired together from a validated config —
+// store, audit log, policies, access control, catalog, pipeline, the three
+// services and the gRPC listener. Used by main and by in-process tests.
+// Thread-safe after Start.
+//
+//   ASSIGN_OR_RETURN(auto app, Application::Start(config, clock, keys));
+//   std::printf("listening on %d\n", app->port());
+//   app->Wait();
+#ifndef CELLGATE_SERVER_SERVICE_APPLICATION_H_
+#define CELLGATE_SERVER_SERVICE_APPLICATION_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "audit/audit_log.h"
+#include "cellgate/v1/config.pb.h"
+#include "common/clock.h"
+#include "policies/policy_set.h"
+#include "server/auth/authorizer.h"
+#include "server/pipeline/admin_operations.h"
+#include "server/pipeline/dataset_catalog.h"
+#include "server/pipeline/release_pipeline.h"
+#include "server/service/admin_service_impl.h"
+#include "server/service/audit_service_impl.h"
+#include "server/service/data_service_impl.h"
+#include "server/service/grpc_server.h"
+#include "server/store/key_source.h"
+#include "server/store/store.h"
+
+namespace cellgate::service {
+
+class Application {
+ public:
+  // Opens everything named by `config` (from CompleteServerConfig) and starts
+  // listening. `clock` must outlive the application; `keys` is used during
+  // Start only. Errors name the part that failed, e.g. `store: cannot open
+  // store: wrong key or not a cellgate store`.
+  static absl::StatusOr<std::unique_ptr<Application>> Start(const v1::ServerConfig& config,
+                                                            const Clock& clock,
+                                                            const store::KeySource& keys);
+  ~Application();
+
+  int port() const { return server_->port(); }
+  // Stops listening, finishes running calls, then closes the log.
+  void Shutdown();
+  void Wait() { server_->Wait(); }
+  // The audit log (for health and tests).
+  const audit::AuditLog& audit_log() const { return *log_; }
+
+ private:
+  Application() = default;
+
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<audit::AuditLog> log_;
+  std::unique_ptr<policies::PolicySet> policies_;
+  std::unique_ptr<auth::Authorizer> authorizer_;
+  std::unique_ptr<pipeline::DatasetCatalog> catalog_;
+  std::unique_ptr<pipeline::ReleasePipeline> pipeline_;
+  std::unique_ptr<pipeline::AdminOperations> admin_;
+  std::unique_ptr<ServiceContext> context_;
+  std::unique_ptr<DataServiceImpl> data_service_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<GrpcServer> server_;
+};
+
+}  // namespace cellgate::service
+
+#endif  // CELLGATE_SERVER_SERVICE_APPLICATION_H_

@@ -1,0 +1,96 @@
+#include "server/service/audit_service_impl.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "audit/verify/log_reader.h"
+#include "common/crypto/sha256.h"
+#include "common/status_macros.h"
+#include "server/service/grpc_status.h"
+
+namespace cellgate::service {
+namespace {
+
+constexpr char kListRecords[] = "/cellgate.v1.AuditService/ListRecords";
+constexpr char kGetRecord[] = "/cellgate.v1.AuditService/GetRecord";
+constexpr int kDefaultLimit = 100;
+constexpr int kMaxLimit = 1000;
+
+v1::RecordSummary Summarize(const audit::StoredRecord& stored) {
+  const v1::AuditRecord& r = stored.record;
+  v1::RecordSummary s;
+  s.set_seq(stored.seq);
+  s.set_record_type(r.record_type());
+  s.set_time_utc(r.time_utc());
+  s.set_release_id(r.release_id());
+  s.set_principal(r.requester().principal());
+  s.set_department(r.requester().department());
+  s.set_dataset(r.dataset());
+  s.set_dataset_version(r.dataset_version());
+  s.set_purpose(r.purpose());
+  s.set_decision(r.decision());
+  s.mutable_counts()->set_cells(r.counts().cells());
+  s.mutable_counts()->set_published(r.counts().published());
+  s.mutable_counts()->set_suppressed(r.counts().suppressed_primary() +
+                                     r.counts().suppressed_secondary());
+  s.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
+  return s;
+}
+
+}  // namespace
+
+grpc::Status AuditServiceImpl::ListRecords(grpc::ServerContext* context,
+                                           const v1::ListRecordsRequest* request,
+                                           v1::ListRecordsResponse* response) {
+  return ToGrpcStatus(DoList(*context, *request, *response));
+}
+
+grpc::Status AuditServiceImpl::GetRecord(grpc::ServerContext* context,
+                                         const v1::GetRecordRequest* request,
+                                         v1::GetRecordResponse* response) {
+  return ToGrpcStatus(DoGet(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoList(grpc::ServerContext& context,
+                                      const v1::ListRecordsRequest& request,
+                                      v1::ListRecordsResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kListRecords).status());
+  const int limit = request.limit() <= 0 ? kDefaultLimit : std::min(request.limit(), kMaxLimit);
+  // TODO(#5): an index over the log instead of a full read per call.
+  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(log_dir_));
+  response.set_log_size(log.records.size());
+  for (const audit::StoredRecord& stored : log.records) {
+    if (stored.seq < request.from_seq()) continue;
+    const bool type_ok =
+        request.record_types().empty() ||
+        std::find(request.record_types().begin(), request.record_types().end(),
+                  stored.record.record_type()) != request.record_types().end();
+    if (!type_ok) continue;
+    if (response.records_size() == limit) {
+      response.set_next_seq(stored.seq);
+      break;
+    }
+    *response.add_records() = Summarize(stored);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
+                                     const v1::GetRecordRequest& request,
+                                     v1::GetRecordResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kGetRecord).status());
+  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(log_dir_));
+  if (request.seq() >= log.records.size()) {
+    return absl::NotFoundError(absl::StrCat("the log has no record ", request.seq(), " (size ",
+                                            log.records.size(), ")"));
+  }
+  audit::StoredRecord& stored = log.records[request.seq()];
+  *response.mutable_record() = stored.record;
+  response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
+  response.set_record_bytes(std::move(stored.bytes));
+  return absl::OkStatus();
+}
+
+}  // namespace cellgate::service

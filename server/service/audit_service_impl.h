@@ -1,0 +1,36 @@
+// AuditServiceImpl: thin gRPC adapter for cellgate.v1.AuditService (role
+// DPO). Reads the log with audit/verify's reader. Thread-safe.
+#ifndef CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
+#define CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
+
+#include <string>
+
+#include "cellgate/v1/audit_service.grpc.pb.h"
+#include "server/service/service_context.h"
+
+namespace cellgate::service {
+
+class AuditServiceImpl final : public v1::AuditService::Service {
+ public:
+  // `context` must outlive the service; `log_dir` is the audit directory.
+  AuditServiceImpl(const ServiceContext& context, std::string log_dir)
+      : context_(context), log_dir_(std::move(log_dir)) {}
+
+  grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
+                           v1::ListRecordsResponse* response) override;
+  grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                         v1::GetRecordResponse* response) override;
+
+ private:
+  absl::Status DoList(grpc::ServerContext& context, const v1::ListRecordsRequest& request,
+                      v1::ListRecordsResponse& response);
+  absl::Status DoGet(grpc::ServerContext& context, const v1::GetRecordRequest& request,
+                     v1::GetRecordResponse& response);
+
+  const ServiceContext& context_;
+  const std::string log_dir_;
+};
+
+}  // namespace cellgate::service
+
+#endif  // CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_

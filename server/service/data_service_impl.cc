@@ -1,0 +1,82 @@
+#include "server/service/data_service_impl.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/service/grpc_status.h"
+
+namespace cellgate::service {
+namespace {
+constexpr char kListDatasets[] = "/cellgate.v1.DataService/ListDatasets";
+constexpr char kDescribeDataset[] = "/cellgate.v1.DataService/DescribeDataset";
+constexpr char kQuery[] = "/cellgate.v1.DataService/Query";
+}  // namespace
+
+grpc::Status DataServiceImpl::ListDatasets(grpc::ServerContext* context,
+                                           const v1::ListDatasetsRequest* /*request*/,
+                                           v1::ListDatasetsResponse* response) {
+  return ToGrpcStatus(DoListDatasets(*context, *response));
+}
+
+grpc::Status DataServiceImpl::DescribeDataset(grpc::ServerContext* context,
+                                              const v1::DescribeDatasetRequest* request,
+                                              v1::DescribeDatasetResponse* response) {
+  return ToGrpcStatus(DoDescribe(*context, *request, *response));
+}
+
+grpc::Status DataServiceImpl::Query(grpc::ServerContext* context, const v1::QueryRequest* request,
+                                    v1::QueryResponse* response) {
+  return ToGrpcStatus(DoQuery(*context, *request, *response));
+}
+
+absl::Status DataServiceImpl::DoListDatasets(grpc::ServerContext& context,
+                                             v1::ListDatasetsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::ANALYST, kListDatasets));
+  ASSIGN_OR_RETURN(const std::vector<v1::DatasetSummary> all, catalog_.List());
+  for (const v1::DatasetSummary& summary : all) {
+    if (caller.acl->DatasetGranted(*caller.principal, summary.id())) {
+      *response.add_datasets() = summary;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DataServiceImpl::DoDescribe(grpc::ServerContext& context,
+                                         const v1::DescribeDatasetRequest& request,
+                                         v1::DescribeDatasetResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::ANALYST, kDescribeDataset));
+  // Unknown and not granted read the same, so that a department cannot
+  // probe which datasets exist.
+  const absl::Status not_found = absl::NotFoundError(
+      absl::StrCat("dataset \"", request.dataset(), "\" is unknown or not granted"));
+  if (!caller.acl->DatasetGranted(*caller.principal, request.dataset())) return not_found;
+  absl::StatusOr<v1::DescribeDatasetResponse> described = catalog_.Describe(request.dataset());
+  if (absl::IsNotFound(described.status())) return not_found;
+  if (!described.ok()) return described.status();
+  response = std::move(*described);
+  return absl::OkStatus();
+}
+
+absl::Status DataServiceImpl::DoQuery(grpc::ServerContext& context,
+                                      const v1::QueryRequest& request,
+                                      v1::QueryResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  const v1::Query& query = request.query();
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::ANALYST, kQuery, query));
+  const pipeline::RequestInfo info = RequestFor(caller, kQuery);
+  const absl::Status granted = caller.acl->CheckQuery(*caller.principal, query.dataset(),
+                                                      query.purpose(), query.legal_basis());
+  if (!granted.ok()) return context_.pipeline.Refuse(info, query, granted);
+  absl::StatusOr<v1::QueryResponse> answer = context_.pipeline.Release(info, query);
+  if (absl::IsUnavailable(answer.status()) && context_.on_audit_failure) {
+    context_.on_audit_failure();
+  }
+  if (!answer.ok()) return answer.status();
+  response = std::move(*answer);
+  return absl::OkStatus();
+}
+
+}  // namespace cellgate::service

@@ -1,0 +1,67 @@
+#include "server/service/server_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/textproto.h"
+#include "server/service/grpc_server.h"
+
+namespace cellgate::service {
+namespace {
+
+void Resolve(std::string* path, const std::string& base_dir) {
+  if (!path->empty() && (*path)[0] != '/') *path = absl::StrCat(base_dir, "/", *path);
+}
+
+absl::Status Require(const std::string& value, absl::string_view field) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat("config: ", field, " is required"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
+                                                      const std::string& base_dir) {
+  RETURN_IF_ERROR(Require(config.listen_address(), "listen_address"));
+  RETURN_IF_ERROR(Require(config.store_path(), "store_path"));
+  RETURN_IF_ERROR(Require(config.store_key_file(), "store_key_file"));
+  RETURN_IF_ERROR(Require(config.audit_dir(), "audit_dir"));
+  RETURN_IF_ERROR(Require(config.access_policy_file(), "access_policy_file"));
+  RETURN_IF_ERROR(Require(config.policy_dir(), "policy_dir"));
+  if (config.audit_origin().empty()) config.set_audit_origin("cellgate.example/audit/v1");
+  if (config.dev_plaintext()) {
+    if (!IsLoopbackAddress(config.listen_address())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: dev_plaintext needs a loopback listen_address, not \"",
+          config.listen_address(), "\""));
+    }
+    RETURN_IF_ERROR(Require(config.dev_principal(), "dev_principal (with dev_plaintext)"));
+  } else {
+    RETURN_IF_ERROR(Require(config.tls().server_cert_file(), "tls.server_cert_file"));
+    RETURN_IF_ERROR(Require(config.tls().server_key_file(), "tls.server_key_file"));
+    RETURN_IF_ERROR(Require(config.tls().client_ca_file(), "tls.client_ca_file"));
+  }
+  v1::Limits* limits = config.mutable_limits();
+  if (limits->max_request_bytes() <= 0) limits->set_max_request_bytes(256 * 1024);
+  if (limits->max_ingest_chunk_bytes() <= 0) limits->set_max_ingest_chunk_bytes(1 << 20);
+  if (limits->max_ingest_bytes() <= 0) limits->set_max_ingest_bytes(int64_t{2} << 30);
+  if (limits->max_cells() <= 0) limits->set_max_cells(50000);
+  for (std::string* path :
+       {config.mutable_port_file(), config.mutable_store_path(), config.mutable_store_key_file(),
+        config.mutable_audit_dir(), config.mutable_access_policy_file(),
+        config.mutable_policy_dir(), config.mutable_tls()->mutable_server_cert_file(),
+        config.mutable_tls()->mutable_server_key_file(),
+        config.mutable_tls()->mutable_client_ca_file()}) {
+    Resolve(path, base_dir);
+  }
+  return config;
+}
+
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
+  v1::ServerConfig config;
+  RETURN_IF_ERROR(ParseTextProtoFile(path, config));
+  const auto slash = path.rfind('/');
+  const std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  return CompleteServerConfig(std::move(config), base_dir.empty() ? "/" : base_dir);
+}
+
+}  // namespace cellgate::service

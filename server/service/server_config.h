@@ -1,0 +1,26 @@
+// Loads and validates the server configuration file (v1::ServerConfig,
+// textproto). Relative paths are resolved against the file's directory and
+// defaults are filled in. Thread-safe.
+#ifndef CELLGATE_SERVER_SERVICE_SERVER_CONFIG_H_
+#define CELLGATE_SERVER_SERVICE_SERVER_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cellgate/v1/config.pb.h"
+
+namespace cellgate::service {
+
+// Returns the validated config with defaults and absolute paths.
+// INVALID_ARGUMENT "path:line:col: ..." for syntax, or naming the field that
+// is missing or wrong (e.g. `config: store_key_file is required`).
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
+
+// Fills defaults into `config` and validates it; `base_dir` resolves
+// relative paths.
+absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
+                                                      const std::string& base_dir);
+
+}  // namespace cellgate::service
+
+#endif  // CELLGATE_SERVER_SERVICE_SERVER_CONFIG_H_

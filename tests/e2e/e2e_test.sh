@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end: the real cellgate-server and cellgate binaries on a temporary
+# directory and port 0. Checks the release path, the DPO's view, the clear
+# errors for a wrong key, a corrupted ingest file and a malformed query, and
+# that each of those changes nothing.
+# Usage: e2e_test.sh SOURCE_DIR BUILD_DIR
+set -uo pipefail
+src=$1
+build=$2
+bin=$build/bin
+work=$(mktemp -d /tmp/cellgate-e2e-XXXXXX)
+server_pid=""
+failures=0
+passes=0
+
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() { # name, command...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); echo "ok   - $name"
+  else failures=$((failures + 1)); echo "FAIL - $name"; fi
+}
+
+expect_fail() { # name, expected exit code, expected stderr substring, command...
+  local name=$1 code=$2 text=$3; shift 3
+  local out rc
+  out=$("$@" 2>&1 >/dev/null); rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qF -- "$text" <<<"$out"; then
+    passes=$((passes + 1)); echo "ok   - $name"
+  else
+    failures=$((failures + 1)); echo "FAIL - $name (exit $rc, stderr: $out)"
+  fi
+}
+
+# --- set-up: certificates, key, data, config -------------------------------
+bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || { echo "FAIL - certs"; exit 1; }
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
+"$bin/cellgate-musterstadt" --out "$work/data" --seed 7 --scale 0.05 \
+  --datasets abgang,seu >/dev/null || { echo "FAIL - generator"; exit 1; }
+cat > "$work/server.textproto" <<CFG
+listen_address: "127.0.0.1:0"
+port_file: "port"
+store_path: "store.db"
+store_key_file: "store.key"
+audit_dir: "audit"
+audit_origin: "cellgate.e2e.example/audit/v1"
+access_policy_file: "$src/deploy/demo/access-policy.textproto"
+policy_dir: "$src/policies/config"
+tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
+CFG
+
+start_server() {
+  rm -f "$work/port"
+  "$bin/cellgate-server" --config "$work/server.textproto" 2>>"$work/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do [ -s "$work/port" ] && return 0; kill -0 "$server_pid" 2>/dev/null || return 1; sleep 0.1; done
+  return 1
+}
+stop_server() { kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""; }
+
+check "server starts with mTLS on port 0" start_server
+port=$(cat "$work/port")
+as() { # principal, args...
+  local who=$1; shift
+  "$bin/cellgate" --server "localhost:$port" --ca "$work/pki/ca.pem" \
+    --cert "$work/pki/$who.pem" --key "$work/pki/$who.key" "$@"
+}
+
+# --- steward loads data ------------------------------------------------------
+check "steward creates abgang" as steward admin create-dataset "$work/data/schemas/abgang.textproto"
+check "steward ingests abgang" as steward admin ingest abgang "$work/data/abgang.csv" --legal-basis schulg_rlp_67
+versions_before=$(as steward admin versions abgang)
+
+# --- a department queries -----------------------------------------------------
+out=$(as schulamt-analyst query --dataset abgang --by abschluss --by staatsangehoerigkeit \
+  --filter abgangsjahr=2025 --totals --purpose bildungsbericht --legal-basis schulg_rlp_67)
+check "query prints an aligned table with German labels" grep -q "Insgesamt" <<<"$out"
+csv=$(as schulamt-analyst query --dataset abgang --by abschluss --by sex --by staatsangehoerigkeit \
+  --filter abgangsjahr=2025 --totals --purpose bildungsbericht --legal-basis schulg_rlp_67 --format csv)
+check "query as csv has a status column" grep -q "status" <<<"$(head -1 <<<"$csv")"
+check "small cells are suppressed" grep -q "SUPPRESSED\|suppressed" <<<"$csv"
+json=$(as schulamt-analyst query --dataset abgang --by abschluss --purpose bildungsbericht \
+  --legal-basis schulg_rlp_67 --format json)
+check "json answer carries a receipt" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["receipt"]["release_id"]' <<<"$json"
+
+# --- clear errors that change nothing -----------------------------------------
+expect_fail "malformed query names the bad dimension" 5 'stadtteill' \
+  as schulamt-analyst query --dataset abgang --by stadtteill --purpose bildungsbericht --legal-basis schulg_rlp_67
+expect_fail "purpose not granted is denied" 4 'purpose "jugendhilfeplanung"' \
+  as schulamt-analyst query --dataset abgang --by sex --purpose jugendhilfeplanung --legal-basis schulg_rlp_67
+expect_fail "unknown principal is denied" 4 'not a known principal' \
+  as intruder datasets
+printf 'pupil_key,abgangsjahr,schulart,sex,staatsangehoerigkeit,mh,abschluss\nx1,2025,GY,m,deutsch,nein,AHR\nx2,2025,GY,q,deutsch,nein,AHR\n' > "$work/bad.csv"
+expect_fail "corrupted ingest names file, line and column" 5 'bad.csv:3:' \
+  as steward admin ingest abgang "$work/bad.csv" --legal-basis schulg_rlp_67
+check "corrupted ingest stored nothing" test "$(as steward admin versions abgang)" = "$versions_before"
+
+# --- the DPO reviews -------------------------------------------------------------
+list=$(as dpo audit list --limit 1000)
+check "audit list shows releases and refusals" bash -c 'grep -qi release <<<"$1" && grep -qi refus <<<"$1"' _ "$list"
+seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}')
+shown=$(as dpo audit show "$seq")
+check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
+
+stop_server
+
+# --- wrong key: clear error, store untouched ------------------------------------
+sum_before=$(sha256sum "$work/store.db" | cut -d' ' -f1)
+cp "$work/store.key" "$work/store.key.good"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
+expect_fail "wrong key gives the clear error" 1 'cannot open store: wrong key or not a cellgate store' \
+  "$bin/cellgate-server" --config "$work/server.textproto"
+check "wrong key left the store unchanged" test "$(sha256sum "$work/store.db" | cut -d' ' -f1)" = "$sum_before"
+chmod 644 "$work/store.key"
+expect_fail "group-readable key file is refused" 1 'chmod 600' \
+  "$bin/cellgate-server" --config "$work/server.textproto"
+cp "$work/store.key.good" "$work/store.key"; chmod 600 "$work/store.key"
+check "server restarts with the right key and keeps its data" start_server
+port=$(cat "$work/port")
+check "data survives the restart" bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
+stop_server
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

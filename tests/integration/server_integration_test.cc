@@ -1,0 +1,231 @@
+// The server in-process with mTLS: every denial path, the release path and
+// the audit trail the DPO sees.
+#include <algorithm>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/test_server.h"
+
+namespace cellgate::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::Query GroupByStadtteil() {
+  v1::Query q;
+  q.set_dataset("schule");
+  q.add_measures()->set_kind(v1::Measure::COUNT);
+  v1::Measure* mean = q.add_measures();
+  mean->set_kind(v1::Measure::MEAN);
+  mean->set_column("alter");
+  v1::Grouping* g = q.add_group_by();
+  g->set_dimension("bezirk");
+  g->set_level("stadtteil");
+  q.set_totals(true);
+  q.set_purpose("bildungsbericht");
+  q.set_legal_basis("bdsg_3");
+  return q;
+}
+
+grpc::Status Ask(const std::shared_ptr<grpc::Channel>& channel, const v1::Query& query,
+                 v1::QueryResponse* response) {
+  auto data = v1::DataService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::QueryRequest request;
+  *request.mutable_query() = query;
+  return data->Query(&context, request, response);
+}
+
+std::vector<v1::RecordSummary> AuditRecords(const TestServer& server) {
+  auto audit = v1::AuditService::NewStub(server.ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::ListRecordsRequest request;
+  request.set_limit(1000);
+  v1::ListRecordsResponse response;
+  const grpc::Status s = audit->ListRecords(&context, request, &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return {response.records().begin(), response.records().end()};
+}
+
+class ServerIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(server_.app(), nullptr) << server_.start_error();
+    ASSERT_TRUE(server_.LoadSchule());
+  }
+  TestServer server_;
+};
+
+TEST_F(ServerIntegrationTest, ReleasesProtectedTableWithReceiptAndDurableRecord) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::ReleasedTable& table = response.table();
+  ASSERT_EQ(table.cells_size(), 3);  // Altstadt, Hafen, Insgesamt
+  EXPECT_EQ(table.cells(0).values(0).status(), v1::PUBLISHED);
+  EXPECT_EQ(table.cells(0).values(0).value(), 10);
+  // Hafen has a single pupil: count and mean are suppressed.
+  EXPECT_EQ(table.cells(1).codes(0), "2");
+  EXPECT_EQ(table.cells(1).values(0).status(), v1::SUPPRESSED);
+  EXPECT_EQ(table.cells(1).values(1).status(), v1::SUPPRESSED);
+  EXPECT_EQ(table.cells(1).values(0).value(), 0);
+  EXPECT_EQ(table.cells(2).values(0).value(), 11);
+  EXPECT_EQ(table.policy_id(), "default");
+  EXPECT_EQ(table.dataset_version(), 1);
+  EXPECT_EQ(table.dataset_version_hash().size(), 64u);
+  EXPECT_EQ(response.receipt().release_id().size(), 32u);
+  // The receipt points at a RELEASE record for this release.
+  const auto records = AuditRecords(server_);
+  ASSERT_GT(records.size(), response.receipt().seq());
+  const v1::RecordSummary& rec = records[response.receipt().seq()];
+  EXPECT_EQ(rec.record_type(), v1::RELEASE);
+  EXPECT_EQ(rec.release_id(), response.receipt().release_id());
+  EXPECT_EQ(rec.principal(), "schulamt-analyst");
+  EXPECT_EQ(rec.counts().suppressed(), 1);
+}
+
+TEST_F(ServerIntegrationTest, SameQueryGivesSameTable) {
+  v1::QueryResponse first, second;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &first).ok());
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &second).ok());
+  EXPECT_EQ(first.table().SerializeAsString(), second.table().SerializeAsString());
+  EXPECT_NE(first.receipt().seq(), second.receipt().seq());
+}
+
+TEST_F(ServerIntegrationTest, NoCertificateIsRejectedInTheHandshake) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelWith(nullptr, ""), GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(response.table().cells_size(), 0);
+}
+
+TEST_F(ServerIntegrationTest, CertificateFromForeignCaIsRejectedInTheHandshake) {
+  TestCa foreign("foreign CA");
+  v1::QueryResponse response;
+  const grpc::Status s =
+      Ask(server_.ChannelWith(&foreign, "URI:urn:cellgate:principal:schulamt-analyst"),
+          GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ServerIntegrationTest, UnknownPrincipalIsDeniedAndRecorded) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("intruder"), GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("not a known principal"));
+  const auto records = AuditRecords(server_);
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().record_type(), v1::REFUSAL);
+  EXPECT_EQ(records.back().decision(), v1::REFUSED);
+}
+
+TEST_F(ServerIntegrationTest, CertificateWithoutPrincipalUriIsDenied) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelWithSan("email:someone@stadt.example"),
+                             GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("no URI SAN"));
+}
+
+TEST_F(ServerIntegrationTest, CertificateWithTwoPrincipalUrisIsDenied) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelWithSan("URI:urn:cellgate:principal:schulamt-analyst,"
+                                                    "URI:urn:cellgate:principal:dpo"),
+                             GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("more than one principal"));
+}
+
+TEST_F(ServerIntegrationTest, DatasetNotGrantedIsDenied) {
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("jugendamt-analyst"), GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("dataset \"schule\" is not granted to department \"jugendamt\""));
+}
+
+TEST_F(ServerIntegrationTest, PurposeNotAllowedIsDeniedAndRecorded) {
+  v1::Query query = GroupByStadtteil();
+  query.set_purpose("werbung");
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("schulamt-analyst"), query, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("purpose \"werbung\""));
+  const auto records = AuditRecords(server_);
+  EXPECT_EQ(records.back().record_type(), v1::REFUSAL);
+  EXPECT_EQ(records.back().principal(), "schulamt-analyst");
+  EXPECT_EQ(records.back().purpose(), "werbung");
+}
+
+TEST_F(ServerIntegrationTest, RolesSeparateDutiesAcrossServices) {
+  v1::QueryResponse response;
+  EXPECT_EQ(Ask(server_.ChannelAs("dpo"), GroupByStadtteil(), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("schulamt-analyst"));
+  grpc::ClientContext c1;
+  SetDeadline(c1);
+  v1::ListRecordsResponse records;
+  EXPECT_EQ(audit->ListRecords(&c1, v1::ListRecordsRequest(), &records).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto steward_audit = v1::AuditService::NewStub(server_.ChannelAs("steward"));
+  grpc::ClientContext c2;
+  SetDeadline(c2);
+  EXPECT_EQ(steward_audit->ListRecords(&c2, v1::ListRecordsRequest(), &records).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto admin = v1::AdminService::NewStub(server_.ChannelAs("schulamt-analyst"));
+  grpc::ClientContext c3;
+  SetDeadline(c3);
+  v1::ListVersionsRequest list;
+  list.set_dataset("schule");
+  v1::ListVersionsResponse versions;
+  EXPECT_EQ(admin->ListVersions(&c3, list, &versions).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServerIntegrationTest, MalformedQueryNamesTheProblemAndIsRecorded) {
+  v1::Query query = GroupByStadtteil();
+  query.mutable_group_by(0)->set_dimension("stadtteill");
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("schulamt-analyst"), query, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("stadtteill"));
+  EXPECT_EQ(AuditRecords(server_).back().record_type(), v1::REFUSAL);
+}
+
+TEST_F(ServerIntegrationTest, ListDatasetsShowsOnlyGrantedDatasets) {
+  auto granted = v1::DataService::NewStub(server_.ChannelAs("schulamt-analyst"));
+  grpc::ClientContext c1;
+  SetDeadline(c1);
+  v1::ListDatasetsResponse list;
+  ASSERT_TRUE(granted->ListDatasets(&c1, v1::ListDatasetsRequest(), &list).ok());
+  ASSERT_EQ(list.datasets_size(), 1);
+  EXPECT_EQ(list.datasets(0).id(), "schule");
+  EXPECT_EQ(list.datasets(0).row_count(), 11);
+  auto other = v1::DataService::NewStub(server_.ChannelAs("jugendamt-analyst"));
+  grpc::ClientContext c2;
+  SetDeadline(c2);
+  v1::ListDatasetsResponse none;
+  ASSERT_TRUE(other->ListDatasets(&c2, v1::ListDatasetsRequest(), &none).ok());
+  EXPECT_EQ(none.datasets_size(), 0);
+}
+
+TEST_F(ServerIntegrationTest, DpoSeesTheReleasedTableExactlyAsSent) {
+  v1::QueryResponse response;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response).ok());
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::GetRecordRequest request;
+  request.set_seq(response.receipt().seq());
+  v1::GetRecordResponse record;
+  ASSERT_TRUE(audit->GetRecord(&context, request, &record).ok());
+  EXPECT_EQ(record.record().released_table().SerializeAsString(),
+            response.table().SerializeAsString());
+  EXPECT_EQ(record.record().requester().principal(), "schulamt-analyst");
+  EXPECT_EQ(record.record().requester().cert_sha256().size(), 64u);
+}
+
+}  // namespace
+}  // namespace cellgate::testing

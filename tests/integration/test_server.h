@@ -1,0 +1,63 @@
+// A cellgate Application on a temporary directory with an in-process test
+// PKI, plus helpers to talk to it as a given principal. TESTONLY.
+#ifndef CELLGATE_TESTS_INTEGRATION_TEST_SERVER_H_
+#define CELLGATE_TESTS_INTEGRATION_TEST_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "cellgate/v1/admin_service.grpc.pb.h"
+#include "cellgate/v1/audit_service.grpc.pb.h"
+#include "cellgate/v1/data_service.grpc.pb.h"
+#include "common/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "server/service/application.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_certs.h"
+
+namespace cellgate::testing {
+
+// The small dataset "schule" used by the integration tests: dimensions
+// bezirk (bezirk -> stadtteil) and sex, measure alter.
+extern const char kSchuleSchema[];
+// 11 rows; stadtteil "2" has exactly one pupil.
+extern const char kSchuleCsv[];
+
+class TestServer {
+ public:
+  // Starts the application; fails the test (ASSERT in the caller) if
+  // `app()` is null afterwards.
+  TestServer();
+  ~TestServer();
+
+  service::Application* app() { return app_.get(); }
+  const TempDir& dir() const { return dir_; }
+  const std::string& start_error() const { return start_error_; }
+
+  // A channel authenticated with a client certificate for principal URI
+  // `urn:cellgate:principal:<principal>` issued by the test CA.
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& principal) const;
+  // A channel with a certificate from the test CA carrying `san`.
+  std::shared_ptr<grpc::Channel> ChannelWithSan(const std::string& san) const {
+    return ChannelWith(&ca_, san);
+  }
+  // A channel with a certificate from `ca` (any CA), or none if null.
+  std::shared_ptr<grpc::Channel> ChannelWith(const TestCa* ca, const std::string& san) const;
+
+  // Creates "schule" and ingests kSchuleCsv as the steward.
+  ::testing::AssertionResult LoadSchule() const;
+
+ private:
+  TempDir dir_;
+  TestCa ca_;
+  SystemClock clock_;
+  std::unique_ptr<service::Application> app_;
+  std::string start_error_;
+};
+
+// A deadline 30 s ahead, for every call in tests.
+void SetDeadline(grpc::ClientContext& context);
+
+}  // namespace cellgate::testing
+
+#endif  // CELLGATE_TESTS_INTEGRATION_TEST_SERVER_H_
