@@ -1,0 +1,68 @@
+// Builds the columns of one ingest from CSV records: dictionary codes for
+// dimensions (1 or 2 bytes little-endian), scaled int64 for measures, checks
+// for unit ids. Also defines the version hash over the finished columns.
+// Not thread-safe.
+#ifndef CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
+#define CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "cellgate/v1/dataset.pb.h"
+
+namespace cellgate::store {
+
+// Parses a decimal such as "-12.5" (with `decimal_separator`) into an
+// integer scaled by 10^decimals. INVALID_ARGUMENT with a reason (no input
+// echo beyond the value itself) for empty, malformed, too many decimals or
+// out-of-range values.
+absl::StatusOr<int64_t> ParseScaledDecimal(absl::string_view text, int decimals,
+                                           char decimal_separator);
+
+// Returns the hex version hash of a dataset version (docs/store-format.md):
+// SHA-256 over the dataset id, the schema's canonical bytes and each
+// column's name, width and data, length-prefixed.
+std::string VersionHash(const v1::DatasetSchema& schema,
+                        const std::vector<v1::ColumnData>& columns);
+
+// Returns the stored width of a dimension column: 1 if its finest level has
+// at most 256 codes, else 2.
+uint32_t DimensionWidth(const v1::ColumnSchema& column);
+
+class ColumnBuilder {
+ public:
+  explicit ColumnBuilder(const v1::DatasetSchema& schema);
+
+  // Maps the header record onto the schema. INVALID_ARGUMENT naming an
+  // unknown, duplicate or missing column; the error has no file position
+  // (the caller adds it).
+  absl::Status SetHeader(const std::vector<std::string>& header, size_t* bad_column);
+  // Appends one data record. On error `bad_column` (1-based) is set.
+  absl::Status AddRow(const std::vector<std::string>& fields, size_t* bad_column);
+
+  int64_t rows() const { return rows_; }
+  // Moves the finished columns out (DIMENSION and MEASURE columns, schema
+  // order).
+  std::vector<v1::ColumnData> TakeColumns();
+
+ private:
+  struct Slot {
+    v1::ColumnKind kind = v1::COLUMN_KIND_UNSPECIFIED;
+    int schema_index = -1;
+    int output_index = -1;  // into columns_, -1 for UNIT_ID
+  };
+
+  const v1::DatasetSchema& schema_;
+  char decimal_separator_;
+  std::vector<Slot> slots_;  // by CSV position
+  std::vector<v1::ColumnData> columns_;
+  std::vector<absl::flat_hash_map<std::string, uint32_t>> dictionaries_;  // by output index
+  int64_t rows_ = 0;
+};
+
+}  // namespace cellgate::store
+
+#endif  // CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
