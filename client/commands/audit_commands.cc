@@ -1,0 +1,216 @@
+#include "client/commands/audit_commands.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "client/commands/command_util.h"
+#include "client/exit_codes.h"
+#include "client/query_syntax.h"
+#include "client/render/text_table.h"
+#include "common/crypto/sha256.h"
+#include "common/status_macros.h"
+
+namespace cellgate::client {
+namespace {
+
+// Records the server returns at most per page.
+constexpr int64_t kPageLimit = 1000;
+
+std::string DecisionName(v1::Decision decision) {
+  switch (decision) {
+    case v1::RELEASED:
+      return "released";
+    case v1::REFUSED:
+      return "refused";
+    default:
+      return "";
+  }
+}
+
+std::string DatasetAtVersion(absl::string_view dataset, int64_t version) {
+  if (dataset.empty()) return "";
+  return version == 0 ? std::string(dataset) : absl::StrCat(dataset, "@", version);
+}
+
+std::string CountsText(const v1::ReleaseCounts& c) {
+  return absl::StrCat("cells ", c.cells(), ", published ", c.published(), ", zero ", c.zero(),
+                      ", suppressed ", c.suppressed_primary() + c.suppressed_secondary(),
+                      " (primary ", c.suppressed_primary(), ", secondary ",
+                      c.suppressed_secondary(), "), not applicable ", c.not_applicable());
+}
+
+// Collects "key  value" lines with the keys padded to one width.
+class KeyValueText {
+ public:
+  void Add(absl::string_view key, absl::string_view value) {
+    if (!value.empty()) lines_.emplace_back(key, value);
+  }
+  std::string Render() const {
+    size_t width = 0;
+    for (const auto& [key, value] : lines_) width = std::max(width, key.size());
+    std::string out;
+    for (const auto& [key, value] : lines_) {
+      absl::StrAppend(&out, key, std::string(width - key.size() + 2, ' '), value, "\n");
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> lines_;
+};
+
+void AddRequester(const v1::Requester& r, KeyValueText& text) {
+  text.Add("principal", r.principal());
+  text.Add("department", r.department());
+  text.Add("role", r.role());
+  text.Add("certificate", r.certificate_identity());
+  text.Add("certificate sha256", r.cert_sha256());
+  text.Add("peer", r.peer());
+}
+
+void AddRequest(const v1::AuditRecord& r, KeyValueText& text) {
+  text.Add("purpose", r.purpose());
+  text.Add("legal basis", r.legal_basis());
+  text.Add("justification", r.justification());
+  text.Add("dataset", DatasetAtVersion(r.dataset(), r.dataset_version()));
+  text.Add("dataset hash", r.dataset_version_hash());
+  if (!r.policy_id().empty()) {
+    text.Add("policy", absl::StrCat(r.policy_id(), " v", r.policy_version()));
+  }
+  text.Add("policy hash", r.policy_hash());
+  text.Add("access policy hash", r.access_policy_hash());
+  if (r.has_query()) text.Add("query", FormatQueryFlags(r.query()));
+  text.Add("query hash", r.query_hash());
+}
+
+void AddOutcome(const v1::AuditRecord& r, KeyValueText& text) {
+  text.Add("decision", DecisionName(r.decision()));
+  text.Add("reasons", absl::StrJoin(r.reason_codes(), ", "));
+  text.Add("reason", r.reason());
+  if (r.has_counts()) text.Add("counts", CountsText(r.counts()));
+  text.Add("table digest", r.released_table_sha256());
+  text.Add("source", r.source_name());
+  text.Add("source sha256", r.source_sha256());
+  if (r.row_count() != 0) text.Add("rows", absl::StrCat(r.row_count()));
+  text.Add("detail", r.detail());
+}
+
+}  // namespace
+
+std::string RecordTypeName(v1::RecordType type) {
+  if (!v1::RecordType_IsValid(type) || type == v1::RECORD_TYPE_UNSPECIFIED) return "unspecified";
+  return absl::AsciiStrToLower(v1::RecordType_Name(type));
+}
+
+absl::StatusOr<v1::RecordType> ParseRecordType(absl::string_view name) {
+  v1::RecordType type = v1::RECORD_TYPE_UNSPECIFIED;
+  if (!v1::RecordType_Parse(absl::AsciiStrToUpper(name), &type) ||
+      type == v1::RECORD_TYPE_UNSPECIFIED) {
+    return UsageError(absl::StrCat("flag --type has a bad value \"", name,
+                                   "\": expected release, refusal, ingest, dataset_created, ..."));
+  }
+  return type;
+}
+
+absl::StatusOr<v1::ListRecordsRequest> BuildListRecordsRequest(const CommandLine& line) {
+  v1::ListRecordsRequest request;
+  ASSIGN_OR_RETURN(const int64_t from,
+                   IntegerFlag(line, "from", 0, 0, std::numeric_limits<int64_t>::max()));
+  request.set_from_seq(static_cast<uint64_t>(from));
+  for (const std::string& value : line.Values("type")) {
+    for (absl::string_view name : absl::StrSplit(value, ',')) {
+      ASSIGN_OR_RETURN(const v1::RecordType type, ParseRecordType(name));
+      request.add_record_types(type);
+    }
+  }
+  return request;
+}
+
+std::string RenderRecordList(const v1::ListRecordsResponse& response) {
+  TextTable table;
+  for (absl::string_view header : {"seq", "time", "type", "principal", "department",
+                                   "dataset@version", "purpose", "decision"}) {
+    table.AddColumn(std::string(header),
+                    header == "seq" ? TextTable::Align::kRight : TextTable::Align::kLeft);
+  }
+  table.AddColumn("cells/published/suppressed", TextTable::Align::kRight);
+  for (const v1::RecordSummary& r : response.records()) {
+    const v1::ReleaseCountsSummary& c = r.counts();
+    const bool has_counts = r.has_counts() && c.cells() != 0;
+    table.AddRow(
+        {absl::StrCat(r.seq()), OrDash(r.time_utc()), RecordTypeName(r.record_type()),
+         OrDash(r.principal()), OrDash(r.department()),
+         OrDash(DatasetAtVersion(r.dataset(), r.dataset_version())), OrDash(r.purpose()),
+         OrDash(DecisionName(r.decision())),
+         has_counts ? absl::StrCat(c.cells(), "/", c.published(), "/", c.suppressed()) : "-"});
+  }
+  std::string out = table.Render();
+  absl::StrAppend(&out, "\nlog size ", response.log_size());
+  if (response.next_seq() != 0) {
+    absl::StrAppend(&out, "; more records follow: continue with --from ", response.next_seq());
+  }
+  out.push_back('\n');
+  return out;
+}
+
+std::string RenderAuditRecord(const v1::GetRecordResponse& response) {
+  const v1::AuditRecord& r = response.record();
+  KeyValueText text;
+  text.Add("seq", absl::StrCat(r.seq()));
+  text.Add("type", RecordTypeName(r.record_type()));
+  text.Add("time", r.time_utc());
+  text.Add("log origin", r.log_origin());
+  text.Add("server instance", r.server_instance_id());
+  text.Add("build version", r.build_version());
+  text.Add("method", r.method());
+  text.Add("release id", r.release_id());
+  text.Add("client request id", r.client_request_id());
+  if (r.has_requester()) AddRequester(r.requester(), text);
+  AddRequest(r, text);
+  AddOutcome(r, text);
+  text.Add("previous leaf hash", crypto::HexEncode(r.prev_leaf_hash()));
+  text.Add("leaf hash", response.leaf_hash());
+  return text.Render();
+}
+
+absl::Status RunAuditList(const CommandLine& line, Connection& connection, std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  ASSIGN_OR_RETURN(v1::ListRecordsRequest request, BuildListRecordsRequest(line));
+  ASSIGN_OR_RETURN(int64_t remaining,
+                   IntegerFlag(line, "limit", 100, 1, std::numeric_limits<int32_t>::max()));
+  v1::ListRecordsResponse all;
+  while (remaining > 0) {
+    request.set_limit(static_cast<int32_t>(std::min(remaining, kPageLimit)));
+    ASSIGN_OR_RETURN(v1::ListRecordsResponse page, connection.ListRecords(request));
+    remaining -= page.records_size();
+    all.mutable_records()->MergeFrom(page.records());
+    all.set_next_seq(page.next_seq());
+    all.set_log_size(page.log_size());
+    if (page.next_seq() == 0 || page.records_size() == 0) break;
+    request.set_from_seq(page.next_seq());
+  }
+  if (format == OutputFormat::kJson) return WriteJson(all, out);
+  out << RenderRecordList(all);
+  return absl::OkStatus();
+}
+
+absl::Status RunAuditShow(const CommandLine& line, Connection& connection, std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  ASSIGN_OR_RETURN(const int64_t seq,
+                   IntegerArgument(line.args.at(0), "SEQ", 0, std::numeric_limits<int64_t>::max()));
+  v1::GetRecordRequest request;
+  request.set_seq(static_cast<uint64_t>(seq));
+  ASSIGN_OR_RETURN(const v1::GetRecordResponse response, connection.GetRecord(request));
+  if (format == OutputFormat::kJson) return WriteJson(response, out);
+  out << RenderAuditRecord(response);
+  return absl::OkStatus();
+}
+
+}  // namespace cellgate::client

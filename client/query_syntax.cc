@@ -1,0 +1,144 @@
+#include "client/query_syntax.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "client/exit_codes.h"
+
+namespace cellgate::client {
+namespace {
+
+absl::Status BadValue(absl::string_view flag, absl::string_view value, absl::string_view why) {
+  return UsageError(absl::StrCat("flag --", flag, " has a bad value \"", value, "\": ", why));
+}
+
+// A dimension, level or column name: non-empty, no separators or spaces.
+bool IsName(absl::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+// Splits "DIM[:LEVEL]" into the two names; false if either is malformed.
+bool SplitDimensionLevel(absl::string_view text, std::string& dimension, std::string& level) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits(':', 1));
+  dimension = std::string(parts[0]);
+  level = parts.size() > 1 ? std::string(parts[1]) : "";
+  return IsName(dimension) && (parts.size() == 1 || IsName(level));
+}
+
+std::string DimensionLevel(absl::string_view dimension, absl::string_view level) {
+  return level.empty() ? std::string(dimension) : absl::StrCat(dimension, ":", level);
+}
+
+std::string Quoted(absl::string_view value) {
+  const bool plain = !value.empty() && value.find_first_of(" \t\"'\\") == absl::string_view::npos;
+  if (plain) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text) {
+  v1::Grouping grouping;
+  absl::string_view rest = text;
+  if (absl::ConsumeSuffix(&rest, "+")) grouping.set_subtotals(true);
+  std::string dimension, level;
+  if (!SplitDimensionLevel(rest, dimension, level)) {
+    return BadValue("by", text, "expected DIM, DIM:LEVEL, DIM+ or DIM:LEVEL+");
+  }
+  grouping.set_dimension(dimension);
+  grouping.set_level(level);
+  return grouping;
+}
+
+absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text) {
+  v1::Measure measure;
+  if (text == "count") {
+    measure.set_kind(v1::Measure::COUNT);
+    return measure;
+  }
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits(':', 1));
+  if (parts.size() == 2 && IsName(parts[1]) && (parts[0] == "sum" || parts[0] == "mean")) {
+    measure.set_kind(parts[0] == "sum" ? v1::Measure::SUM : v1::Measure::MEAN);
+    measure.set_column(std::string(parts[1]));
+    return measure;
+  }
+  return BadValue("measure", text, "expected count, sum:COLUMN or mean:COLUMN");
+}
+
+absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text) {
+  const std::vector<absl::string_view> sides = absl::StrSplit(text, absl::MaxSplits('=', 1));
+  std::string dimension, level;
+  if (sides.size() != 2 || !SplitDimensionLevel(sides[0], dimension, level)) {
+    return BadValue("filter", text, "expected DIM=C1,C2,... or DIM:LEVEL=C1,C2,...");
+  }
+  v1::Filter filter;
+  filter.set_dimension(dimension);
+  filter.set_level(level);
+  for (absl::string_view code : absl::StrSplit(sides[1], ',')) {
+    if (code.empty()) return BadValue("filter", text, "empty code");
+    filter.add_codes(std::string(code));
+  }
+  return filter;
+}
+
+std::string FormatGrouping(const v1::Grouping& grouping) {
+  return absl::StrCat(DimensionLevel(grouping.dimension(), grouping.level()),
+                      grouping.subtotals() ? "+" : "");
+}
+
+std::string FormatMeasure(const v1::Measure& measure) {
+  switch (measure.kind()) {
+    case v1::Measure::COUNT:
+      return "count";
+    case v1::Measure::SUM:
+      return absl::StrCat("sum:", measure.column());
+    case v1::Measure::MEAN:
+      return absl::StrCat("mean:", measure.column());
+    default:
+      return absl::StrCat("unspecified:", measure.column());
+  }
+}
+
+std::string FormatFilter(const v1::Filter& filter) {
+  return absl::StrCat(DimensionLevel(filter.dimension(), filter.level()), "=",
+                      absl::StrJoin(filter.codes(), ","));
+}
+
+std::string FormatQueryFlags(const v1::Query& query) {
+  std::vector<std::string> parts = {absl::StrCat("--dataset ", Quoted(query.dataset()))};
+  if (query.version() != 0) parts.push_back(absl::StrCat("--version ", query.version()));
+  for (const v1::Grouping& g : query.group_by()) {
+    parts.push_back(absl::StrCat("--by ", Quoted(FormatGrouping(g))));
+  }
+  for (const v1::Measure& m : query.measures()) {
+    parts.push_back(absl::StrCat("--measure ", Quoted(FormatMeasure(m))));
+  }
+  for (const v1::Filter& f : query.filters()) {
+    parts.push_back(absl::StrCat("--filter ", Quoted(FormatFilter(f))));
+  }
+  if (query.totals()) parts.push_back("--totals");
+  parts.push_back(absl::StrCat("--purpose ", Quoted(query.purpose())));
+  parts.push_back(absl::StrCat("--legal-basis ", Quoted(query.legal_basis())));
+  if (!query.justification().empty()) {
+    parts.push_back(absl::StrCat("--justification ", Quoted(query.justification())));
+  }
+  if (!query.client_request_id().empty()) {
+    parts.push_back(absl::StrCat("--request-id ", Quoted(query.client_request_id())));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+}  // namespace cellgate::client

@@ -1,0 +1,137 @@
+// FakeConnection: an in-memory Connection for client tests. TESTONLY. Each
+// method records its request and returns the canned response (or error) set
+// by the test; IngestVersion drains the chunk source and keeps every chunk.
+// ForwardingConnection lends a fake to code that wants ownership. Not
+// thread-safe.
+//
+//   FakeConnection fake;
+//   fake.query_response = response;            // or: = absl::NotFoundError(...)
+//   ASSERT_OK(RunQuery(line, fake, out));
+//   EXPECT_EQ(fake.query_requests[0].query().dataset(), "schule");
+#ifndef CELLGATE_CLIENT_TESTING_FAKE_CONNECTION_H_
+#define CELLGATE_CLIENT_TESTING_FAKE_CONNECTION_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/connection.h"
+
+namespace cellgate::client::testing {
+
+class FakeConnection final : public Connection {
+ public:
+  absl::StatusOr<v1::ListDatasetsResponse> ListDatasets(
+      const v1::ListDatasetsRequest& request) override {
+    list_datasets_requests.push_back(request);
+    return list_datasets_response;
+  }
+  absl::StatusOr<v1::DescribeDatasetResponse> DescribeDataset(
+      const v1::DescribeDatasetRequest& request) override {
+    describe_requests.push_back(request);
+    return describe_response;
+  }
+  absl::StatusOr<v1::QueryResponse> Query(const v1::QueryRequest& request) override {
+    query_requests.push_back(request);
+    return query_response;
+  }
+  absl::StatusOr<v1::CreateDatasetResponse> CreateDataset(
+      const v1::CreateDatasetRequest& request) override {
+    create_requests.push_back(request);
+    return create_response;
+  }
+  // Drains `chunks` first, as the real stream does, then answers.
+  absl::StatusOr<v1::IngestResponse> IngestVersion(IngestChunkSource& chunks) override {
+    while (true) {
+      v1::IngestChunk chunk;
+      absl::StatusOr<bool> more = chunks.Next(chunk);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ingest_chunks.push_back(std::move(chunk));
+    }
+    return ingest_response;
+  }
+  absl::StatusOr<v1::ListVersionsResponse> ListVersions(
+      const v1::ListVersionsRequest& request) override {
+    list_versions_requests.push_back(request);
+    return list_versions_response;
+  }
+  // Answers from `list_records_pages` in order, then with an empty page.
+  absl::StatusOr<v1::ListRecordsResponse> ListRecords(
+      const v1::ListRecordsRequest& request) override {
+    list_records_requests.push_back(request);
+    if (!list_records_error.ok()) return list_records_error;
+    const size_t page = list_records_requests.size() - 1;
+    if (page < list_records_pages.size()) return list_records_pages[page];
+    return v1::ListRecordsResponse();
+  }
+  absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override {
+    get_record_requests.push_back(request);
+    return get_record_response;
+  }
+
+  // Canned answers; each defaults to an empty OK response.
+  absl::StatusOr<v1::ListDatasetsResponse> list_datasets_response = v1::ListDatasetsResponse();
+  absl::StatusOr<v1::DescribeDatasetResponse> describe_response = v1::DescribeDatasetResponse();
+  absl::StatusOr<v1::QueryResponse> query_response = v1::QueryResponse();
+  absl::StatusOr<v1::CreateDatasetResponse> create_response = v1::CreateDatasetResponse();
+  absl::StatusOr<v1::IngestResponse> ingest_response = v1::IngestResponse();
+  absl::StatusOr<v1::ListVersionsResponse> list_versions_response = v1::ListVersionsResponse();
+  std::vector<v1::ListRecordsResponse> list_records_pages;
+  absl::Status list_records_error;
+  absl::StatusOr<v1::GetRecordResponse> get_record_response = v1::GetRecordResponse();
+
+  // What the client sent, in order.
+  std::vector<v1::ListDatasetsRequest> list_datasets_requests;
+  std::vector<v1::DescribeDatasetRequest> describe_requests;
+  std::vector<v1::QueryRequest> query_requests;
+  std::vector<v1::CreateDatasetRequest> create_requests;
+  std::vector<v1::IngestChunk> ingest_chunks;
+  std::vector<v1::ListVersionsRequest> list_versions_requests;
+  std::vector<v1::ListRecordsRequest> list_records_requests;
+  std::vector<v1::GetRecordRequest> get_record_requests;
+};
+
+// Forwards every call to `target`, which must outlive it: lets a test hand a
+// connection to code that takes ownership (RunCli's factory) and still
+// inspect the fake afterwards.
+class ForwardingConnection final : public Connection {
+ public:
+  explicit ForwardingConnection(Connection& target) : target_(target) {}
+
+  absl::StatusOr<v1::ListDatasetsResponse> ListDatasets(
+      const v1::ListDatasetsRequest& request) override {
+    return target_.ListDatasets(request);
+  }
+  absl::StatusOr<v1::DescribeDatasetResponse> DescribeDataset(
+      const v1::DescribeDatasetRequest& request) override {
+    return target_.DescribeDataset(request);
+  }
+  absl::StatusOr<v1::QueryResponse> Query(const v1::QueryRequest& request) override {
+    return target_.Query(request);
+  }
+  absl::StatusOr<v1::CreateDatasetResponse> CreateDataset(
+      const v1::CreateDatasetRequest& request) override {
+    return target_.CreateDataset(request);
+  }
+  absl::StatusOr<v1::IngestResponse> IngestVersion(IngestChunkSource& chunks) override {
+    return target_.IngestVersion(chunks);
+  }
+  absl::StatusOr<v1::ListVersionsResponse> ListVersions(
+      const v1::ListVersionsRequest& request) override {
+    return target_.ListVersions(request);
+  }
+  absl::StatusOr<v1::ListRecordsResponse> ListRecords(
+      const v1::ListRecordsRequest& request) override {
+    return target_.ListRecords(request);
+  }
+  absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override {
+    return target_.GetRecord(request);
+  }
+
+ private:
+  Connection& target_;  // not owned
+};
+
+}  // namespace cellgate::client::testing
+
+#endif  // CELLGATE_CLIENT_TESTING_FAKE_CONNECTION_H_

@@ -1,0 +1,88 @@
+// A hand-made query answer shared by the renderer tests: Stadtteil with a
+// Sozialraum subtotal and the total, by Geschlecht; count, mean and sum with
+// every status symbol. TESTONLY.
+#ifndef CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
+#define CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cellgate/v1/data_service.pb.h"
+
+namespace cellgate::client::testing {
+
+inline v1::AxisEntry* AddEntry(v1::Axis& axis, const std::string& code, const std::string& label,
+                               const std::string& level, int parent) {
+  v1::AxisEntry* entry = axis.add_entries();
+  entry->set_code(code);
+  entry->set_label(label);
+  entry->set_level(level);
+  entry->set_parent(parent);
+  entry->set_is_total(code == "_T");
+  return entry;
+}
+
+inline void AddMeasure(v1::ReleasedTable& table, v1::Measure::Kind kind, const std::string& column,
+                       const std::string& label, int decimals) {
+  v1::MeasureFacts* m = table.add_measures();
+  m->mutable_measure()->set_kind(kind);
+  m->mutable_measure()->set_column(column);
+  m->set_label(label);
+  m->set_decimals(decimals);
+}
+
+// Adds a cell; a value with status PUBLISHED or UNRELIABLE carries `value`.
+inline void AddCell(v1::ReleasedTable& table, std::vector<std::string> codes,
+                    std::vector<std::pair<v1::CellStatus, double>> values) {
+  v1::ReleasedCell* cell = table.add_cells();
+  for (std::string& code : codes) cell->add_codes(std::move(code));
+  for (const auto& [status, value] : values) {
+    v1::CellValue* v = cell->add_values();
+    v->set_status(status);
+    v->set_value(value);
+  }
+}
+
+inline v1::QueryResponse SchoolTable() {
+  v1::QueryResponse response;
+  v1::ReleasedTable& t = *response.mutable_table();
+  t.set_dataset("schule");
+  t.set_dataset_version(3);
+  t.set_dataset_version_hash("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  t.set_policy_id("schule-standard");
+  t.set_policy_version(2);
+  v1::Axis& area = *t.add_axes();
+  area.set_dimension("stadtteil");
+  area.set_label("Stadtteil");
+  area.set_level("stadtteil");
+  AddEntry(area, "_T", "Insgesamt", "", -1);
+  AddEntry(area, "N", "Nord", "sozialraum", 0);
+  AddEntry(area, "01", "Altstadt", "stadtteil", 1);
+  AddEntry(area, "02", "Hafen", "stadtteil", 1);
+  v1::Axis& sex = *t.add_axes();
+  sex.set_dimension("sex");
+  sex.set_label("Geschlecht");
+  AddEntry(sex, "m", "männlich", "sex", -1);
+  AddEntry(sex, "w", "weiblich", "sex", -1);
+  AddMeasure(t, v1::Measure::COUNT, "", "Anzahl", 0);
+  AddMeasure(t, v1::Measure::MEAN, "alter", "Alter (Mittel)", 0);
+  AddMeasure(t, v1::Measure::SUM, "stunden", "Summe Stunden", 1);
+  using S = v1::CellStatus;
+  AddCell(t, {"_T", "m"}, {{S::PUBLISHED, 1234}, {S::PUBLISHED, 75.26}, {S::PUBLISHED, 12345.6}});
+  AddCell(t, {"_T", "w"}, {{S::PUBLISHED, 1100}, {S::PUBLISHED, 74}, {S::PUBLISHED, 9876.5}});
+  AddCell(t, {"N", "m"}, {{S::PUBLISHED, 600}, {S::PUBLISHED, 75}, {S::PUBLISHED, 6000}});
+  AddCell(t, {"N", "w"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}, {S::ZERO, 0}});
+  AddCell(t, {"01", "m"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
+  AddCell(t, {"01", "w"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
+  AddCell(t, {"02", "m"}, {{S::PUBLISHED, 598}, {S::UNRELIABLE, 80.1}, {S::PUBLISHED, 5000.5}});
+  AddCell(t, {"02", "w"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}, {S::ZERO, 0}});
+  response.mutable_receipt()->set_release_id("5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b");
+  response.mutable_receipt()->set_seq(42);
+  response.mutable_receipt()->set_leaf_hash(std::string(32, '\x01'));
+  return response;
+}
+
+}  // namespace cellgate::client::testing
+
+#endif  // CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
