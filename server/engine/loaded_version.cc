@@ -1,0 +1,152 @@
+#include "server/engine/loaded_version.h"
+
+#include <cstring>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace cellgate::engine {
+namespace {
+
+absl::Status Damaged(absl::string_view column, absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("column \"", column, "\": ", what));
+}
+
+uint32_t ReadCode(const char* p, uint32_t width) {
+  if (width == 1) return static_cast<uint8_t>(*p);
+  uint16_t v = 0;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+
+// Resolves the hierarchy of `column` into per-level entries.
+DimensionLevels BuildLevels(const v1::ColumnSchema& column) {
+  DimensionLevels d;
+  d.name = column.name();
+  d.label = column.label();
+  d.sensitive = column.sensitive();
+  const int levels = column.levels_size();
+  d.entries.resize(levels);
+  d.entry_of.resize(levels);
+  for (int l = 0; l < levels; ++l) {
+    d.level_names.push_back(column.levels(l).name());
+    d.level_labels.push_back(column.levels(l).label());
+    for (const v1::Code& c : column.levels(l).codes()) {
+      d.entries[l].push_back(LevelEntry{c.code(), c.label(), false, -1});
+    }
+  }
+  // Carry codes without a parent up as pass-through entries and link parents.
+  for (int l = 0; l + 1 < levels; ++l) {
+    absl::flat_hash_map<std::string, int32_t> next;
+    for (int32_t i = 0; i < column.levels(l + 1).codes_size(); ++i) {
+      next.emplace(column.levels(l + 1).codes(i).code(), i);
+    }
+    for (size_t i = 0; i < d.entries[l].size(); ++i) {
+      LevelEntry& e = d.entries[l][i];
+      const bool real = !e.pass_through && static_cast<int>(i) < column.levels(l).codes_size();
+      const std::string parent = real ? column.levels(l).codes(static_cast<int>(i)).parent() : "";
+      if (!parent.empty()) {
+        e.parent = next.at(parent);
+      } else {
+        e.parent = static_cast<int32_t>(d.entries[l + 1].size());
+        d.entries[l + 1].push_back(LevelEntry{e.code, e.label, true, -1});
+      }
+    }
+  }
+  const size_t finest = d.entries[0].size();
+  for (int l = 0; l < levels; ++l) d.entry_of[l].resize(finest);
+  for (size_t f = 0; f < finest; ++f) {
+    int32_t e = static_cast<int32_t>(f);
+    d.entry_of[0][f] = e;
+    for (int l = 1; l < levels; ++l) {
+      e = d.entries[l - 1][e].parent;
+      d.entry_of[l][f] = e;
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+int DimensionLevels::LevelIndex(absl::string_view level) const {
+  if (level.empty()) return 0;
+  for (size_t i = 0; i < level_names.size(); ++i) {
+    if (level_names[i] == level) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+absl::StatusOr<std::shared_ptr<const LoadedVersion>> LoadedVersion::Create(
+    v1::DatasetSchema schema, v1::VersionData data) {
+  std::shared_ptr<LoadedVersion> version(new LoadedVersion(std::move(schema), std::move(data)));
+  RETURN_IF_ERROR(version->Index());
+  return version;
+}
+
+absl::Status LoadedVersion::Index() {
+  const int64_t rows = data_.info().row_count();
+  if (rows < 0) return absl::DataLossError("negative row count");
+  int next = 0;
+  for (const v1::ColumnSchema& column : schema_.columns()) {
+    if (column.kind() != v1::DIMENSION && column.kind() != v1::MEASURE) continue;
+    if (next >= data_.columns_size()) return Damaged(column.name(), "missing");
+    const v1::ColumnData& c = data_.columns(next++);
+    if (c.name() != column.name()) return Damaged(column.name(), "out of order");
+    const uint32_t expected_width =
+        column.kind() == v1::MEASURE ? 8 : (column.levels(0).codes_size() <= 256 ? 1 : 2);
+    if (c.width() != expected_width) return Damaged(column.name(), "wrong width");
+    if (c.data().size() != static_cast<size_t>(rows) * c.width()) {
+      return Damaged(column.name(), "wrong size");
+    }
+    if (column.kind() == v1::MEASURE) {
+      measures_.push_back(MeasureColumn{column.name(), column.label(), column.decimals(),
+                                        c.data().data()});
+      continue;
+    }
+    DimensionLevels d = BuildLevels(column);
+    d.width = c.width();
+    d.codes = c.data().data();
+    const uint32_t limit = static_cast<uint32_t>(column.levels(0).codes_size());
+    for (int64_t r = 0; r < rows; ++r) {
+      if (ReadCode(d.codes + r * d.width, d.width) >= limit) {
+        return Damaged(column.name(), "code index out of range");
+      }
+    }
+    dimensions_.push_back(std::move(d));
+  }
+  if (next != data_.columns_size()) return absl::DataLossError("more columns than the schema");
+  return absl::OkStatus();
+}
+
+size_t LoadedVersion::memory_bytes() const {
+  size_t bytes = 0;
+  for (const v1::ColumnData& c : data_.columns()) bytes += c.data().size();
+  for (const DimensionLevels& d : dimensions_) {
+    for (const auto& m : d.entry_of) bytes += m.size() * sizeof(int32_t);
+  }
+  return bytes;
+}
+
+const DimensionLevels* LoadedVersion::FindDimension(absl::string_view name) const {
+  for (const DimensionLevels& d : dimensions_) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+const MeasureColumn* LoadedVersion::FindMeasure(absl::string_view name) const {
+  for (const MeasureColumn& m : measures_) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+bool LoadedVersion::HasColumn(absl::string_view name) const {
+  for (const v1::ColumnSchema& c : schema_.columns()) {
+    if (c.name() == name) return true;
+  }
+  return false;
+}
+
+}  // namespace cellgate::engine

@@ -1,0 +1,193 @@
+#include "server/engine/table_computer.h"
+
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/engine/query_plan.h"
+
+namespace cellgate::engine {
+namespace {
+
+constexpr int64_t kBlockRows = 4096;
+constexpr int64_t kNone = INT64_MIN;
+
+// Per-measure accumulators over some cell space.
+struct ValueAccumulators {
+  std::vector<int64_t> sum, largest, second;
+  void Resize(size_t n) {
+    sum.assign(n, 0);
+    largest.assign(n, kNone);
+    second.assign(n, kNone);
+  }
+};
+
+inline void Offer(int64_t v, int64_t& first, int64_t& second) {
+  if (v > first) {
+    second = first;
+    first = v;
+  } else if (v > second) {
+    second = v;
+  }
+}
+
+template <typename Code>
+void AddOffsets(const char* codes, int64_t n, const int64_t* offset_of, int64_t* offs) {
+  for (int64_t i = 0; i < n; ++i) {
+    Code c;
+    std::memcpy(&c, codes + i * sizeof(Code), sizeof(Code));
+    offs[i] += offset_of[c];
+  }
+}
+
+// Scans all rows into the leaf accumulators. False on sum overflow.
+bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
+          std::vector<ValueAccumulators>& values) {
+  const int64_t rows = version.row_count();
+  std::vector<int64_t> offs(kBlockRows);
+  bool overflow = false;
+  for (int64_t start = 0; start < rows; start += kBlockRows) {
+    const int64_t n = std::min(kBlockRows, rows - start);
+    std::fill(offs.begin(), offs.begin() + n, 0);
+    for (const ScanDimension& s : plan.scan) {
+      const DimensionLevels& d = *s.dimension;
+      if (d.width == 1) {
+        AddOffsets<uint8_t>(d.codes + start, n, s.offset_of.data(), offs.data());
+      } else {
+        AddOffsets<uint16_t>(d.codes + start * 2, n, s.offset_of.data(), offs.data());
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t off = offs[i];
+      if (off < 0) continue;
+      ++counts[off];
+      for (size_t m = 0; m < plan.measures.size(); ++m) {
+        const MeasureColumn* column = plan.measures[m].column;
+        if (column == nullptr) continue;
+        int64_t v;
+        std::memcpy(&v, column->values + (start + i) * 8, 8);
+        ValueAccumulators& acc = values[m];
+        overflow |= __builtin_add_overflow(acc.sum[off], v, &acc.sum[off]);
+        Offer(v, acc.largest[off], acc.second[off]);
+      }
+    }
+  }
+  return !overflow;
+}
+
+// Adds cell `from` into cell `to` for every accumulator. False on overflow.
+bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts,
+             std::vector<ValueAccumulators>& values) {
+  counts[to] += counts[from];
+  bool overflow = false;
+  for (ValueAccumulators& acc : values) {
+    if (acc.sum.empty()) continue;
+    overflow |= __builtin_add_overflow(acc.sum[to], acc.sum[from], &acc.sum[to]);
+    Offer(acc.largest[from], acc.largest[to], acc.second[to]);
+    Offer(acc.second[from], acc.largest[to], acc.second[to]);
+  }
+  return !overflow;
+}
+
+// Places leaf cells into the full cube and adds every entry into its parent
+// along each axis (children precede parents in axis order).
+bool Expand(const QueryPlan& plan, std::vector<int64_t>& leaf_counts,
+            std::vector<ValueAccumulators>& leaf_values, std::vector<int64_t>& counts,
+            std::vector<ValueAccumulators>& values) {
+  const size_t dims = plan.axes.size();
+  std::vector<int64_t> full_stride(dims, 1);
+  for (size_t d = dims; d-- > 1;) {
+    full_stride[d - 1] = full_stride[d] * plan.axes[d].entries_size();
+  }
+  counts.assign(plan.cells, 0);
+  values.resize(plan.measures.size());
+  for (size_t m = 0; m < plan.measures.size(); ++m) {
+    if (plan.measures[m].column != nullptr) values[m].Resize(plan.cells);
+  }
+  std::vector<int> digit(dims, 0);
+  for (int64_t leaf = 0; leaf < plan.leaf_cells; ++leaf) {
+    int64_t full = 0;
+    for (size_t d = 0; d < dims; ++d) full += digit[d] * full_stride[d];
+    counts[full] = leaf_counts[leaf];
+    for (size_t m = 0; m < values.size(); ++m) {
+      if (values[m].sum.empty()) continue;
+      values[m].sum[full] = leaf_values[m].sum[leaf];
+      values[m].largest[full] = leaf_values[m].largest[leaf];
+      values[m].second[full] = leaf_values[m].second[leaf];
+    }
+    for (size_t d = dims; d-- > 0;) {  // mixed-radix increment, last fastest
+      if (++digit[d] < plan.leaf_counts[d]) break;
+      digit[d] = 0;
+    }
+  }
+  bool ok = true;
+  for (size_t d = 0; d < dims; ++d) {
+    const int64_t size = plan.axes[d].entries_size();
+    const int64_t inner = full_stride[d];
+    const int64_t outer = plan.cells / (size * inner);
+    for (int64_t e = 0; e < size; ++e) {
+      const int32_t parent = plan.axes[d].entries(static_cast<int>(e)).parent();
+      if (parent < 0) continue;
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t i = 0; i < inner; ++i) {
+          const int64_t base = o * size * inner + i;
+          ok &= AddCell(base + e * inner, base + parent * inner, counts, values);
+        }
+      }
+    }
+  }
+  return ok;
+}
+
+std::string MeasureLabel(const MeasurePlan& m) {
+  switch (m.measure.kind()) {
+    case v1::Measure::SUM:
+      return absl::StrCat("Summe ", m.column->label);
+    case v1::Measure::MEAN:
+      return absl::StrCat("Durchschnitt ", m.column->label);
+    default:
+      return "Anzahl";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
+                                               const v1::Query& query,
+                                               const ComputeLimits& limits) {
+  ASSIGN_OR_RETURN(const QueryPlan plan, PlanQuery(version, query, limits));
+  std::vector<int64_t> leaf_counts(plan.leaf_cells, 0);
+  std::vector<ValueAccumulators> leaf_values(plan.measures.size());
+  for (size_t m = 0; m < plan.measures.size(); ++m) {
+    if (plan.measures[m].column != nullptr) leaf_values[m].Resize(plan.leaf_cells);
+  }
+  std::vector<int64_t> counts;
+  std::vector<ValueAccumulators> values;
+  if (!Scan(version, plan, leaf_counts, leaf_values) ||
+      !Expand(plan, leaf_counts, leaf_values, counts, values)) {
+    return absl::OutOfRangeError("a sum exceeds the range of 64-bit integers");
+  }
+  v1::ComputedTable table;
+  table.set_dataset(version.info().dataset());
+  table.set_dataset_version(version.info().version());
+  table.set_dataset_version_hash(version.info().version_hash());
+  for (const v1::Axis& axis : plan.axes) *table.add_axes() = axis;
+  table.mutable_record_count()->Assign(counts.begin(), counts.end());
+  for (size_t m = 0; m < plan.measures.size(); ++m) {
+    v1::MeasureFacts* facts = table.add_measures();
+    *facts->mutable_measure() = plan.measures[m].measure;
+    facts->set_label(MeasureLabel(plan.measures[m]));
+    if (plan.measures[m].column == nullptr) continue;
+    facts->set_decimals(plan.measures[m].column->decimals);
+    facts->mutable_sum()->Assign(values[m].sum.begin(), values[m].sum.end());
+    for (size_t c = 0; c < counts.size(); ++c) {
+      facts->add_largest(values[m].largest[c] == kNone ? 0 : values[m].largest[c]);
+      facts->add_second_largest(values[m].second[c] == kNone ? 0 : values[m].second[c]);
+    }
+  }
+  for (const std::string& s : plan.sensitive_dimensions) table.add_sensitive_dimensions(s);
+  return table;
+}
+
+}  // namespace cellgate::engine

@@ -1,0 +1,40 @@
+// Computes the exact table of a query over a loaded version: validates the
+// query against the schema, builds the axes (leaves, hierarchy subtotals,
+// total), checks the cell count before touching any row, then aggregates in
+// one pass with dense accumulators and propagates margins along each axis.
+// Knows nothing of policies. Thread-safe (pure function).
+#ifndef CELLGATE_SERVER_ENGINE_TABLE_COMPUTER_H_
+#define CELLGATE_SERVER_ENGINE_TABLE_COMPUTER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "cellgate/v1/query.pb.h"
+#include "cellgate/v1/table.pb.h"
+#include "server/engine/loaded_version.h"
+
+namespace cellgate::engine {
+
+struct ComputeLimits {
+  int64_t max_cells = 50000;
+  int max_dimensions = 4;
+  int max_measures = 8;
+  int max_filter_codes = 1000;
+};
+
+// Returns the table for `query` (its dataset/version/purpose fields are
+// ignored: the caller resolved the version). INVALID_ARGUMENT naming the bad
+// dimension, level, code, measure or limit; OUT_OF_RANGE if a sum overflows.
+// Deterministic: equal inputs give byte-identical tables.
+//
+// Axis order: the leaf entries of the grouping level (schema order), then
+// each coarser level's subtotal entries if `subtotals`, then "_T"
+// ("Insgesamt") if `totals`; every entry's `parent` points further along
+// the axis.
+absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
+                                               const v1::Query& query,
+                                               const ComputeLimits& limits);
+
+}  // namespace cellgate::engine
+
+#endif  // CELLGATE_SERVER_ENGINE_TABLE_COMPUTER_H_

@@ -1,0 +1,358 @@
+#include "server/engine/table_computer.h"
+
+#include <cstring>
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace cellgate::engine {
+namespace {
+
+using ::cellgate::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// bezirk: 101,102 -> Stadtteil 1; 201 -> 2; 98 outside the hierarchy.
+// stadtteil -> sozialraum A (1) and B (2). jahr has 300 codes (2-byte width).
+v1::DatasetSchema TestSchema() {
+  v1::DatasetSchema s;
+  EXPECT_OK(ParseTextProto(R"pb(
+    id: "t"
+    columns { name: "key" label: "Key" kind: UNIT_ID }
+    columns {
+      name: "bezirk" label: "Bezirk" kind: DIMENSION sensitive: false
+      levels { name: "bezirk" label: "Bezirk"
+        codes { code: "101" label: "Nord" parent: "1" }
+        codes { code: "102" label: "Süd" parent: "1" }
+        codes { code: "201" label: "Hafen" parent: "2" }
+        codes { code: "98" label: "außerhalb" } }
+      levels { name: "stadtteil" label: "Stadtteil"
+        codes { code: "1" label: "Altstadt" parent: "A" }
+        codes { code: "2" label: "Hafen" parent: "B" } }
+      levels { name: "sozialraum" label: "Sozialraum"
+        codes { code: "A" label: "Mitte" }
+        codes { code: "B" label: "Ost" } }
+    }
+    columns {
+      name: "sex" label: "Geschlecht" kind: DIMENSION sensitive: true
+      levels { name: "sex" label: "Geschlecht"
+        codes { code: "m" label: "m" } codes { code: "w" label: "w" } codes { code: "d" label: "d" } }
+    }
+    columns { name: "wert" label: "Wert" kind: MEASURE decimals: 1 }
+  )pb", "schema", s));
+  v1::ColumnSchema* jahr = s.add_columns();
+  jahr->set_name("jahr");
+  jahr->set_label("Jahr");
+  jahr->set_kind(v1::DIMENSION);
+  v1::Level* level = jahr->add_levels();
+  level->set_name("jahr");
+  level->set_label("Jahr");
+  for (int y = 0; y < 300; ++y) {
+    v1::Code* c = level->add_codes();
+    c->set_code(absl::StrCat(1800 + y));
+    c->set_label(absl::StrCat(1800 + y));
+  }
+  return s;
+}
+
+struct Row {
+  int bezirk, sex, jahr;
+  int64_t wert;
+};
+
+std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows) {
+  v1::VersionData data;
+  data.mutable_info()->set_dataset("t");
+  data.mutable_info()->set_version(1);
+  data.mutable_info()->set_row_count(static_cast<int64_t>(rows.size()));
+  std::string bezirk, sex, wert, jahr;
+  for (const Row& r : rows) {
+    bezirk.push_back(static_cast<char>(r.bezirk));
+    sex.push_back(static_cast<char>(r.sex));
+    wert.append(reinterpret_cast<const char*>(&r.wert), 8);
+    const uint16_t j = static_cast<uint16_t>(r.jahr);
+    jahr.append(reinterpret_cast<const char*>(&j), 2);
+  }
+  auto add = [&](const char* name, uint32_t width, std::string bytes) {
+    v1::ColumnData* c = data.add_columns();
+    c->set_name(name);
+    c->set_width(width);
+    c->set_data(std::move(bytes));
+  };
+  add("bezirk", 1, bezirk);
+  add("sex", 1, sex);
+  add("wert", 8, wert);
+  add("jahr", 2, jahr);
+  auto v = LoadedVersion::Create(TestSchema(), std::move(data));
+  EXPECT_TRUE(v.ok()) << v.status();
+  return v.ok() ? *v : nullptr;
+}
+
+// Independent reference: the code of a finest code at `level`, walking
+// parents by code; codes without a parent keep their own code.
+std::string CodeAt(const v1::ColumnSchema& c, int finest, const std::string& level) {
+  std::string code = c.levels(0).codes(finest).code();
+  for (int l = 0; l + 1 < c.levels_size() && c.levels(l).name() != level; ++l) {
+    for (const v1::Code& k : c.levels(l).codes()) {
+      if (k.code() == code) {
+        if (!k.parent().empty()) code = k.parent();
+        break;
+      }
+    }
+  }
+  return code;
+}
+
+const v1::ColumnSchema& Column(const v1::DatasetSchema& s, const std::string& name) {
+  for (const auto& c : s.columns()) {
+    if (c.name() == name) return c;
+  }
+  std::abort();
+}
+
+int RowCode(const Row& r, const std::string& dim) {
+  return dim == "bezirk" ? r.bezirk : dim == "sex" ? r.sex : r.jahr;
+}
+
+// Checks every cell of `table` against a row-by-row recomputation.
+void ExpectMatchesReference(const v1::ComputedTable& table, const v1::Query& q,
+                            const std::vector<Row>& rows) {
+  const v1::DatasetSchema schema = TestSchema();
+  int64_t cells = 1;
+  for (const auto& a : table.axes()) cells *= a.entries_size();
+  ASSERT_EQ(table.record_count_size(), cells);
+  std::vector<int> digit(table.axes_size(), 0);
+  for (int64_t cell = 0; cell < cells; ++cell) {
+    int64_t count = 0, sum = 0, best = INT64_MIN, second = INT64_MIN;
+    for (const Row& r : rows) {
+      bool in = true;
+      for (const v1::Filter& f : q.filters()) {
+        const auto& col = Column(schema, f.dimension());
+        const std::string lvl = f.level().empty() ? col.levels(0).name() : f.level();
+        const std::string code = CodeAt(col, RowCode(r, f.dimension()), lvl);
+        in &= std::find(f.codes().begin(), f.codes().end(), code) != f.codes().end();
+      }
+      for (int a = 0; a < table.axes_size() && in; ++a) {
+        const v1::AxisEntry& e = table.axes(a).entries(digit[a]);
+        if (e.is_total()) continue;
+        const auto& col = Column(schema, table.axes(a).dimension());
+        in &= CodeAt(col, RowCode(r, table.axes(a).dimension()), e.level()) == e.code();
+      }
+      if (!in) continue;
+      ++count;
+      sum += r.wert;
+      if (r.wert > best) {
+        second = best;
+        best = r.wert;
+      } else if (r.wert > second) {
+        second = r.wert;
+      }
+    }
+    ASSERT_EQ(table.record_count(cell), count) << "cell " << cell;
+    ASSERT_EQ(table.measures(1).sum(cell), sum) << "cell " << cell;
+    ASSERT_EQ(table.measures(1).largest(cell), best == INT64_MIN ? 0 : best);
+    ASSERT_EQ(table.measures(1).second_largest(cell), second == INT64_MIN ? 0 : second);
+    for (int a = table.axes_size(); a-- > 0;) {
+      if (++digit[a] < table.axes(a).entries_size()) break;
+      digit[a] = 0;
+    }
+  }
+}
+
+std::vector<Row> RandomRows(int n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Row> rows;
+  for (int i = 0; i < n; ++i) {
+    rows.push_back(Row{static_cast<int>(rng() % 4), static_cast<int>(rng() % 3),
+                       static_cast<int>(rng() % 300), static_cast<int64_t>(rng() % 2001) - 1000});
+  }
+  return rows;
+}
+
+v1::Query CountAndSum() {
+  v1::Query q;
+  q.add_measures()->set_kind(v1::Measure::COUNT);
+  v1::Measure* m = q.add_measures();
+  m->set_kind(v1::Measure::SUM);
+  m->set_column("wert");
+  return q;
+}
+
+TEST(TableComputerTest, MatchesRowByRowReferenceOnRandomQueries) {
+  const std::vector<Row> rows = RandomRows(5000, 42);
+  auto version = Load(rows);
+  ASSERT_NE(version, nullptr);
+  std::mt19937_64 rng(7);
+  const char* levels[] = {"bezirk", "stadtteil", "sozialraum"};
+  for (int trial = 0; trial < 200; ++trial) {
+    v1::Query q = CountAndSum();
+    q.set_totals(rng() % 2);
+    std::vector<std::string> dims = {"bezirk", "sex", "jahr"};
+    std::shuffle(dims.begin(), dims.end(), rng);
+    const int groups = static_cast<int>(rng() % 3);
+    for (int g = 0; g < groups; ++g) {
+      v1::Grouping* grouping = q.add_group_by();
+      grouping->set_dimension(dims[g]);
+      if (dims[g] == "bezirk") grouping->set_level(levels[rng() % 3]);
+      grouping->set_subtotals(rng() % 2);
+    }
+    if (rng() % 2) {
+      v1::Filter* f = q.add_filters();
+      f->set_dimension("bezirk");
+      f->set_level("stadtteil");
+      f->add_codes(rng() % 2 ? "1" : "98");
+    }
+    if (rng() % 3 == 0) {
+      v1::Filter* f = q.add_filters();
+      f->set_dimension("jahr");
+      for (int k = 0; k < 5; ++k) f->add_codes(absl::StrCat(1800 + rng() % 300));
+    }
+    ASSERT_OK_AND_ASSIGN(v1::ComputedTable table, ComputeTable(*version, q, ComputeLimits()));
+    SCOPED_TRACE(q.ShortDebugString());
+    ExpectMatchesReference(table, q, rows);
+  }
+}
+
+TEST(TableComputerTest, BuildsHierarchyAxisWithSubtotalsPassThroughAndTotal) {
+  auto version = Load({{0, 0, 0, 10}, {1, 1, 0, 20}, {2, 0, 0, 30}, {3, 1, 0, 40}});
+  v1::Query q = CountAndSum();
+  v1::Grouping* g = q.add_group_by();
+  g->set_dimension("bezirk");
+  g->set_subtotals(true);
+  q.set_totals(true);
+  ASSERT_OK_AND_ASSIGN(v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  std::vector<std::string> codes;
+  std::vector<int> parents;
+  for (const auto& e : t.axes(0).entries()) {
+    codes.push_back(e.code());
+    parents.push_back(e.parent());
+  }
+  // Leaves, then Stadtteile, then Sozialräume, then the total; "98" adds
+  // straight into the total.
+  EXPECT_THAT(codes, ElementsAre("101", "102", "201", "98", "1", "2", "A", "B", "_T"));
+  EXPECT_THAT(parents, ElementsAre(4, 4, 5, 8, 6, 7, 8, 8, -1));
+  EXPECT_THAT(t.record_count(), ElementsAre(1, 1, 1, 1, 2, 1, 2, 1, 4));
+  EXPECT_THAT(t.measures(1).sum(), ElementsAre(10, 20, 30, 40, 30, 30, 30, 30, 100));
+  EXPECT_EQ(t.axes(0).entries(8).label(), "Insgesamt");
+}
+
+TEST(TableComputerTest, FiltersRestrictRowsAndAxisEntries) {
+  auto version = Load({{0, 0, 0, 10}, {1, 1, 0, 20}, {2, 0, 0, 30}, {3, 2, 0, 40}});
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("bezirk");
+  v1::Filter* f = q.add_filters();
+  f->set_dimension("bezirk");
+  f->set_level("stadtteil");
+  f->add_codes("1");
+  q.set_totals(true);
+  ASSERT_OK_AND_ASSIGN(v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  ASSERT_EQ(t.axes(0).entries_size(), 3);  // 101, 102, total
+  EXPECT_THAT(t.record_count(), ElementsAre(1, 1, 2));
+  EXPECT_TRUE(t.sensitive_dimensions().empty());
+}
+
+TEST(TableComputerTest, ReportsSensitiveDimensionsGroupedOrFiltered) {
+  auto version = Load({{0, 0, 0, 10}});
+  v1::Query q = CountAndSum();
+  v1::Filter* f = q.add_filters();
+  f->set_dimension("sex");
+  f->add_codes("m");
+  ASSERT_OK_AND_ASSIGN(v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  EXPECT_THAT(t.sensitive_dimensions(), ElementsAre("sex"));
+}
+
+TEST(TableComputerTest, IsDeterministic) {
+  auto version = Load(RandomRows(1000, 3));
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("jahr");
+  q.add_group_by()->set_dimension("sex");
+  q.set_totals(true);
+  ASSERT_OK_AND_ASSIGN(v1::ComputedTable a, ComputeTable(*version, q, ComputeLimits()));
+  ASSERT_OK_AND_ASSIGN(v1::ComputedTable b, ComputeTable(*version, q, ComputeLimits()));
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+}
+
+TEST(TableComputerTest, NamesWhatIsWrongWithAQuery) {
+  auto version = Load({{0, 0, 0, 10}});
+  const ComputeLimits limits;
+  auto expect = [&](v1::Query q, const std::string& message) {
+    EXPECT_THAT(ComputeTable(*version, q, limits),
+                StatusIs(absl::StatusCode::kInvalidArgument, message));
+  };
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("stadtteill");
+  expect(q, "unknown dimension \"stadtteill\"");
+  q = CountAndSum();
+  q.add_group_by()->set_dimension("wert");
+  expect(q, "column \"wert\" is not a dimension");
+  q = CountAndSum();
+  q.add_group_by()->set_dimension("bezirk");
+  q.mutable_group_by(0)->set_level("kreis");
+  expect(q, "dimension \"bezirk\" has no level \"kreis\"");
+  q = CountAndSum();
+  v1::Filter* f = q.add_filters();
+  f->set_dimension("bezirk");
+  f->set_level("stadtteil");
+  f->add_codes("99");
+  expect(q, "dimension \"bezirk\" has no code \"99\" at level \"stadtteil\"");
+  q = CountAndSum();
+  q.add_group_by()->set_dimension("sex");
+  q.add_group_by()->set_dimension("sex");
+  expect(q, "dimension \"sex\" is grouped twice");
+  q = CountAndSum();
+  q.mutable_measures(1)->clear_column();
+  expect(q, "measure 2: SUM needs a measure column");
+  q = CountAndSum();
+  q.mutable_measures(0)->set_column("wert");
+  expect(q, "measure 1: COUNT takes no column");
+  q = CountAndSum();
+  q.mutable_measures(1)->set_column("x");
+  expect(q, "unknown measure column \"x\"");
+  q = v1::Query();
+  expect(q, "query needs at least one measure");
+  q = CountAndSum();
+  q.add_filters()->set_dimension("sex");
+  expect(q, "filter on \"sex\" has no codes");
+}
+
+TEST(TableComputerTest, RefusesOversizedTableBeforeScanning) {
+  auto version = Load(RandomRows(10, 1));
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("jahr");
+  q.add_group_by()->set_dimension("bezirk");
+  q.add_group_by()->set_dimension("sex");
+  q.set_totals(true);
+  ComputeLimits limits;
+  limits.max_cells = 1000;
+  EXPECT_THAT(ComputeTable(*version, q, limits),
+              StatusIs(absl::StatusCode::kInvalidArgument, "table would have 6020 cells, limit 1000"));
+  limits.max_dimensions = 2;
+  EXPECT_THAT(ComputeTable(*version, q, limits),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "query has 3 grouping dimensions, limit 2"));
+}
+
+TEST(TableComputerTest, SumOverflowIsOutOfRange) {
+  auto version = Load({{0, 0, 0, INT64_MAX}, {0, 0, 0, 1}});
+  EXPECT_THAT(ComputeTable(*version, CountAndSum(), ComputeLimits()),
+              StatusIs(absl::StatusCode::kOutOfRange));
+}
+
+TEST(LoadedVersionTest, RejectsInconsistentColumns) {
+  v1::VersionData data;
+  data.mutable_info()->set_row_count(2);
+  v1::ColumnData* c = data.add_columns();
+  c->set_name("bezirk");
+  c->set_width(1);
+  c->set_data(std::string("\x00\x09", 2));  // code 9 does not exist
+  EXPECT_THAT(LoadedVersion::Create(TestSchema(), data),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bezirk")));
+}
+
+}  // namespace
+}  // namespace cellgate::engine
