@@ -1,0 +1,117 @@
+#include "policies/policy_loader.h"
+
+#include <cstdint>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/canonical.h"
+#include "common/status_macros.h"
+#include "common/textproto.h"
+
+namespace cellgate::policies {
+namespace {
+
+// Returns true if `s` matches [a-z][a-z0-9<extra>]{0,63}.
+bool MatchesName(absl::string_view s, absl::string_view extra) {
+  if (s.empty() || s.size() > 64 || s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    extra.find(c) != absl::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsPolicyId(absl::string_view s) { return MatchesName(s, "_-"); }
+// Dataset ids and column names, as the store's schema validator defines them.
+bool IsDatasetOrColumnName(absl::string_view s) { return MatchesName(s, "_"); }
+
+absl::Status Bad(const v1::DisclosurePolicy& policy, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("policy \"", policy.id(), "\": ", reason));
+}
+
+void ApplyDefaults(v1::DisclosurePolicy& policy) {
+  v1::ThresholdRule& threshold = *policy.mutable_threshold();
+  if (threshold.k() == 0) threshold.set_k(kDefaultThresholdK);
+  v1::QueryShape& shape = *policy.mutable_shape();
+  if (shape.max_dimensions() == 0) shape.set_max_dimensions(kDefaultMaxDimensions);
+  if (shape.max_cells() == 0) shape.set_max_cells(kDefaultMaxCells);
+}
+
+absl::Status ValidateHeader(const v1::DisclosurePolicy& policy) {
+  if (!IsPolicyId(policy.id())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy id \"", policy.id(), "\" must match [a-z][a-z0-9_-]{0,63}"));
+  }
+  if (policy.version() < 1) {
+    return Bad(policy, absl::StrCat("version is ", policy.version(), "; must be at least 1"));
+  }
+  if (policy.dataset() != "*" && !IsDatasetOrColumnName(policy.dataset())) {
+    return Bad(policy, absl::StrCat("dataset \"", policy.dataset(),
+                                    "\" must be \"*\" or match [a-z][a-z0-9_]{0,63}"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateThreshold(const v1::DisclosurePolicy& policy) {
+  const v1::ThresholdRule& threshold = policy.threshold();
+  if (threshold.k() < kDefaultThresholdK) {
+    return Bad(policy, absl::StrCat("threshold.k is ", threshold.k(), "; must be at least ",
+                                    kDefaultThresholdK));
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < threshold.per_dimension_size(); ++i) {
+    const v1::DimensionThreshold& d = threshold.per_dimension(i);
+    const std::string field = absl::StrCat("threshold.per_dimension[", i, "]");
+    if (!IsDatasetOrColumnName(d.dimension())) {
+      return Bad(policy, absl::StrCat(field, ".dimension \"", d.dimension(),
+                                      "\" must match [a-z][a-z0-9_]{0,63}"));
+    }
+    if (!seen.insert(d.dimension()).second) {
+      return Bad(policy,
+                 absl::StrCat(field, ".dimension \"", d.dimension(), "\" appears more than once"));
+    }
+    if (d.k() < threshold.k()) {
+      return Bad(policy, absl::StrCat(field, ".k for \"", d.dimension(), "\" is ", d.k(),
+                                      "; must be at least threshold.k ", threshold.k()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateShape(const v1::DisclosurePolicy& policy) {
+  const v1::QueryShape& shape = policy.shape();
+  if (shape.max_dimensions() < 1 || shape.max_dimensions() > kDefaultMaxDimensions) {
+    return Bad(policy, absl::StrCat("shape.max_dimensions is ", shape.max_dimensions(),
+                                    "; must be 1..", kDefaultMaxDimensions));
+  }
+  if (shape.max_cells() < 1) {
+    return Bad(policy,
+               absl::StrCat("shape.max_cells is ", shape.max_cells(), "; must be at least 1"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::DisclosurePolicy> ParsePolicy(absl::string_view text,
+                                                 absl::string_view source_name) {
+  v1::DisclosurePolicy policy;
+  RETURN_IF_ERROR(ParseTextProto(text, source_name, policy));
+  const absl::Status valid = ValidatePolicy(policy);
+  if (!valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source_name, ": ", valid.message()));
+  }
+  return policy;
+}
+
+absl::Status ValidatePolicy(v1::DisclosurePolicy& policy) {
+  ApplyDefaults(policy);
+  RETURN_IF_ERROR(ValidateHeader(policy));
+  RETURN_IF_ERROR(ValidateThreshold(policy));
+  return ValidateShape(policy);
+}
+
+std::string PolicyHash(const v1::DisclosurePolicy& policy) { return CanonicalSha256Hex(policy); }
+
+}  // namespace cellgate::policies

@@ -1,0 +1,278 @@
+#include "policies/table_protector.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policies/policy_loader.h"
+#include "tests/testing/status_matchers.h"
+
+namespace cellgate::policies {
+namespace {
+
+using ::cellgate::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+v1::DisclosurePolicy Policy(int k) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("test");
+  policy.set_version(2);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(k);
+  return policy;
+}
+
+v1::DisclosurePolicy PolicyWithSensitive(const std::string& dimension, int k) {
+  v1::DisclosurePolicy policy = Policy(3);
+  v1::DimensionThreshold& d = *policy.mutable_threshold()->add_per_dimension();
+  d.set_dimension(dimension);
+  d.set_k(k);
+  return policy;
+}
+
+// An axis with the given codes; "_T" becomes the total.
+v1::Axis MakeAxis(const std::string& dimension, const std::vector<std::string>& codes) {
+  v1::Axis axis;
+  axis.set_dimension(dimension);
+  for (const std::string& code : codes) {
+    v1::AxisEntry& entry = *axis.add_entries();
+    entry.set_code(code);
+    entry.set_is_total(code == "_T");
+    entry.set_parent(-1);
+  }
+  return axis;
+}
+
+// A one-axis table with cells "c0", "c1", ... holding `counts`, and a COUNT
+// measure.
+v1::ComputedTable CountTable(const std::vector<int64_t>& counts) {
+  v1::ComputedTable table;
+  table.set_dataset("schueler");
+  table.set_dataset_version(4);
+  table.set_dataset_version_hash("ab12");
+  std::vector<std::string> codes;
+  for (size_t i = 0; i < counts.size(); ++i) codes.push_back("c" + std::to_string(i));
+  *table.add_axes() = MakeAxis("schule", codes);
+  for (int64_t n : counts) table.add_record_count(n);
+  v1::MeasureFacts& count = *table.add_measures();
+  count.mutable_measure()->set_kind(v1::Measure::COUNT);
+  count.set_label("Anzahl");
+  return table;
+}
+
+// Adds a SUM or MEAN measure over column "stunden" with per-cell `sums`
+// (scaled by 10^decimals) and made-up largest contributions.
+void AddMeasure(v1::ComputedTable& table, v1::Measure::Kind kind, int decimals,
+                const std::vector<int64_t>& sums) {
+  v1::MeasureFacts& facts = *table.add_measures();
+  facts.mutable_measure()->set_kind(kind);
+  facts.mutable_measure()->set_column("stunden");
+  facts.set_label(kind == v1::Measure::SUM ? "Summe Stunden" : "Mittel Stunden");
+  facts.set_decimals(decimals);
+  for (int64_t sum : sums) {
+    facts.add_sum(sum);
+    facts.add_largest(sum / 2);
+    facts.add_second_largest(sum / 4);
+  }
+}
+
+v1::ReleaseDecision ProtectOrDie(const v1::DisclosurePolicy& policy,
+                                 const v1::ComputedTable& table) {
+  absl::StatusOr<TableProtector> protector = TableProtector::Create(policy);
+  EXPECT_TRUE(protector.ok()) << protector.status();
+  absl::StatusOr<v1::ReleaseDecision> decision = protector->Protect(table);
+  EXPECT_TRUE(decision.ok()) << decision.status();
+  return decision.ok() ? *decision : v1::ReleaseDecision();
+}
+
+const v1::CellValue& Value(const v1::ReleaseDecision& d, int cell, int measure = 0) {
+  return d.table().cells(cell).values(measure);
+}
+
+TEST(TableProtectorTest, CopiesTableIdentityAndPolicyIdentity) {
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), CountTable({5}));
+  EXPECT_EQ(d.table().dataset(), "schueler");
+  EXPECT_EQ(d.table().dataset_version(), 4);
+  EXPECT_EQ(d.table().dataset_version_hash(), "ab12");
+  EXPECT_EQ(d.table().policy_id(), "test");
+  EXPECT_EQ(d.table().policy_version(), 2);
+  v1::DisclosurePolicy validated = Policy(3);
+  ASSERT_OK(ValidatePolicy(validated));
+  EXPECT_EQ(d.table().policy_hash(), PolicyHash(validated));
+  ASSERT_EQ(d.table().axes_size(), 1);
+  EXPECT_EQ(d.table().axes(0).dimension(), "schule");
+}
+
+TEST(TableProtectorTest, AppliesThresholdBoundariesWithKThree) {
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), CountTable({0, 1, 2, 3}));
+  ASSERT_EQ(d.table().cells_size(), 4);
+  EXPECT_EQ(Value(d, 0).status(), v1::ZERO);
+  EXPECT_EQ(Value(d, 0).value(), 0);
+  EXPECT_EQ(Value(d, 1).status(), v1::SUPPRESSED);
+  EXPECT_EQ(Value(d, 1).value(), 0) << "a suppressed cell carries no value";
+  EXPECT_EQ(Value(d, 2).status(), v1::SUPPRESSED);
+  EXPECT_EQ(Value(d, 2).value(), 0);
+  EXPECT_EQ(Value(d, 3).status(), v1::PUBLISHED);
+  EXPECT_EQ(Value(d, 3).value(), 3);
+}
+
+TEST(TableProtectorTest, SensitiveDimensionOfTheTableRaisesK) {
+  const v1::DisclosurePolicy policy = PolicyWithSensitive("bmi_kat", 5);
+  v1::ComputedTable plain = CountTable({4});
+  v1::ComputedTable sensitive = CountTable({4});
+  sensitive.add_sensitive_dimensions("bmi_kat");
+
+  EXPECT_EQ(Value(ProtectOrDie(policy, plain), 0).status(), v1::PUBLISHED);
+  EXPECT_EQ(Value(ProtectOrDie(policy, sensitive), 0).status(), v1::SUPPRESSED);
+}
+
+TEST(TableProtectorTest, PublishesSumAndMeanScaledByDecimals) {
+  // 4 records, sum 45.5 stored as 455 with one decimal. (n = 2, as in
+  // 45.5 / 2, would be suppressed: k is at least 3.)
+  v1::ComputedTable table = CountTable({4});
+  AddMeasure(table, v1::Measure::SUM, 1, {455});
+  AddMeasure(table, v1::Measure::MEAN, 1, {455});
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  EXPECT_EQ(Value(d, 0, 0).value(), 4);
+  EXPECT_EQ(Value(d, 0, 1).status(), v1::PUBLISHED);
+  EXPECT_DOUBLE_EQ(Value(d, 0, 1).value(), 45.5);
+  EXPECT_EQ(Value(d, 0, 2).status(), v1::PUBLISHED);
+  EXPECT_DOUBLE_EQ(Value(d, 0, 2).value(), 11.375);
+}
+
+TEST(TableProtectorTest, PublishesEmptyCellAsZeroAndItsMeanAsNotApplicable) {
+  v1::ComputedTable table = CountTable({0});
+  AddMeasure(table, v1::Measure::SUM, 1, {0});
+  AddMeasure(table, v1::Measure::MEAN, 1, {0});
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  EXPECT_EQ(Value(d, 0, 0).status(), v1::ZERO);
+  EXPECT_EQ(Value(d, 0, 1).status(), v1::ZERO);
+  EXPECT_EQ(Value(d, 0, 2).status(), v1::NOT_APPLICABLE);
+  EXPECT_EQ(Value(d, 0, 2).value(), 0);
+}
+
+TEST(TableProtectorTest, SuppressedCellSuppressesEveryMeasure) {
+  v1::ComputedTable table = CountTable({1});
+  AddMeasure(table, v1::Measure::SUM, 0, {37});
+  AddMeasure(table, v1::Measure::MEAN, 0, {37});
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  ASSERT_EQ(d.table().cells(0).values_size(), 3);
+  for (const v1::CellValue& value : d.table().cells(0).values()) {
+    EXPECT_EQ(value.status(), v1::SUPPRESSED);
+    EXPECT_EQ(value.value(), 0);
+  }
+}
+
+TEST(TableProtectorTest, ReleasedMeasuresCarryNoFacts) {
+  v1::ComputedTable table = CountTable({4, 6});
+  AddMeasure(table, v1::Measure::SUM, 2, {1000, 2000});
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  ASSERT_EQ(d.table().measures_size(), 2);
+  for (int i = 0; i < d.table().measures_size(); ++i) {
+    const v1::MeasureFacts& m = d.table().measures(i);
+    EXPECT_EQ(m.sum_size(), 0) << i;
+    EXPECT_EQ(m.largest_size(), 0) << i;
+    EXPECT_EQ(m.second_largest_size(), 0) << i;
+  }
+  const v1::MeasureFacts& sum = d.table().measures(1);
+  EXPECT_EQ(sum.measure().kind(), v1::Measure::SUM);
+  EXPECT_EQ(sum.measure().column(), "stunden");
+  EXPECT_EQ(sum.label(), "Summe Stunden");
+  EXPECT_EQ(sum.decimals(), 2);
+}
+
+TEST(TableProtectorTest, GivesEachCellOneCodePerAxisInRowMajorOrder) {
+  v1::ComputedTable table;
+  *table.add_axes() = MakeAxis("stadtteil", {"01", "02", "_T"});
+  *table.add_axes() = MakeAxis("geschlecht", {"m", "w", "_T"});
+  for (int64_t n : {5, 4, 9, 3, 6, 9, 8, 10, 18}) table.add_record_count(n);
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  ASSERT_EQ(d.table().cells_size(), 9);
+  std::vector<std::vector<std::string>> codes;
+  for (const v1::ReleasedCell& cell : d.table().cells()) {
+    codes.emplace_back(cell.codes().begin(), cell.codes().end());
+  }
+  EXPECT_THAT(codes,
+              ElementsAre(ElementsAre("01", "m"), ElementsAre("01", "w"), ElementsAre("01", "_T"),
+                          ElementsAre("02", "m"), ElementsAre("02", "w"), ElementsAre("02", "_T"),
+                          ElementsAre("_T", "m"), ElementsAre("_T", "w"), ElementsAre("_T", "_T")));
+  EXPECT_EQ(Value(d, 5).value(), 9);  // cell ("02", "_T")
+}
+
+TEST(TableProtectorTest, TableWithoutAxesHasOneCellWithoutCodes) {
+  v1::ComputedTable table;
+  table.add_record_count(12);
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  ASSERT_EQ(d.table().cells_size(), 1);
+  EXPECT_THAT(d.table().cells(0).codes(), IsEmpty());
+  EXPECT_EQ(Value(d, 0).value(), 12);
+}
+
+TEST(TableProtectorTest, CountsCellsByStatusAndListsFiringRules) {
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), CountTable({0, 1, 2, 3, 7, 0}));
+  EXPECT_EQ(d.counts().cells(), 6);
+  EXPECT_EQ(d.counts().published(), 2);
+  EXPECT_EQ(d.counts().zero(), 2);
+  EXPECT_EQ(d.counts().suppressed_primary(), 2);
+  EXPECT_EQ(d.counts().suppressed_secondary(), 0);
+  EXPECT_EQ(d.counts().not_applicable(), 0);
+  EXPECT_THAT(d.rule_ids(), ElementsAre("threshold"));
+}
+
+TEST(TableProtectorTest, ListsNoRuleWhenNothingIsSuppressed) {
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), CountTable({0, 3, 9}));
+  EXPECT_EQ(d.counts().suppressed_primary(), 0);
+  EXPECT_THAT(d.rule_ids(), IsEmpty());
+}
+
+TEST(TableProtectorTest, CountsByTheFirstMeasure) {
+  v1::ComputedTable table;
+  *table.add_axes() = MakeAxis("schule", {"a", "b", "c"});
+  for (int64_t n : {0, 1, 5}) table.add_record_count(n);
+  AddMeasure(table, v1::Measure::MEAN, 0, {0, 3, 50});
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  EXPECT_EQ(d.counts().cells(), 3);
+  EXPECT_EQ(d.counts().not_applicable(), 1);
+  EXPECT_EQ(d.counts().zero(), 0);
+  EXPECT_EQ(d.counts().suppressed_primary(), 1);
+  EXPECT_EQ(d.counts().published(), 1);
+}
+
+TEST(TableProtectorTest, SameTableGivesSameDecision) {
+  v1::ComputedTable table = CountTable({0, 1, 4});
+  AddMeasure(table, v1::Measure::MEAN, 1, {0, 5, 100});
+  const v1::ReleaseDecision first = ProtectOrDie(Policy(3), table);
+  const v1::ReleaseDecision second = ProtectOrDie(Policy(3), table);
+  EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+}
+
+TEST(TableProtectorTest, RejectsCellCountThatDoesNotMatchAxes) {
+  v1::ComputedTable table = CountTable({5, 5});
+  table.add_record_count(5);
+  ASSERT_OK_AND_ASSIGN(const TableProtector protector, TableProtector::Create(Policy(3)));
+  EXPECT_THAT(protector.Protect(table),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("3 record counts for 2 cells")));
+}
+
+TEST(TableProtectorTest, RejectsSumMeasureWithoutSums) {
+  v1::ComputedTable table = CountTable({5, 5});
+  AddMeasure(table, v1::Measure::SUM, 0, {10});
+  ASSERT_OK_AND_ASSIGN(const TableProtector protector, TableProtector::Create(Policy(3)));
+  EXPECT_THAT(protector.Protect(table),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("1 sums for 2 cells")));
+}
+
+TEST(TableProtectorTest, CreateRejectsInvalidPolicy) {
+  EXPECT_THAT(TableProtector::Create(Policy(2)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("threshold.k")));
+}
+
+}  // namespace
+}  // namespace cellgate::policies
