@@ -1,0 +1,264 @@
+// The audit log as the release pipeline uses it: durable appends with
+// receipts, a verifiable chain across restarts, group commit, fail-closed
+// latching, and recovery of a torn tail.
+#include "audit/audit_log.h"
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "audit/testing/failing_log_file_system.h"
+#include "audit/verify/chain_verifier.h"
+#include "audit/verify/frame_format.h"
+#include "audit/verify/log_reader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cellgate::audit {
+namespace {
+
+using ::cellgate::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kOrigin[] = "cellgate.test.example/audit/v1";
+
+v1::AuditRecord Release(const std::string& id) {
+  v1::AuditRecord record;
+  record.set_record_type(v1::RELEASE);
+  record.set_release_id(id);
+  record.set_dataset("schueler");
+  return record;
+}
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  AuditLogOptions Options() const {
+    AuditLogOptions options;
+    options.dir = dir_.File("audit");
+    options.origin = kOrigin;
+    options.server_instance_id = "test-instance";
+    options.build_version = "test";
+    return options;
+  }
+
+  ReadResult Read() const {
+    absl::StatusOr<ReadResult> log = ReadLog(dir_.File("audit"));
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? *std::move(log) : ReadResult{};
+  }
+
+  std::string Segment() const { return dir_.File("audit") + "/" + SegmentName(1); }
+
+  void AppendRaw(absl::string_view bytes) const {
+    std::ofstream out(Segment(), std::ios::binary | std::ios::app);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+};
+
+TEST_F(AuditLogTest, ReceiptNamesTheDurableRecord) {
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+  ASSERT_OK_AND_ASSIGN(v1::Receipt receipt, log->Append(Release("r1")));
+  EXPECT_EQ(receipt.release_id(), "r1");
+  EXPECT_EQ(receipt.seq(), 1u);  // record 0 is START
+  EXPECT_EQ(log->size(), 2u);
+  // Readable while the log is open: the record is on disk already.
+  const ReadResult read = Read();
+  ASSERT_EQ(read.records.size(), 2u);
+  EXPECT_EQ(read.records[0].record.record_type(), v1::START);
+  const StoredRecord& stored = read.records[1];
+  EXPECT_EQ(stored.record.release_id(), "r1");
+  EXPECT_EQ(stored.record.log_origin(), kOrigin);
+  EXPECT_EQ(stored.record.server_instance_id(), "test-instance");
+  EXPECT_EQ(crypto::DigestBytes(stored.leaf_hash), receipt.leaf_hash());
+  EXPECT_EQ(crypto::DigestBytes(LeafHash(stored.bytes)), receipt.leaf_hash());
+}
+
+TEST_F(AuditLogTest, ChainContinuesAcrossRestartsWithStartAndStop) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    ASSERT_OK(log->Append(Release("a")).status());
+  }
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    EXPECT_EQ(log->size(), 4u);  // START a STOP START
+    ASSERT_OK(log->Append(Release("b")).status());
+  }
+  const ReadResult read = Read();
+  std::vector<v1::RecordType> types;
+  for (const StoredRecord& r : read.records) types.push_back(r.record.record_type());
+  EXPECT_THAT(types, ::testing::ElementsAre(v1::START, v1::RELEASE, v1::STOP, v1::START,
+                                            v1::RELEASE, v1::STOP));
+  ASSERT_OK_AND_ASSIGN(ChainSummary summary, VerifyChain(read.records, kOrigin));
+  EXPECT_EQ(summary.records, 6u);
+  EXPECT_EQ(summary.head_leaf_hash, crypto::HexEncode(read.records.back().leaf_hash));
+}
+
+TEST_F(AuditLogTest, ConcurrentAppendsGetDistinctSeqsAndAValidChain) {
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 40;
+  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        absl::StatusOr<v1::Receipt> receipt = log->Append(Release(absl::StrCat(t, "-", i)));
+        if (receipt.ok()) seqs[t].push_back(receipt->seq());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  absl::flat_hash_set<uint64_t> all;
+  for (const auto& s : seqs) {
+    EXPECT_EQ(s.size(), static_cast<size_t>(kPerThread));
+    all.insert(s.begin(), s.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  const ReadResult read = Read();
+  EXPECT_EQ(read.records.size(), 1u + kThreads * kPerThread);
+  EXPECT_OK(VerifyChain(read.records, kOrigin).status());
+}
+
+TEST_F(AuditLogTest, WaitingAppendsShareOneCommit) {
+  auto fs = std::make_unique<FailingLogFileSystem>();
+  FailingLogFileSystem* control = fs.get();
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_, std::move(fs)));
+  const uint64_t commits_before = log->commits();
+  // The first append's fdatasync is held; ten more queue up behind it.
+  control->CloseSyncGate();
+  const int syncs_before = control->syncs();  // START's
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { EXPECT_OK(log->Append(Release("first")).status()); });
+  while (control->syncs() == syncs_before) std::this_thread::yield();
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] { EXPECT_OK(log->Append(Release(absl::StrCat(i))).status()); });
+  }
+  while (log->pending() < 10) std::this_thread::yield();
+  control->OpenSyncGate();
+  for (std::thread& t : threads) t.join();
+  // 11 records, 2 commits: the held one and one for the ten that waited.
+  EXPECT_EQ(log->commits() - commits_before, 2u);
+  EXPECT_EQ(log->size(), 12u);
+}
+
+TEST_F(AuditLogTest, FailedSyncLatchesTheLogAndNothingTouchesTheDiskAgain) {
+  auto fs = std::make_unique<FailingLogFileSystem>();
+  FailingLogFileSystem* control = fs.get();
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_, std::move(fs)));
+  control->FailNextSync();
+  EXPECT_THAT(log->Append(Release("lost")), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(log->healthy());
+  const int appends = control->appends();
+  const int syncs = control->syncs();
+  // Never fsync again and carry on: later appends fail without any I/O.
+  EXPECT_THAT(log->Append(Release("later")),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("until restart")));
+  EXPECT_EQ(control->appends(), appends);
+  EXPECT_EQ(control->syncs(), syncs);
+}
+
+TEST_F(AuditLogTest, FailedWriteLatchesAndRestartRecoversTheTornTail) {
+  {
+    auto fs = std::make_unique<FailingLogFileSystem>();
+    FailingLogFileSystem* control = fs.get();
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_, std::move(fs)));
+    ASSERT_OK(log->Append(Release("kept")).status());
+    control->FailNextAppend();  // half of the frame reaches the file
+    EXPECT_THAT(log->Append(Release("torn")), StatusIs(absl::StatusCode::kUnavailable));
+  }
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+  EXPECT_TRUE(log->healthy());
+  const ReadResult read = Read();
+  EXPECT_EQ(read.torn_tail_bytes, 0u);
+  ASSERT_EQ(read.records.size(), 4u);  // START kept START RECOVERY
+  EXPECT_EQ(read.records[1].record.release_id(), "kept");
+  EXPECT_EQ(read.records[3].record.record_type(), v1::RECOVERY);
+  EXPECT_THAT(read.records[3].record.detail(), HasSubstr("bytes of a torn tail"));
+  EXPECT_OK(VerifyChain(read.records, kOrigin).status());
+}
+
+TEST_F(AuditLogTest, DamageBeforeTheTailStopsTheStartAndChangesNothing) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    ASSERT_OK(log->Append(Release("r1")).status());
+  }
+  std::string bytes;
+  {
+    std::ifstream in(Segment(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[20] ^= 0x01;  // inside the START record
+  {
+    std::ofstream out(Segment(), std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  EXPECT_THAT(AuditLog::Open(Options(), clock_), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_EQ(std::filesystem::file_size(Segment()), bytes.size());
+}
+
+TEST_F(AuditLogTest, ReframedChangedRecordBreaksTheChain) {
+  // An attacker who rewrites a record and fixes its frame check is caught
+  // by the next record's prev_leaf_hash.
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    ASSERT_OK(log->Append(Release("honest")).status());
+    ASSERT_OK(log->Append(Release("next")).status());
+  }
+  ReadResult read = Read();
+  v1::AuditRecord forged = read.records[1].record;
+  forged.set_dataset("other");
+  std::string segment;
+  for (size_t i = 0; i < read.records.size(); ++i) {
+    segment += EncodeFrame(i == 1 ? forged.SerializeAsString() : read.records[i].bytes);
+  }
+  {
+    std::ofstream out(Segment(), std::ios::binary | std::ios::trunc);
+    out.write(segment.data(), static_cast<std::streamsize>(segment.size()));
+  }
+  read = Read();
+  EXPECT_THAT(VerifyChain(read.records, kOrigin),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("record 2: prev_leaf_hash")));
+  EXPECT_THAT(AuditLog::Open(Options(), clock_), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST_F(AuditLogTest, RemovedOrSwappedRecordsBreakTheChain) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    for (int i = 0; i < 4; ++i) ASSERT_OK(log->Append(Release(absl::StrCat(i))).status());
+  }
+  const std::vector<StoredRecord> records = Read().records;
+  std::vector<StoredRecord> removed = records;
+  removed.erase(removed.begin() + 2);
+  EXPECT_THAT(VerifyChain(removed), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("seq")));
+  std::vector<StoredRecord> swapped = records;
+  std::swap(swapped[2], swapped[3]);
+  EXPECT_THAT(VerifyChain(swapped), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_OK(VerifyChain(records).status());
+}
+
+TEST_F(AuditLogTest, OtherOriginIsRefused) {
+  { ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_)); }
+  AuditLogOptions other = Options();
+  other.origin = "cellgate.elsewhere.example/audit/v1";
+  EXPECT_THAT(AuditLog::Open(other, clock_),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("log origin")));
+}
+
+TEST_F(AuditLogTest, TrailingGarbageAfterACleanCloseIsCutAndRecorded) {
+  { ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_)); }
+  AppendRaw(std::string("\x40\x00\x00\x00partial", 11));
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+  const ReadResult read = Read();
+  EXPECT_EQ(read.records.back().record.record_type(), v1::RECOVERY);
+  EXPECT_THAT(read.records.back().record.detail(), HasSubstr("cut 11 bytes"));
+}
+
+}  // namespace
+}  // namespace cellgate::audit
