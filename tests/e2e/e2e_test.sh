@@ -126,5 +126,23 @@ port=$(cat "$work/port")
 check "data survives the restart" bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
 stop_server
 
+# --- the DPO verifies the log offline; a changed byte is found ------------------
+verify="$bin/cellgate-audit-verify"
+check "audit log verifies offline after a clean stop" \
+  "$verify" --log "$work/audit" --origin cellgate.e2e.example/audit/v1
+report=$("$verify" --log "$work/audit" --json)
+check "verify reports START, RELEASE and STOP records" python3 -c \
+  'import json,sys; d=json.loads(sys.stdin.read()); t=d["by_type"]; assert d["ok"] and t["START"]>=2 and t["RELEASE"]>=1 and t["STOP"]>=2, d' <<<"$report"
+cp -a "$work/audit" "$work/audit-tampered"
+python3 - "$work/audit-tampered/audit-000001.log" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+data[len(data) // 2] ^= 0x01
+open(path, "wb").write(bytes(data))
+PY
+expect_fail "a flipped byte in the log is a finding" 1 'damaged frame' \
+  "$verify" --log "$work/audit-tampered"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -11,6 +11,7 @@
 #include "cellgate/v1/data_service.grpc.pb.h"
 #include "common/clock.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "server/service/application.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certs.h"
