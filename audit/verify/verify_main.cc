@@ -3,6 +3,7 @@
 //
 //   cellgate-audit-verify --log DIR [--origin ORIGIN] [--json]
 //
+// A finding goes to stderr (or into the JSON object with --json).
 // Exit codes: 0 the log is intact; 1 a finding (damage, broken chain, torn
 // tail, wrong origin); 2 usage error.
 #include <cstdio>
@@ -59,7 +60,11 @@ int Report(bool json, bool ok, const std::string& finding,
                   static_cast<unsigned long long>(summary->records), summary->origin.c_str(),
                   summary->head_leaf_hash.c_str(), absl::StrJoin(types, ", ").c_str());
     }
-    std::printf("%s%s\n", ok ? "OK: the chain is intact" : "FINDING: ", finding.c_str());
+    if (ok) {
+      std::printf("OK: the chain is intact\n");
+    } else {
+      std::fprintf(stderr, "FINDING: %s\n", finding.c_str());
+    }
   }
   return ok ? 0 : 1;
 }
