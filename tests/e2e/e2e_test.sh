@@ -96,6 +96,12 @@ expect_fail "purpose not granted is denied" 4 'purpose "jugendhilfeplanung"' \
   as schulamt-analyst query --dataset abgang --by sex --purpose jugendhilfeplanung --legal-basis schulg_rlp_67
 expect_fail "unknown principal is denied" 4 'not a known principal' \
   as intruder datasets
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=foreign \
+  -addext subjectAltName=URI:urn:cellgate:principal:schulamt-analyst \
+  -keyout "$work/foreign.key" -out "$work/foreign.pem" 2>/dev/null
+expect_fail "certificate from another CA is rejected and explained" 3 'rejected during the handshake' \
+  "$bin/cellgate" --server "localhost:$port" --ca "$work/pki/ca.pem" \
+  --cert "$work/foreign.pem" --key "$work/foreign.key" datasets
 printf 'pupil_key,abgangsjahr,schulart,sex,staatsangehoerigkeit,mh,abschluss\nx1,2025,GY,m,deutsch,nein,AHR\nx2,2025,GY,q,deutsch,nein,AHR\n' > "$work/bad.csv"
 expect_fail "corrupted ingest names file, line and column" 5 'bad.csv:3:' \
   as steward admin ingest abgang "$work/bad.csv" --legal-basis schulg_rlp_67
