@@ -9,6 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsqlcipher-dev sqlcipher libabsl-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
+  libglpk-dev
   python3
 )
 

@@ -36,6 +36,9 @@ void ApplyDefaults(v1::DisclosurePolicy& policy) {
   v1::QueryShape& shape = *policy.mutable_shape();
   if (shape.max_dimensions() == 0) shape.set_max_dimensions(kDefaultMaxDimensions);
   if (shape.max_cells() == 0) shape.set_max_cells(kDefaultMaxCells);
+  v1::ProtectionLevels& protection = *policy.mutable_protection();
+  if (protection.count_upper() == 0) protection.set_count_upper(1);
+  if (protection.sum_percent() == 0) protection.set_sum_percent(kDefaultSumProtectionPercent);
 }
 
 absl::Status ValidateHeader(const v1::DisclosurePolicy& policy) {
@@ -92,6 +95,23 @@ absl::Status ValidateShape(const v1::DisclosurePolicy& policy) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateProtection(const v1::DisclosurePolicy& policy) {
+  const v1::ProtectionLevels& p = policy.protection();
+  if (p.count_lower() < 0 || p.count_lower() > 1000) {
+    return Bad(policy,
+               absl::StrCat("protection.count_lower is ", p.count_lower(), "; must be 0..1000"));
+  }
+  if (p.count_upper() < 1 || p.count_upper() > 1000) {
+    return Bad(policy,
+               absl::StrCat("protection.count_upper is ", p.count_upper(), "; must be 1..1000"));
+  }
+  if (p.sum_percent() < 1 || p.sum_percent() > 100) {
+    return Bad(policy,
+               absl::StrCat("protection.sum_percent is ", p.sum_percent(), "; must be 1..100"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::DisclosurePolicy> ParsePolicy(absl::string_view text,
@@ -109,7 +129,8 @@ absl::Status ValidatePolicy(v1::DisclosurePolicy& policy) {
   ApplyDefaults(policy);
   RETURN_IF_ERROR(ValidateHeader(policy));
   RETURN_IF_ERROR(ValidateThreshold(policy));
-  return ValidateShape(policy);
+  RETURN_IF_ERROR(ValidateShape(policy));
+  return ValidateProtection(policy);
 }
 
 std::string PolicyHash(const v1::DisclosurePolicy& policy) { return CanonicalSha256Hex(policy); }

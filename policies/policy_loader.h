@@ -21,6 +21,8 @@ inline constexpr int kDefaultThresholdK = 3;
 inline constexpr int kDefaultMaxDimensions = 4;
 // Default QueryShape.max_cells.
 inline constexpr int64_t kDefaultMaxCells = 50000;
+// Default ProtectionLevels.sum_percent.
+inline constexpr int32_t kDefaultSumProtectionPercent = 10;
 
 // Parses `text` (protobuf text format) and validates it with ValidatePolicy.
 // Returns INVALID_ARGUMENT on a syntax error, an unknown field or an invalid

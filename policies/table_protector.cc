@@ -6,8 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "absl/container/btree_map.h"
+#include "policies/attacker_audit.h"
+#include "policies/lp/linear_program.h"
 #include "policies/cell_marks.h"
 #include "policies/policy_loader.h"
+#include "policies/protection.h"
+#include "policies/secondary_suppression.h"
+#include "policies/table_structure.h"
 #include "policies/threshold_rule.h"
 
 namespace cellgate::policies {
@@ -102,15 +108,18 @@ v1::ReleasedTable ReleasedHeader(const v1::ComputedTable& table, const v1::Discl
 
 // Counts `cell` by the status of its first measure (by its record count `n`
 // when the table has no measures).
-void CountCell(const v1::ReleasedCell& cell, bool suppressed, int64_t n,
+void CountCell(const v1::ReleasedCell& cell, bool suppressed, bool primary, int64_t n,
                v1::ReleaseCounts& counts) {
   counts.set_cells(counts.cells() + 1);
   v1::CellStatus status = suppressed ? v1::SUPPRESSED : (n == 0 ? v1::ZERO : v1::PUBLISHED);
   if (cell.values_size() > 0) status = cell.values(0).status();
   switch (status) {
     case v1::SUPPRESSED:
-      // TODO(#3): split off secondary suppressions once they exist.
-      counts.set_suppressed_primary(counts.suppressed_primary() + 1);
+      if (primary) {
+        counts.set_suppressed_primary(counts.suppressed_primary() + 1);
+      } else {
+        counts.set_suppressed_secondary(counts.suppressed_secondary() + 1);
+      }
       break;
     case v1::ZERO:
       counts.set_zero(counts.zero() + 1);
@@ -124,29 +133,118 @@ void CountCell(const v1::ReleasedCell& cell, bool suppressed, int64_t n,
   }
 }
 
+// The additive tables an attacker sees: the record counts, and the sums of
+// every column a SUM or MEAN measure uses (a published mean times its
+// published count is a sum). Each with the protection its primary cells need.
+std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const CellMarks& marks,
+                                        int64_t k, const v1::ProtectionLevels& levels) {
+  std::vector<MeasureTable> tables(1);  // tables[0], the counts, is moved in last
+  MeasureTable counts;
+  counts.name = "count";
+  counts.floor = 1;  // empty cells are published as zero, so a suppressed one is not empty
+  counts.values.assign(table.record_count().begin(), table.record_count().end());
+  absl::btree_map<std::string, int> sums;  // column -> measure index, in column order
+  for (int m = 0; m < table.measures_size(); ++m) {
+    const v1::Measure& measure = table.measures(m).measure();
+    if (measure.kind() != v1::Measure::COUNT) sums.emplace(measure.column(), m);
+  }
+  for (const auto& [column, m] : sums) {
+    MeasureTable& sum = tables.emplace_back();
+    sum.name = absl::StrCat("sum:", column);
+    sum.values.assign(table.measures(m).sum().begin(), table.measures(m).sum().end());
+    for (double v : sum.values) {
+      if (v < 0) sum.floor = -kInfinity;
+    }
+  }
+  for (int c = 0; c < marks.size(); ++c) {
+    if (!marks.suppressed(c)) continue;
+    const double n = counts.values[c];
+    counts.required.push_back(
+        {c, std::min<double>(n - counts.floor, levels.count_lower()),
+         std::max<double>(levels.count_upper(), static_cast<double>(k) - n)});
+    for (size_t t = 1; t < tables.size(); ++t) {
+      const double x = tables[t].values[c];
+      const double level = std::max(1.0, std::ceil(std::fabs(x) * levels.sum_percent() / 100.0));
+      const double lower = std::isfinite(tables[t].floor) ? std::min(level, x) : level;
+      tables[t].required.push_back({c, lower, level});
+    }
+  }
+  tables[0] = std::move(counts);
+  return tables;
+}
+
+// Extends the primary pattern by secondary suppression and audits the result
+// for every additive table. Fills `suppressed` and decision.audit; returns
+// FAILED_PRECONDITION if the table cannot be protected.
+absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& marks,
+                              int64_t k, const v1::ProtectionLevels& levels,
+                              std::vector<bool>& suppressed, v1::ReleaseDecision& decision) {
+  suppressed.assign(marks.size(), false);
+  for (int c = 0; c < marks.size(); ++c) suppressed[c] = marks.suppressed(c);
+  if (marks.suppressed_count() == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const TableStructure structure, StructureOf(table.axes()));
+  const std::vector<MeasureTable> tables = MeasureTables(table, marks, k, levels);
+  SuppressionCosts costs;
+  for (int64_t n : table.record_count()) {
+    costs.per_unit.push_back(1.0 + static_cast<double>(n));
+    costs.may_suppress.push_back(n > 0);
+  }
+  for (const MeasureTable& t : tables) {
+    RETURN_IF_ERROR(SuppressSecondary(structure, t, costs, suppressed));
+  }
+  // The audit decides: every primary cell of every additive table must stay
+  // open against an attacker who knows everything published.
+  for (const MeasureTable& t : tables) {
+    std::vector<int32_t> cells;
+    for (const Protection& p : t.required) cells.push_back(p.cell);
+    ASSIGN_OR_RETURN(const std::vector<Interval> intervals,
+                     FeasibilityIntervals(structure, t, suppressed, cells));
+    for (size_t i = 0; i < intervals.size(); ++i) {
+      if (!LeavesOpen(intervals[i], t.values[cells[i]], t.required[i])) {
+        return absl::FailedPreconditionError(
+            "the table cannot be released safely: a suppressed cell could be narrowed down "
+            "from the published cells; ask for fewer or coarser dimensions");
+      }
+      v1::SuppressedCellAudit& audit = *decision.add_audit();
+      audit.set_cell(cells[i]);
+      audit.set_measure(t.name);
+      audit.set_lower(intervals[i].lower);
+      audit.set_upper_unbounded(std::isinf(intervals[i].upper));
+      if (!audit.upper_unbounded()) audit.set_upper(intervals[i].upper);
+      audit.set_primary(true);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<TableProtector> TableProtector::Create(const v1::DisclosurePolicy& policy) {
   v1::DisclosurePolicy validated = policy;
   RETURN_IF_ERROR(ValidatePolicy(validated));
   std::vector<std::unique_ptr<PrimaryRule>> rules;
-  rules.push_back(std::make_unique<ThresholdRule>(validated.threshold()));
-  return TableProtector(std::move(validated), std::move(rules));
+  auto threshold = std::make_unique<ThresholdRule>(validated.threshold());
+  const ThresholdRule* threshold_rule = threshold.get();
+  rules.push_back(std::move(threshold));
+  return TableProtector(std::move(validated), std::move(rules), threshold_rule);
 }
 
 TableProtector::TableProtector(v1::DisclosurePolicy policy,
-                               std::vector<std::unique_ptr<PrimaryRule>> rules)
-    : policy_(std::move(policy)), policy_hash_(PolicyHash(policy_)), rules_(std::move(rules)) {}
+                               std::vector<std::unique_ptr<PrimaryRule>> rules,
+                               const ThresholdRule* threshold)
+    : policy_(std::move(policy)),
+      policy_hash_(PolicyHash(policy_)),
+      rules_(std::move(rules)),
+      threshold_(threshold) {}
 
 absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table) const {
   RETURN_IF_ERROR(CheckShape(table));
   CellMarks marks(table.record_count_size());
   for (const auto& rule : rules_) rule->Mark(table, marks);
-  // TODO(#3): secondary suppression, so that suppressed cells cannot be
-  // recomputed from margins. Until then one suppressed cell in a row with a
-  // published total is recoverable by subtraction.
-
   v1::ReleaseDecision decision;
+  std::vector<bool> suppressed;
+  RETURN_IF_ERROR(SuppressAndAudit(table, marks, threshold_->EffectiveK(table),
+                                   policy_.protection(), suppressed, decision));
   *decision.mutable_table() = ReleasedHeader(table, policy_, policy_hash_);
   v1::ReleaseCounts& counts = *decision.mutable_counts();
   for (int c = 0; c < table.record_count_size(); ++c) {
@@ -154,15 +252,16 @@ absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTa
     v1::ReleasedCell& cell = *decision.mutable_table()->add_cells();
     AddCodes(table, c, cell);
     for (const v1::MeasureFacts& facts : table.measures()) {
-      if (marks.suppressed(c)) {
+      if (suppressed[c]) {
         cell.add_values()->set_status(v1::SUPPRESSED);
       } else {
         *cell.add_values() = UnsuppressedValue(facts, c, n);
       }
     }
-    CountCell(cell, marks.suppressed(c), n, counts);
+    CountCell(cell, suppressed[c], marks.suppressed(c), n, counts);
   }
   for (std::string& id : marks.RuleIds()) decision.add_rule_ids(std::move(id));
+  if (counts.suppressed_secondary() > 0) decision.add_rule_ids(kSecondaryRuleId);
   return decision;
 }
 

@@ -1,7 +1,8 @@
 // Turns the exact table the engine computed into the table that may be
-// released: runs the policy's primary rules, then writes each cell's values
-// and statuses, the counts for the audit log and the ids of the rules that
-// fired. Start with TableProtector::Create. The conventions are specified in
+// released: runs the policy's primary rules, extends their pattern by
+// secondary suppression, lets the attacker-LP audit decide, then writes each
+// cell's values and statuses, the counts and audit intervals for the audit
+// log and the ids of the rules that fired. Start with TableProtector::Create. The conventions are specified in
 // docs/policies.md. Immutable after creation; Protect is thread-safe.
 #ifndef CELLGATE_POLICIES_TABLE_PROTECTOR_H_
 #define CELLGATE_POLICIES_TABLE_PROTECTOR_H_
@@ -13,8 +14,12 @@
 #include "cellgate/v1/policy.pb.h"
 #include "cellgate/v1/table.pb.h"
 #include "policies/primary_rule.h"
+#include "policies/threshold_rule.h"
 
 namespace cellgate::policies {
+
+// The rule id recorded when secondary suppression added cells.
+inline constexpr char kSecondaryRuleId[] = "secondary";
 
 class TableProtector {
  public:
@@ -28,15 +33,19 @@ class TableProtector {
   // Returns the release decision for `table`: cells in the same row-major
   // order, suppressed cells with every measure SUPPRESSED, measure facts
   // removed. Returns INTERNAL if `table` is inconsistent (cell count not the
-  // product of the axis sizes, missing facts, bad measure kind or decimals).
+  // product of the axis sizes, missing facts, bad measure kind or decimals);
+  // FAILED_PRECONDITION if no suppression pattern protects it (the reason
+  // names no value).
   absl::StatusOr<v1::ReleaseDecision> Protect(const v1::ComputedTable& table) const;
 
  private:
-  TableProtector(v1::DisclosurePolicy policy, std::vector<std::unique_ptr<PrimaryRule>> rules);
+  TableProtector(v1::DisclosurePolicy policy, std::vector<std::unique_ptr<PrimaryRule>> rules,
+                 const ThresholdRule* threshold);
 
   v1::DisclosurePolicy policy_;  // validated
   std::string policy_hash_;      // PolicyHash(policy_)
   std::vector<std::unique_ptr<PrimaryRule>> rules_;
+  const ThresholdRule* threshold_;  // one of rules_
 };
 
 }  // namespace cellgate::policies

@@ -102,6 +102,7 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   record.set_decision(v1::RELEASED);
   for (const std::string& rule : decision->rule_ids()) record.add_reason_codes(rule);
   *record.mutable_counts() = decision->counts();
+  *record.mutable_suppression_audit() = decision->audit();
   record.set_released_table_sha256(CanonicalSha256Hex(decision->table()));
   *record.mutable_released_table() = decision->table();
   // The table leaves only after its record is durable.

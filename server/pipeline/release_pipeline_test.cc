@@ -118,11 +118,13 @@ TEST_F(ReleasePipelineTest, ReleasesProtectedTableAfterItsRecordIsDurable) {
   ASSERT_OK_AND_ASSIGN(v1::QueryResponse answer, pipeline_->Release(request_, ByStadtteil()));
   const v1::ReleasedTable& t = answer.table();
   ASSERT_EQ(t.cells_size(), 3);
-  EXPECT_EQ(t.cells(0).values(0).value(), 4);
-  EXPECT_DOUBLE_EQ(t.cells(0).values(1).value(), 35.125);
+  // Hafen (2 children) is suppressed, and Altstadt with it: 6 - 4 would
+  // give Hafen away.
+  EXPECT_EQ(t.cells(0).values(0).status(), v1::SUPPRESSED);
   EXPECT_EQ(t.cells(1).values(0).status(), v1::SUPPRESSED);
   EXPECT_EQ(t.cells(1).values(1).status(), v1::SUPPRESSED);
   EXPECT_EQ(t.cells(2).values(0).value(), 6);
+  EXPECT_DOUBLE_EQ(t.cells(2).values(1).value(), 34.25);
   // The receipt names a RELEASE record whose table digest matches.
   const auto records = Records();
   ASSERT_GT(records.size(), answer.receipt().seq());
@@ -131,10 +133,21 @@ TEST_F(ReleasePipelineTest, ReleasesProtectedTableAfterItsRecordIsDurable) {
   EXPECT_EQ(stored.record.release_id(), answer.receipt().release_id());
   EXPECT_EQ(stored.record.released_table_sha256(), CanonicalSha256Hex(t));
   EXPECT_EQ(stored.record.counts().suppressed_primary(), 1);
+  EXPECT_EQ(stored.record.counts().suppressed_secondary(), 1);
   EXPECT_EQ(stored.record.requester().principal(), "jugendamt-analyst");
   EXPECT_EQ(stored.record.policy_id(), "default");
   EXPECT_EQ(stored.record.dataset_version(), 1);
-  EXPECT_THAT(stored.record.reason_codes(), ::testing::ElementsAre("threshold"));
+  EXPECT_THAT(stored.record.reason_codes(), ::testing::ElementsAre("threshold", "secondary"));
+  // The DPO sees what an attacker could derive for Hafen: the count lies in
+  // [1, 5] (Altstadt is not empty), so "fewer than 3" cannot be proven; the
+  // requester never sees these intervals.
+  ASSERT_EQ(stored.record.suppression_audit_size(), 2);  // count, sum:stunden
+  const v1::SuppressedCellAudit& count = stored.record.suppression_audit(0);
+  EXPECT_EQ(count.cell(), 1);
+  EXPECT_EQ(count.measure(), "count");
+  EXPECT_DOUBLE_EQ(count.lower(), 1);
+  EXPECT_DOUBLE_EQ(count.upper(), 5);
+  EXPECT_EQ(stored.record.suppression_audit(1).measure(), "sum:stunden");
 }
 
 TEST_F(ReleasePipelineTest, RecordsRefusalOfMalformedQueryAndReturnsClearError) {

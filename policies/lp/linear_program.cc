@@ -1,0 +1,157 @@
+#include "policies/lp/linear_program.h"
+
+#include <glpk.h>
+
+#include <cmath>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace cellgate::policies {
+namespace {
+
+// GLPK keeps per-thread state only when built with thread-local storage;
+// without it every call into the library is serialized.
+std::mutex& GlpkMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+bool GlpkIsReentrant() {
+  static const bool reentrant = glp_config("TLS") != nullptr;
+  return reentrant;
+}
+
+class GlpkLock {
+ public:
+  GlpkLock() : lock_(GlpkMutex(), std::defer_lock) {
+    if (!GlpkIsReentrant()) lock_.lock();
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
+
+void SetColumnBounds(glp_prob* p, int column, double lower, double upper) {
+  const bool has_lower = std::isfinite(lower);
+  const bool has_upper = std::isfinite(upper);
+  int type = GLP_FR;
+  // GLPK aborts the process on crossed bounds; callers must not pass them.
+  if (has_lower && has_upper && lower > upper) upper = lower;
+  if (has_lower && has_upper) {
+    type = lower == upper ? GLP_FX : GLP_DB;
+  } else if (has_lower) {
+    type = GLP_LO;
+  } else if (has_upper) {
+    type = GLP_UP;
+  }
+  glp_set_col_bnds(p, column, type, has_lower ? lower : 0, has_upper ? upper : 0);
+}
+
+}  // namespace
+
+LinearProgram::LinearProgram() {
+  GlpkLock lock;
+  problem_ = glp_create_prob();
+}
+
+LinearProgram::~LinearProgram() {
+  GlpkLock lock;
+  glp_delete_prob(problem_);
+}
+
+int LinearProgram::AddVariable(double lower, double upper, double cost) {
+  GlpkLock lock;
+  const int column = glp_add_cols(problem_, 1);
+  SetColumnBounds(problem_, column, lower, upper);
+  glp_set_obj_coef(problem_, column, cost);
+  if (cost != 0) costed_.push_back(column - 1);
+  return variables_++;
+}
+
+void LinearProgram::SetBounds(int variable, double lower, double upper) {
+  GlpkLock lock;
+  SetColumnBounds(problem_, variable + 1, lower, upper);
+}
+
+void LinearProgram::SetCost(int variable, double cost) {
+  GlpkLock lock;
+  glp_set_obj_coef(problem_, variable + 1, cost);
+  if (cost != 0) costed_.push_back(variable);
+}
+
+void LinearProgram::AddEqualityRow(const std::vector<std::pair<int, double>>& terms, double rhs) {
+  GlpkLock lock;
+  const int row = glp_add_rows(problem_, 1);
+  std::vector<int> index(terms.size() + 1);
+  std::vector<double> value(terms.size() + 1);
+  for (size_t i = 0; i < terms.size(); ++i) {
+    index[i + 1] = terms[i].first + 1;
+    value[i + 1] = terms[i].second;
+  }
+  glp_set_mat_row(problem_, row, static_cast<int>(terms.size()), index.data(), value.data());
+  glp_set_row_bnds(problem_, row, GLP_FX, rhs, rhs);
+  ++rows_;
+}
+
+absl::StatusOr<LpSolution> LinearProgram::Solve(
+    LpSense sense, const std::vector<std::pair<int, double>>& objective) {
+  {
+    GlpkLock lock;
+    for (int v : costed_) glp_set_obj_coef(problem_, v + 1, 0);
+  }
+  costed_.clear();
+  for (const auto& [v, c] : objective) SetCost(v, c);
+  return Solve(sense);
+}
+
+absl::StatusOr<LpSolution> LinearProgram::Solve(LpSense sense) {
+  GlpkLock lock;
+  glp_set_obj_dir(problem_, sense == LpSense::kMinimize ? GLP_MIN : GLP_MAX);
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  parm.meth = GLP_DUALP;
+  LpSolution solution;
+  if (rows_ == 0 && variables_ == 0) {
+    solution.outcome = LpSolution::kOptimal;
+    return solution;
+  }
+  int rc = glp_simplex(problem_, &parm);
+  if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {
+    // The kept basis is unusable: start again from the standard basis.
+    glp_std_basis(problem_);
+    rc = glp_simplex(problem_, &parm);
+  }
+  if (rc != 0) {
+    return absl::InternalError(absl::StrCat("LP solver failed (GLPK code ", rc, ")"));
+  }
+  switch (glp_get_status(problem_)) {
+    case GLP_OPT:
+      solution.outcome = LpSolution::kOptimal;
+      solution.objective = glp_get_obj_val(problem_);
+      solution.values.resize(variables_);
+      for (int v = 0; v < variables_; ++v) solution.values[v] = glp_get_col_prim(problem_, v + 1);
+      return solution;
+    case GLP_UNBND:
+      solution.outcome = LpSolution::kUnbounded;
+      return solution;
+    case GLP_NOFEAS:
+      solution.outcome = LpSolution::kInfeasible;
+      return solution;
+    default: {
+      // Dual simplex may stop with the primal status undecided; settle it.
+      if (glp_get_dual_stat(problem_) == GLP_NOFEAS) {
+        solution.outcome = LpSolution::kUnbounded;
+        return solution;
+      }
+      if (glp_get_prim_stat(problem_) == GLP_NOFEAS) {
+        solution.outcome = LpSolution::kInfeasible;
+        return solution;
+      }
+      return absl::InternalError("LP solver ended without a definite status");
+    }
+  }
+}
+
+}  // namespace cellgate::policies

@@ -1,0 +1,71 @@
+// A linear program behind GLPK (the only file that includes glpk.h):
+// variables with bounds and costs, equality rows, minimize or maximize.
+// Re-solving after changing costs or bounds starts from the last basis
+// (warm start), which makes long series of related solves cheap.
+// Not thread-safe; different instances may be used on different threads.
+//
+//   LinearProgram lp;
+//   const int x = lp.AddVariable(0, kInfinity, 0);
+//   lp.AddEqualityRow({{x, 1}, {y, 1}}, 7);
+//   ASSIGN_OR_RETURN(LpSolution s, lp.Solve(LpSense::kMaximize, {{x, 1}}));
+#ifndef CELLGATE_POLICIES_LP_LINEAR_PROGRAM_H_
+#define CELLGATE_POLICIES_LP_LINEAR_PROGRAM_H_
+
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+struct glp_prob;
+
+namespace cellgate::policies {
+
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+enum class LpSense { kMinimize, kMaximize };
+
+struct LpSolution {
+  enum Outcome { kOptimal, kUnbounded, kInfeasible };
+  Outcome outcome = kInfeasible;
+  // Objective value when kOptimal.
+  double objective = 0;
+  // Variable values when kOptimal, by variable index.
+  std::vector<double> values;
+};
+
+class LinearProgram final {
+ public:
+  LinearProgram();
+  ~LinearProgram();
+  LinearProgram(const LinearProgram&) = delete;
+  LinearProgram& operator=(const LinearProgram&) = delete;
+
+  // Adds a variable lower <= v <= upper (either may be ±kInfinity) with the
+  // given cost in the objective; returns its index (0, 1, ...).
+  int AddVariable(double lower, double upper, double cost = 0);
+  void SetBounds(int variable, double lower, double upper);
+  void SetCost(int variable, double cost);
+  // Adds Σ coefficient·variable = rhs. Terms must name distinct variables.
+  void AddEqualityRow(const std::vector<std::pair<int, double>>& terms, double rhs);
+
+  int variables() const { return variables_; }
+  int rows() const { return rows_; }
+
+  // Optimizes the stored costs.
+  absl::StatusOr<LpSolution> Solve(LpSense sense);
+  // Optimizes the given objective instead of the stored costs (which it
+  // replaces).
+  absl::StatusOr<LpSolution> Solve(LpSense sense,
+                                   const std::vector<std::pair<int, double>>& objective);
+
+ private:
+  glp_prob* problem_;
+  int variables_ = 0;
+  int rows_ = 0;
+  std::vector<int> costed_;  // variables with a non-zero cost
+};
+
+}  // namespace cellgate::policies
+
+#endif  // CELLGATE_POLICIES_LP_LINEAR_PROGRAM_H_

@@ -1,0 +1,52 @@
+#include "policies/lp/linear_program.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace cellgate::policies {
+namespace {
+
+TEST(LinearProgramTest, SolvesAndWarmStartsWithNewObjectives) {
+  // x + y = 7, y + z = 3, all >= 0.
+  LinearProgram lp;
+  const int x = lp.AddVariable(0, kInfinity);
+  const int y = lp.AddVariable(0, kInfinity);
+  const int z = lp.AddVariable(0, kInfinity);
+  lp.AddEqualityRow({{x, 1}, {y, 1}}, 7);
+  lp.AddEqualityRow({{y, 1}, {z, 1}}, 3);
+  ASSERT_OK_AND_ASSIGN(LpSolution max_x, lp.Solve(LpSense::kMaximize, {{x, 1}}));
+  ASSERT_EQ(max_x.outcome, LpSolution::kOptimal);
+  EXPECT_DOUBLE_EQ(max_x.objective, 7);
+  ASSERT_OK_AND_ASSIGN(LpSolution min_x, lp.Solve(LpSense::kMinimize, {{x, 1}}));
+  EXPECT_DOUBLE_EQ(min_x.objective, 4);
+  EXPECT_DOUBLE_EQ(min_x.values[y], 3);
+}
+
+TEST(LinearProgramTest, ReportsUnboundedAndInfeasible) {
+  LinearProgram lp;
+  const int x = lp.AddVariable(0, kInfinity);
+  const int y = lp.AddVariable(0, kInfinity);
+  lp.AddEqualityRow({{x, 1}, {y, -1}}, 1);  // x = y + 1
+  ASSERT_OK_AND_ASSIGN(LpSolution up, lp.Solve(LpSense::kMaximize, {{x, 1}}));
+  EXPECT_EQ(up.outcome, LpSolution::kUnbounded);
+  lp.SetBounds(x, 0, 0.5);  // then y = x - 1 < 0
+  ASSERT_OK_AND_ASSIGN(LpSolution none, lp.Solve(LpSense::kMaximize, {{x, 1}}));
+  EXPECT_EQ(none.outcome, LpSolution::kInfeasible);
+}
+
+TEST(LinearProgramTest, StoredCostsAreMinimized) {
+  LinearProgram lp;
+  const int a = lp.AddVariable(0, kInfinity, 3);
+  const int b = lp.AddVariable(0, kInfinity, 1);
+  lp.AddEqualityRow({{a, 1}, {b, 1}}, 2);
+  ASSERT_OK_AND_ASSIGN(LpSolution s, lp.Solve(LpSense::kMinimize));
+  EXPECT_DOUBLE_EQ(s.objective, 2);
+  EXPECT_DOUBLE_EQ(s.values[b], 2);
+  lp.SetCost(b, 5);
+  ASSERT_OK_AND_ASSIGN(s, lp.Solve(LpSense::kMinimize));
+  EXPECT_DOUBLE_EQ(s.values[a], 2);
+}
+
+}  // namespace
+}  // namespace cellgate::policies
