@@ -1,9 +1,14 @@
 #include "policies/secondary_suppression.h"
 
 #include <cmath>
+#include <memory>
+#include <optional>
 
+#include "absl/container/flat_hash_map.h"
+
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "policies/attacker_audit.h"
+#include "policies/hypercube.h"
 #include "policies/lp/linear_program.h"
 
 namespace cellgate::policies {
@@ -52,9 +57,8 @@ class ProtectionLp {
   }
 
   // Finds the cheapest perturbation that moves `cell` up by `amount` (or
-  // down, if `upward` is false) and returns the cells it touches; empty
-  // and FAILED_PRECONDITION if none exists.
-  absl::StatusOr<std::vector<int32_t>> Touched(int32_t cell, bool upward, double amount) {
+  // down, if `upward` is false); FAILED_PRECONDITION if none exists.
+  absl::StatusOr<Perturbation> Cheapest(int32_t cell, bool upward, double amount) {
     // The cell itself is suppressed and free: pin its other direction to 0
     // so that up and down cannot cancel.
     const int moved = upward ? up_[cell] : down_[cell];
@@ -74,11 +78,10 @@ class ProtectionLp {
     if (solution->outcome != LpSolution::kOptimal) {
       return absl::FailedPreconditionError("the table cannot be protected by suppression");
     }
-    std::vector<int32_t> touched;
+    Perturbation touched;
     for (int32_t c = 0; c < static_cast<int32_t>(up_.size()); ++c) {
-      if (std::fabs(solution->values[up_[c]] - solution->values[down_[c]]) > kMoved) {
-        touched.push_back(c);
-      }
+      const double change = solution->values[up_[c]] - solution->values[down_[c]];
+      if (std::fabs(change) > kMoved) touched.changes.emplace_back(c, change);
     }
     return touched;
   }
@@ -100,26 +103,71 @@ class ProtectionLp {
 }  // namespace
 
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
-                               const SuppressionCosts& costs, std::vector<bool>& suppressed) {
-  if (table.required.empty()) return absl::OkStatus();
-  ProtectionLp protection(structure, table, costs, suppressed);
+                               const SuppressionCosts& costs, std::vector<bool>& suppressed,
+                               std::vector<Certificate>* certificates) {
+  std::unique_ptr<ProtectionLp> lp;  // built only if a hypercube does not fit
   for (const Protection& p : table.required) {
-    // Skip cells that earlier additions already protect.
-    ASSIGN_OR_RETURN(const std::vector<Interval> now,
-                     FeasibilityIntervals(structure, table, suppressed, {p.cell}));
-    const double value = table.values[p.cell];
-    const bool up_open = now[0].upper >= value + p.upper - 1e-6 * std::max(1.0, value + p.upper);
-    const bool down_open = now[0].lower <= value - p.lower + 1e-6 * std::max(1.0, value);
-    for (const bool upward : {true, false}) {
-      if (upward ? up_open : down_open) continue;
-      const double amount = upward ? p.upper : p.lower;
-      if (amount <= 0) continue;
-      ASSIGN_OR_RETURN(const std::vector<int32_t> touched,
-                       protection.Touched(p.cell, upward, amount));
-      for (int32_t c : touched) {
+    for (const double delta : {p.upper, -p.lower}) {
+      if (delta == 0) continue;
+      std::optional<Perturbation> found =
+          FindHypercube(structure, table, costs, suppressed, p.cell, delta);
+      if (!found.has_value()) {
+        if (lp == nullptr) lp = std::make_unique<ProtectionLp>(structure, table, costs, suppressed);
+        ASSIGN_OR_RETURN(Perturbation cheapest, lp->Cheapest(p.cell, delta > 0, std::fabs(delta)));
+        found = std::move(cheapest);
+      }
+      for (const auto& [c, change] : found->changes) {
         if (suppressed[c]) continue;
         suppressed[c] = true;
-        protection.Price(c, true);
+        if (lp != nullptr) lp->Price(c, true);
+      }
+      if (certificates != nullptr) {
+        certificates->push_back({p.cell, delta, *std::move(found)});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VerifyCertificates(const TableStructure& structure, const MeasureTable& table,
+                                const std::vector<bool>& suppressed,
+                                const std::vector<Certificate>& certificates) {
+  // The equations each cell takes part in.
+  std::vector<std::vector<int32_t>> equations_of(structure.cells);
+  for (size_t i = 0; i < structure.equations.size(); ++i) {
+    const Additivity& eq = structure.equations[i];
+    equations_of[eq.total].push_back(static_cast<int32_t>(i));
+    for (int32_t part : eq.parts) equations_of[part].push_back(static_cast<int32_t>(i));
+  }
+  for (const Certificate& certificate : certificates) {
+    auto broken = [&](absl::string_view why) {
+      return absl::InternalError(absl::StrCat("protection certificate of cell ",
+                                              certificate.cell, " (", table.name, ") ", why));
+    };
+    const double tolerance = 1e-6 * std::max(1.0, std::fabs(certificate.delta));
+    absl::flat_hash_map<int32_t, double> change;
+    for (const auto& [c, d] : certificate.perturbation.changes) {
+      if (c < 0 || c >= structure.cells) return broken("names a cell outside the table");
+      if (!suppressed[c]) return broken("changes a published cell");
+      if (std::isfinite(table.floor) && table.values[c] + d < table.floor - tolerance) {
+        return broken("goes below what the attacker knows");
+      }
+      change[c] += d;
+    }
+    const auto own = change.find(certificate.cell);
+    if (own == change.end() || std::fabs(own->second - certificate.delta) > tolerance) {
+      return broken("does not move the cell by its protection level");
+    }
+    for (const auto& [c, d] : change) {
+      for (int32_t i : equations_of[c]) {
+        const Additivity& eq = structure.equations[i];
+        auto changed = [&](int32_t cell) {
+          const auto it = change.find(cell);
+          return it == change.end() ? 0.0 : it->second;
+        };
+        double sum = changed(eq.total);
+        for (int32_t part : eq.parts) sum -= changed(part);
+        if (std::fabs(sum) > tolerance) return broken("breaks the table's additivity");
       }
     }
   }

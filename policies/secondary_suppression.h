@@ -2,14 +2,15 @@
 // primary cell of a measure table is protected, with low information loss.
 //
 // Method (docs/adr/0002-secondary-suppression.md): for each primary cell in
-// turn whose protection is not yet open, solve the protection LP of Kelly,
-// Golden and Assad / Fischetti and Salazar: the cheapest perturbation y of
-// the table that keeps it additive and non-negative, moves the cell by its
-// upper (then lower) protection level, and is zero on every published cell
-// it does not pay for. The cells y touches become suppressed; x + y is then
-// a table the attacker cannot exclude, so the cell's protection is open by
-// construction. Already suppressed cells cost nothing, so patterns are
-// shared. Deterministic: cells are handled in index order. Thread-compatible.
+// turn and each direction, find a perturbation y of the table that keeps it
+// additive and above the floor, moves the cell by its protection level, and
+// is cheap: first among hypercube candidates (hypercube.h), else by the
+// protection LP of Kelly, Golden and Assad / Fischetti and Salazar over the
+// whole table. The cells y touches become suppressed; x + y is then a
+// table the attacker cannot exclude, so the cell's protection is open by
+// construction, and y is kept as its certificate. Already suppressed cells
+// cost nothing, so patterns are shared. Deterministic: cells are handled
+// in index order. Thread-compatible.
 #ifndef CELLGATE_POLICIES_SECONDARY_SUPPRESSION_H_
 #define CELLGATE_POLICIES_SECONDARY_SUPPRESSION_H_
 
@@ -20,6 +21,21 @@
 #include "policies/table_structure.h"
 
 namespace cellgate::policies {
+
+// A change of the table that keeps it additive: (cell, change) pairs.
+struct Perturbation {
+  std::vector<std::pair<int32_t, double>> changes;
+};
+
+// The proof that a primary cell's protection is open in one direction: a
+// perturbation touching only suppressed cells that moves the cell by
+// exactly its protection level and keeps every cell at or above the floor.
+// table + changes is then a table consistent with everything published.
+struct Certificate {
+  int32_t cell = 0;
+  double delta = 0;  // +upper or -lower
+  Perturbation perturbation;
+};
 
 struct SuppressionCosts {
   // Per cell: the cost per unit of change of suppressing it (e.g. 1 + its
@@ -34,8 +50,19 @@ struct SuppressionCosts {
 // already set) until every cell in table.required is protected. Returns
 // FAILED_PRECONDITION "the table cannot be protected by suppression" if
 // some primary cell cannot be protected (then `suppressed` is unspecified).
+// If `certificates` is not null, appends one certificate per required cell
+// and direction with a non-zero protection level.
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
-                               const SuppressionCosts& costs, std::vector<bool>& suppressed);
+                               const SuppressionCosts& costs, std::vector<bool>& suppressed,
+                               std::vector<Certificate>* certificates = nullptr);
+
+// Checks each certificate against the table, the final pattern and the
+// structure: it touches only suppressed cells, stays at or above the floor,
+// moves its cell by exactly its level, and keeps every equation. INTERNAL
+// naming the cell for the first one that does not prove protection.
+absl::Status VerifyCertificates(const TableStructure& structure, const MeasureTable& table,
+                                const std::vector<bool>& suppressed,
+                                const std::vector<Certificate>& certificates);
 
 }  // namespace cellgate::policies
 

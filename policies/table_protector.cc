@@ -173,6 +173,10 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
   return tables;
 }
 
+// Up to this many suppressed cells the full attacker LP computes exact
+// intervals; beyond, the verified certificates alone prove protection.
+constexpr int64_t kExactAuditMaxSuppressed = 400;
+
 // Extends the primary pattern by secondary suppression and audits the result
 // for every additive table. Fills `suppressed` and decision.audit; returns
 // FAILED_PRECONDITION if the table cannot be protected.
@@ -189,29 +193,46 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
     costs.per_unit.push_back(1.0 + static_cast<double>(n));
     costs.may_suppress.push_back(n > 0);
   }
-  for (const MeasureTable& t : tables) {
-    RETURN_IF_ERROR(SuppressSecondary(structure, t, costs, suppressed));
+  std::vector<std::vector<Certificate>> certificates(tables.size());
+  for (size_t t = 0; t < tables.size(); ++t) {
+    RETURN_IF_ERROR(SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t]));
   }
-  // The audit decides: every primary cell of every additive table must stay
-  // open against an attacker who knows everything published.
-  for (const MeasureTable& t : tables) {
+  // The audit decides. Each certificate is a table consistent with
+  // everything published in which the cell sits at the edge of its
+  // protection interval; they are checked against the final pattern.
+  int64_t suppressed_cells = 0;
+  for (bool s : suppressed) suppressed_cells += s;
+  const bool exact = suppressed_cells <= kExactAuditMaxSuppressed;
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const MeasureTable& m = tables[t];
+    RETURN_IF_ERROR(VerifyCertificates(structure, m, suppressed, certificates[t]));
     std::vector<int32_t> cells;
-    for (const Protection& p : t.required) cells.push_back(p.cell);
-    ASSIGN_OR_RETURN(const std::vector<Interval> intervals,
-                     FeasibilityIntervals(structure, t, suppressed, cells));
+    for (const Protection& p : m.required) cells.push_back(p.cell);
+    std::vector<Interval> intervals;
+    if (exact) {
+      // Small enough for the full attacker LP: exact intervals, and a
+      // second, independent check of every protection.
+      ASSIGN_OR_RETURN(intervals, FeasibilityIntervals(structure, m, suppressed, cells));
+    } else {
+      for (const Protection& p : m.required) {
+        const double x = m.values[p.cell];
+        intervals.push_back({p.cell, x - p.lower, x + p.upper});
+      }
+    }
     for (size_t i = 0; i < intervals.size(); ++i) {
-      if (!LeavesOpen(intervals[i], t.values[cells[i]], t.required[i])) {
+      if (!LeavesOpen(intervals[i], m.values[cells[i]], m.required[i])) {
         return absl::FailedPreconditionError(
             "the table cannot be released safely: a suppressed cell could be narrowed down "
             "from the published cells; ask for fewer or coarser dimensions");
       }
       v1::SuppressedCellAudit& audit = *decision.add_audit();
       audit.set_cell(cells[i]);
-      audit.set_measure(t.name);
+      audit.set_measure(m.name);
       audit.set_lower(intervals[i].lower);
       audit.set_upper_unbounded(std::isinf(intervals[i].upper));
       if (!audit.upper_unbounded()) audit.set_upper(intervals[i].upper);
       audit.set_primary(true);
+      audit.set_exact(exact);
     }
   }
   return absl::OkStatus();

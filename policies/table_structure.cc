@@ -19,9 +19,13 @@ absl::StatusOr<TableStructure> StructureOf(
       return absl::InternalError("table too large for its structure");
     }
   }
+  structure.axes.resize(dims);
   for (int a = 0; a < dims; ++a) {
+    AxisShape& shape = structure.axes[a];
+    shape.stride = stride[a];
     // children[p] = entries of axis a that add into entry p.
-    std::vector<std::vector<int32_t>> children(size[a]);
+    std::vector<std::vector<int32_t>>& children = shape.children;
+    children.resize(size[a]);
     for (int e = 0; e < size[a]; ++e) {
       const int32_t parent = axes[a].entries(e).parent();
       if (parent < -1 || parent >= size[a] || parent == e) {
@@ -29,6 +33,7 @@ absl::StatusOr<TableStructure> StructureOf(
                                                 " has parent ", parent));
       }
       if (parent >= 0) children[parent].push_back(e);
+      shape.parent.push_back(parent);
     }
     // Every cell whose coordinate on axis a is 0 starts a line along a.
     for (int64_t cell = 0; cell < structure.cells; ++cell) {

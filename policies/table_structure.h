@@ -19,9 +19,24 @@ struct Additivity {
   std::vector<int32_t> parts;
 };
 
+// One axis of the table: its entries' parents (-1 for the top entry) and
+// the row-major stride of its coordinate.
+struct AxisShape {
+  std::vector<int32_t> parent;
+  std::vector<std::vector<int32_t>> children;
+  int64_t stride = 1;
+  int32_t size() const { return static_cast<int32_t>(parent.size()); }
+};
+
 struct TableStructure {
   int64_t cells = 0;
+  std::vector<AxisShape> axes;
   std::vector<Additivity> equations;
+
+  // Returns the coordinate of `cell` on axis `a`.
+  int32_t Coordinate(int64_t cell, int a) const {
+    return static_cast<int32_t>((cell / axes[a].stride) % axes[a].size());
+  }
 };
 
 // Returns the equations of a table with `axes` (row-major, last axis

@@ -1,0 +1,135 @@
+// Secondary suppression plus the attacker-LP audit on a 4-dimensional table
+// of 9,920 cells with a 3-level hierarchy, against the primary rule alone,
+// in the same binary and run:
+//
+//   BM_ProtectFull         threshold rule + secondary suppression + audit
+//   BM_PrimaryRuleOnly     threshold rule alone (what was released before #3)
+//
+// Axes: Stadtteil (24) -> Bezirk (6) -> total, Schulart (9) + total,
+// Geschlecht (3) + total, Jahr (7) + total. Counts are skewed so that a
+// realistic share of cells is small. Results: docs/performance.md.
+#include <random>
+
+#include "benchmark/benchmark.h"
+#include "policies/cell_marks.h"
+#include "policies/table_protector.h"
+#include "policies/threshold_rule.h"
+
+namespace cellgate::policies {
+namespace {
+
+// Adds an axis with `leaves` codes, optionally grouped `group` at a time
+// into subtotals, and a total.
+void AddAxis(v1::ComputedTable& table, const std::string& name, int leaves, int group) {
+  v1::Axis& axis = *table.add_axes();
+  axis.set_dimension(name);
+  const int groups = group > 0 ? (leaves + group - 1) / group : 0;
+  const int total = leaves + groups;
+  for (int i = 0; i < leaves; ++i) {
+    v1::AxisEntry* e = axis.add_entries();
+    e->set_code(absl::StrCat(name, i));
+    e->set_parent(group > 0 ? leaves + i / group : total);
+  }
+  for (int g = 0; g < groups; ++g) {
+    v1::AxisEntry* e = axis.add_entries();
+    e->set_code(absl::StrCat(name, "G", g));
+    e->set_parent(total);
+  }
+  v1::AxisEntry* t = axis.add_entries();
+  t->set_code("_T");
+  t->set_is_total(true);
+  t->set_parent(-1);
+}
+
+// Leaf counts drawn at random, margins added up along every axis.
+v1::ComputedTable MakeTable(uint64_t seed) {
+  v1::ComputedTable table;
+  table.set_dataset("bench");
+  AddAxis(table, "stadtteil", 24, 4);
+  AddAxis(table, "schulart", 9, 0);
+  AddAxis(table, "sex", 3, 0);
+  AddAxis(table, "jahr", 7, 0);
+  std::vector<int> size;
+  int64_t cells = 1;
+  for (const v1::Axis& a : table.axes()) {
+    size.push_back(a.entries_size());
+    cells *= a.entries_size();
+  }
+  std::vector<int64_t> counts(cells, 0);
+  std::mt19937_64 rng(seed);
+  std::geometric_distribution<int> small(0.08);
+  // Leaf index ranges: stadtteil 0..23, schulart 0..8, sex 0..2, jahr 0..6.
+  for (int s = 0; s < 24; ++s) {
+    for (int a = 0; a < 9; ++a) {
+      for (int g = 0; g < 3; ++g) {
+        for (int j = 0; j < 7; ++j) {
+          const int64_t n = g == 2 ? static_cast<int64_t>(rng() % 3) : small(rng);
+          // Add into every combination of the leaf and its ancestors.
+          const std::vector<std::vector<int>> up = {
+              {s, 24 + s / 4, 30}, {a, 9}, {g, 3}, {j, 7}};
+          for (int i0 : up[0]) {
+            for (int i1 : up[1]) {
+              for (int i2 : up[2]) {
+                for (int i3 : up[3]) {
+                  counts[((int64_t{i0} * size[1] + i1) * size[2] + i2) * size[3] + i3] += n;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  for (int64_t n : counts) table.add_record_count(n);
+  v1::MeasureFacts* count = table.add_measures();
+  count->mutable_measure()->set_kind(v1::Measure::COUNT);
+  return table;
+}
+
+v1::DisclosurePolicy Policy() {
+  v1::DisclosurePolicy policy;
+  policy.set_id("bench");
+  policy.set_version(1);
+  policy.set_dataset("bench");
+  policy.mutable_threshold()->set_k(3);
+  return policy;
+}
+
+void BM_ProtectFull(benchmark::State& state) {
+  const v1::ComputedTable table = MakeTable(2026);
+  const absl::StatusOr<TableProtector> protector = TableProtector::Create(Policy());
+  v1::ReleaseCounts counts;
+  for (auto _ : state) {
+    absl::StatusOr<v1::ReleaseDecision> decision = protector->Protect(table);
+    if (!decision.ok()) {
+      state.SkipWithError(std::string(decision.status().message()).c_str());
+      return;
+    }
+    counts = decision->counts();
+  }
+  state.counters["cells"] = static_cast<double>(counts.cells());
+  state.counters["primary"] = static_cast<double>(counts.suppressed_primary());
+  state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
+}
+BENCHMARK(BM_ProtectFull)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_PrimaryRuleOnly(benchmark::State& state) {
+  const v1::ComputedTable table = MakeTable(2026);
+  const v1::DisclosurePolicy policy = Policy();
+  const ThresholdRule rule(policy.threshold());
+  int suppressed = 0;
+  for (auto _ : state) {
+    CellMarks marks(table.record_count_size());
+    rule.Mark(table, marks);
+    suppressed = marks.suppressed_count();
+    benchmark::DoNotOptimize(marks);
+  }
+  state.counters["cells"] = static_cast<double>(table.record_count_size());
+  state.counters["primary"] = static_cast<double>(suppressed);
+}
+BENCHMARK(BM_PrimaryRuleOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace cellgate::policies
+
+BENCHMARK_MAIN();
