@@ -13,7 +13,7 @@ namespace {
 using AxisMove = std::vector<std::pair<int32_t, int>>;
 
 // Candidates kept per axis before combining axes.
-int KeptPerAxis(size_t dims) { return dims <= 2 ? 6 : dims == 3 ? 4 : 3; }
+int KeptPerAxis(size_t dims) { return dims <= 2 ? 16 : dims == 3 ? 8 : 5; }
 
 void Leaves(const AxisShape& axis, int32_t entry, std::vector<int32_t>& out) {
   if (axis.children[entry].empty()) {

@@ -104,13 +104,16 @@ class ProtectionLp {
 
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
-                               std::vector<Certificate>* certificates) {
+                               std::vector<Certificate>* certificates,
+                               SuppressionMethod method) {
   std::unique_ptr<ProtectionLp> lp;  // built only if a hypercube does not fit
   for (const Protection& p : table.required) {
     for (const double delta : {p.upper, -p.lower}) {
       if (delta == 0) continue;
-      std::optional<Perturbation> found =
-          FindHypercube(structure, table, costs, suppressed, p.cell, delta);
+      std::optional<Perturbation> found;
+      if (method == SuppressionMethod::kHypercubeThenLp) {
+        found = FindHypercube(structure, table, costs, suppressed, p.cell, delta);
+      }
       if (!found.has_value()) {
         if (lp == nullptr) lp = std::make_unique<ProtectionLp>(structure, table, costs, suppressed);
         ASSIGN_OR_RETURN(Perturbation cheapest, lp->Cheapest(p.cell, delta > 0, std::fabs(delta)));

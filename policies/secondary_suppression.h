@@ -50,11 +50,19 @@ struct SuppressionCosts {
 // already set) until every cell in table.required is protected. Returns
 // FAILED_PRECONDITION "the table cannot be protected by suppression" if
 // some primary cell cannot be protected (then `suppressed` is unspecified).
+enum class SuppressionMethod {
+  // Hypercube candidates first, the protection LP where none fits (default).
+  kHypercubeThenLp,
+  // The protection LP for every cell (slower; kept for comparison).
+  kLpOnly,
+};
+
 // If `certificates` is not null, appends one certificate per required cell
 // and direction with a non-zero protection level.
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
-                               std::vector<Certificate>* certificates = nullptr);
+                               std::vector<Certificate>* certificates = nullptr,
+                               SuppressionMethod method = SuppressionMethod::kHypercubeThenLp);
 
 // Checks each certificate against the table, the final pattern and the
 // structure: it touches only suppressed cells, stays at or above the floor,

@@ -216,21 +216,29 @@ TEST(SecondarySuppressionTest, NaiveHeuristicIsBrokenWhereCellgateHolds) {
     std::vector<bool> naive = primary;
     NaiveTwoPerLine(t, naive);
     naive_broken += !IndependentAuditPasses(t, m, naive);
-    std::vector<bool> ours = primary;
-    ASSERT_TRUE(SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), ours).ok()) << seed;
-    EXPECT_TRUE(IndependentAuditPasses(t, m, ours)) << "seed " << seed;
+    for (const SuppressionMethod method :
+         {SuppressionMethod::kHypercubeThenLp, SuppressionMethod::kLpOnly}) {
+      std::vector<bool> ours = primary;
+      ASSERT_TRUE(
+          SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), ours, nullptr, method).ok())
+          << seed;
+      EXPECT_TRUE(IndependentAuditPasses(t, m, ours)) << "seed " << seed;
+    }
   }
   EXPECT_GT(primary_broken, 0);
   EXPECT_GT(naive_broken, 0);
 }
 
 TEST(SecondarySuppressionTest, RandomThreeDimensionalTablesPassTheIndependentAudit) {
-  for (uint64_t seed = 100; seed < 115; ++seed) {
+  for (uint64_t seed = 100; seed < 130; ++seed) {
     const GridTable t = RandomCounts({4, 3, 3}, seed);
     std::vector<bool> suppressed;
     const MeasureTable m = CountsWithPrimaries(t, suppressed);
     const std::vector<bool> primary = suppressed;
-    const absl::Status status = SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), suppressed);
+    const SuppressionMethod method =
+        seed % 2 ? SuppressionMethod::kLpOnly : SuppressionMethod::kHypercubeThenLp;
+    const absl::Status status =
+        SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), suppressed, nullptr, method);
     ASSERT_TRUE(status.ok()) << "seed " << seed << ": " << status;
     EXPECT_TRUE(IndependentAuditPasses(t, m, suppressed)) << "seed " << seed;
     // Primary cells stay suppressed; empty cells are never suppressed.
