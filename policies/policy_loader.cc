@@ -112,6 +112,23 @@ absl::Status ValidateProtection(const v1::DisclosurePolicy& policy) {
   return absl::OkStatus();
 }
 
+// Magnitude parameters are secret: errors name the field, never the value.
+absl::Status ValidateMagnitude(const v1::DisclosurePolicy& policy) {
+  const v1::MagnitudeRules& m = policy.magnitude();
+  if (m.dominance().n() != 0 || m.dominance().k() != 0) {
+    if (m.dominance().n() != 1 && m.dominance().n() != 2) {
+      return Bad(policy, "magnitude.dominance.n must be 1 or 2");
+    }
+    if (!(m.dominance().k() > 0 && m.dominance().k() < 100)) {
+      return Bad(policy, "magnitude.dominance.k must be a percentage above 0 and below 100");
+    }
+  }
+  if (!(m.p_percent().p() >= 0 && m.p_percent().p() < 100)) {
+    return Bad(policy, "magnitude.p_percent.p must be a percentage above 0 and below 100");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::DisclosurePolicy> ParsePolicy(absl::string_view text,
@@ -130,7 +147,8 @@ absl::Status ValidatePolicy(v1::DisclosurePolicy& policy) {
   RETURN_IF_ERROR(ValidateHeader(policy));
   RETURN_IF_ERROR(ValidateThreshold(policy));
   RETURN_IF_ERROR(ValidateShape(policy));
-  return ValidateProtection(policy);
+  RETURN_IF_ERROR(ValidateProtection(policy));
+  return ValidateMagnitude(policy);
 }
 
 std::string PolicyHash(const v1::DisclosurePolicy& policy) { return CanonicalSha256Hex(policy); }

@@ -9,6 +9,7 @@
 #include "absl/container/btree_map.h"
 #include "policies/attacker_audit.h"
 #include "policies/lp/linear_program.h"
+#include "policies/magnitude_rules.h"
 #include "policies/cell_marks.h"
 #include "policies/policy_loader.h"
 #include "policies/protection.h"
@@ -133,11 +134,18 @@ void CountCell(const v1::ReleasedCell& cell, bool suppressed, bool primary, int6
   }
 }
 
+// The magnitude rules in force, if any, for their protection levels.
+struct MagnitudeLevels {
+  const DominanceRule* dominance = nullptr;
+  const PPercentRule* p_percent = nullptr;
+};
+
 // The additive tables an attacker sees: the record counts, and the sums of
 // every column a SUM or MEAN measure uses (a published mean times its
 // published count is a sum). Each with the protection its primary cells need.
 std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const CellMarks& marks,
-                                        int64_t k, const v1::ProtectionLevels& levels) {
+                                        int64_t k, const v1::ProtectionLevels& levels,
+                                        const MagnitudeLevels& magnitude) {
   std::vector<MeasureTable> tables(1);  // tables[0], the counts, is moved in last
   MeasureTable counts;
   counts.name = "count";
@@ -148,7 +156,9 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
     const v1::Measure& measure = table.measures(m).measure();
     if (measure.kind() != v1::Measure::COUNT) sums.emplace(measure.column(), m);
   }
+  std::vector<int> measure_of_table(1, -1);
   for (const auto& [column, m] : sums) {
+    measure_of_table.push_back(m);
     MeasureTable& sum = tables.emplace_back();
     sum.name = absl::StrCat("sum:", column);
     sum.values.assign(table.measures(m).sum().begin(), table.measures(m).sum().end());
@@ -159,12 +169,25 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
   for (int c = 0; c < marks.size(); ++c) {
     if (!marks.suppressed(c)) continue;
     const double n = counts.values[c];
-    counts.required.push_back(
-        {c, std::min<double>(n - counts.floor, levels.count_lower()),
-         std::max<double>(levels.count_upper(), static_cast<double>(k) - n)});
+    // Counts are sensitive where the threshold rule says so; a cell that
+    // only a magnitude rule suppressed needs its sums protected.
+    if (marks.rule_id(c) == ThresholdRule::kId) {
+      counts.required.push_back(
+          {c, std::min<double>(n - counts.floor, levels.count_lower()),
+           std::max<double>(levels.count_upper(), static_cast<double>(k) - n)});
+    }
     for (size_t t = 1; t < tables.size(); ++t) {
       const double x = tables[t].values[c];
-      const double level = std::max(1.0, std::ceil(std::fabs(x) * levels.sum_percent() / 100.0));
+      // The larger of the percentage level and what the magnitude rules
+      // require (their upper protection levels, used both ways).
+      const Contributions facts = ContributionsOf(table, measure_of_table[t], c);
+      double level = std::max(1.0, std::ceil(std::fabs(x) * levels.sum_percent() / 100.0));
+      if (magnitude.dominance != nullptr) {
+        level = std::max(level, std::ceil(magnitude.dominance->UpperProtection(facts)));
+      }
+      if (magnitude.p_percent != nullptr) {
+        level = std::max(level, std::ceil(magnitude.p_percent->UpperProtection(facts)));
+      }
       const double lower = std::isfinite(tables[t].floor) ? std::min(level, x) : level;
       tables[t].required.push_back({c, lower, level});
     }
@@ -184,12 +207,13 @@ constexpr int64_t kLpOnlyMaxCells = 1000;
 // FAILED_PRECONDITION if the table cannot be protected.
 absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& marks,
                               int64_t k, const v1::ProtectionLevels& levels,
-                              std::vector<bool>& suppressed, v1::ReleaseDecision& decision) {
+                              const MagnitudeLevels& magnitude, std::vector<bool>& suppressed,
+                              v1::ReleaseDecision& decision) {
   suppressed.assign(marks.size(), false);
   for (int c = 0; c < marks.size(); ++c) suppressed[c] = marks.suppressed(c);
   if (marks.suppressed_count() == 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(const TableStructure structure, StructureOf(table.axes()));
-  const std::vector<MeasureTable> tables = MeasureTables(table, marks, k, levels);
+  const std::vector<MeasureTable> tables = MeasureTables(table, marks, k, levels, magnitude);
   SuppressionCosts costs;
   for (int64_t n : table.record_count()) {
     costs.per_unit.push_back(1.0 + static_cast<double>(n));
@@ -253,18 +277,28 @@ absl::StatusOr<TableProtector> TableProtector::Create(const v1::DisclosurePolicy
   RETURN_IF_ERROR(ValidatePolicy(validated));
   std::vector<std::unique_ptr<PrimaryRule>> rules;
   auto threshold = std::make_unique<ThresholdRule>(validated.threshold());
-  const ThresholdRule* threshold_rule = threshold.get();
+  RuleRefs refs;
+  refs.threshold = threshold.get();
   rules.push_back(std::move(threshold));
-  return TableProtector(std::move(validated), std::move(rules), threshold_rule);
+  if (validated.magnitude().dominance().n() != 0) {
+    auto dominance = std::make_unique<DominanceRule>(validated.magnitude().dominance());
+    refs.dominance = dominance.get();
+    rules.push_back(std::move(dominance));
+  }
+  if (validated.magnitude().p_percent().p() != 0) {
+    auto p_percent = std::make_unique<PPercentRule>(validated.magnitude().p_percent());
+    refs.p_percent = p_percent.get();
+    rules.push_back(std::move(p_percent));
+  }
+  return TableProtector(std::move(validated), std::move(rules), refs);
 }
 
 TableProtector::TableProtector(v1::DisclosurePolicy policy,
-                               std::vector<std::unique_ptr<PrimaryRule>> rules,
-                               const ThresholdRule* threshold)
+                               std::vector<std::unique_ptr<PrimaryRule>> rules, RuleRefs refs)
     : policy_(std::move(policy)),
       policy_hash_(PolicyHash(policy_)),
       rules_(std::move(rules)),
-      threshold_(threshold) {}
+      refs_(refs) {}
 
 absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table) const {
   RETURN_IF_ERROR(CheckShape(table));
@@ -272,8 +306,9 @@ absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTa
   for (const auto& rule : rules_) rule->Mark(table, marks);
   v1::ReleaseDecision decision;
   std::vector<bool> suppressed;
-  RETURN_IF_ERROR(SuppressAndAudit(table, marks, threshold_->EffectiveK(table),
-                                   policy_.protection(), suppressed, decision));
+  RETURN_IF_ERROR(SuppressAndAudit(table, marks, refs_.threshold->EffectiveK(table),
+                                   policy_.protection(), {refs_.dominance, refs_.p_percent},
+                                   suppressed, decision));
   *decision.mutable_table() = ReleasedHeader(table, policy_, policy_hash_);
   v1::ReleaseCounts& counts = *decision.mutable_counts();
   for (int c = 0; c < table.record_count_size(); ++c) {

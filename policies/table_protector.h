@@ -14,6 +14,7 @@
 #include "cellgate/v1/policy.pb.h"
 #include "cellgate/v1/table.pb.h"
 #include "policies/primary_rule.h"
+#include "policies/magnitude_rules.h"
 #include "policies/threshold_rule.h"
 
 namespace cellgate::policies {
@@ -39,13 +40,19 @@ class TableProtector {
   absl::StatusOr<v1::ReleaseDecision> Protect(const v1::ComputedTable& table) const;
 
  private:
+  // The rules among rules_ whose parameters the protection levels need.
+  struct RuleRefs {
+    const ThresholdRule* threshold = nullptr;
+    const DominanceRule* dominance = nullptr;  // null if not configured
+    const PPercentRule* p_percent = nullptr;   // null if not configured
+  };
   TableProtector(v1::DisclosurePolicy policy, std::vector<std::unique_ptr<PrimaryRule>> rules,
-                 const ThresholdRule* threshold);
+                 RuleRefs refs);
 
   v1::DisclosurePolicy policy_;  // validated
   std::string policy_hash_;      // PolicyHash(policy_)
   std::vector<std::unique_ptr<PrimaryRule>> rules_;
-  const ThresholdRule* threshold_;  // one of rules_
+  RuleRefs refs_;
 };
 
 }  // namespace cellgate::policies

@@ -276,3 +276,76 @@ TEST(TableProtectorTest, CreateRejectsInvalidPolicy) {
 
 }  // namespace
 }  // namespace cellgate::policies
+
+namespace cellgate::policies {
+namespace {
+
+// Three schools and their total; the sum of teaching hours of school c1 is
+// dominated by one contribution (90 of 100).
+v1::ComputedTable DominatedSumTable() {
+  v1::ComputedTable table;
+  table.set_dataset("schulen");
+  v1::Axis& axis = *table.add_axes();
+  axis.set_dimension("schule");
+  for (const char* code : {"c0", "c1", "c2"}) {
+    v1::AxisEntry& e = *axis.add_entries();
+    e.set_code(code);
+    e.set_parent(3);
+  }
+  v1::AxisEntry& total = *axis.add_entries();
+  total.set_code("_T");
+  total.set_is_total(true);
+  total.set_parent(-1);
+  for (int64_t n : {10, 10, 12, 32}) table.add_record_count(n);
+  v1::MeasureFacts& sum = *table.add_measures();
+  sum.mutable_measure()->set_kind(v1::Measure::SUM);
+  sum.mutable_measure()->set_column("stunden");
+  const int64_t sums[] = {200, 100, 240, 540};
+  const int64_t largest[] = {30, 90, 25, 90};
+  const int64_t second[] = {25, 2, 24, 30};
+  for (int c = 0; c < 4; ++c) {
+    sum.add_sum(sums[c]);
+    sum.add_largest(largest[c]);
+    sum.add_second_largest(second[c]);
+  }
+  return table;
+}
+
+TEST(TableProtectorMagnitudeTest, DominatedSumIsSuppressedAndProtectedToItsUpperLevel) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("schulen");
+  policy.set_version(1);
+  policy.set_dataset("schulen");
+  policy.mutable_magnitude()->mutable_dominance()->set_n(1);
+  policy.mutable_magnitude()->mutable_dominance()->set_k(85);
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(policy));
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision decision, protector.Protect(DominatedSumTable()));
+  const v1::ReleasedTable& t = decision.table();
+  EXPECT_EQ(t.cells(1).values(0).status(), v1::SUPPRESSED);
+  // c1 alone would be 540 - 200 - 240; one more school is suppressed.
+  int suppressed = 0;
+  for (const v1::ReleasedCell& cell : t.cells()) suppressed += cell.values(0).status() == v1::SUPPRESSED;
+  EXPECT_EQ(suppressed, 2);
+  EXPECT_EQ(t.cells(3).values(0).status(), v1::PUBLISHED);
+  EXPECT_THAT(decision.rule_ids(), ElementsAre("dominance", "secondary"));
+  // The attacker's upper bound for c1 must reach 100/85 · 90 = 105.9.
+  ASSERT_EQ(decision.audit_size(), 1);
+  EXPECT_EQ(decision.audit(0).measure(), "sum:stunden");
+  EXPECT_TRUE(decision.audit(0).exact());
+  EXPECT_GE(decision.audit(0).upper(), 106);
+  // The counts were never sensitive here: no count audit.
+  EXPECT_EQ(decision.counts().suppressed_primary(), 1);
+}
+
+TEST(TableProtectorMagnitudeTest, SecretParametersAreNotEchoedInErrors) {
+  v1::DisclosurePolicy policy = Policy(3);
+  policy.mutable_magnitude()->mutable_dominance()->set_n(1);
+  policy.mutable_magnitude()->mutable_dominance()->set_k(123.456);
+  const absl::StatusOr<TableProtector> protector = TableProtector::Create(policy);
+  EXPECT_THAT(protector, StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("magnitude.dominance.k")));
+  EXPECT_THAT(std::string(protector.status().message()), ::testing::Not(HasSubstr("123")));
+}
+
+}  // namespace
+}  // namespace cellgate::policies
