@@ -62,16 +62,9 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
       << CELLGATE_TESTING_CONCAT_(_statusor_, __LINE__).status();               \
   lhs = std::move(CELLGATE_TESTING_CONCAT_(_statusor_, __LINE__)).value()
 
-#define ASSERT_OK(expr)                  \
-  do {                                   \
-    const ::absl::Status _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s;          \
-  } while (0)
+// Both accept streamed context: ASSERT_OK(f()) << "seed " << seed;
+#define ASSERT_OK(expr) ASSERT_THAT((expr), ::cellgate::testing::IsOk())
 
-#define EXPECT_OK(expr)                  \
-  do {                                   \
-    const ::absl::Status _s = (expr);    \
-    EXPECT_TRUE(_s.ok()) << _s;          \
-  } while (0)
+#define EXPECT_OK(expr) EXPECT_THAT((expr), ::cellgate::testing::IsOk())
 
 #endif  // CELLGATE_TESTS_TESTING_STATUS_MATCHERS_H_
