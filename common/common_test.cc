@@ -2,6 +2,8 @@
 
 #include "common/canonical.h"
 #include "common/clock.h"
+#include "absl/strings/escaping.h"
+#include "common/crypto/ed25519.h"
 #include "common/crypto/sha256.h"
 #include "common/files.h"
 #include "common/status_macros.h"
@@ -99,3 +101,53 @@ TEST(FilesTest, WriteAtomicallyReplacesAndReadBoundedRefusesLargeFiles) {
 
 }  // namespace
 }  // namespace cellgate
+
+namespace cellgate::crypto {
+namespace {
+
+// RFC 8032 §7.1, test 1, as a PKCS#8 PEM (fixed Ed25519 prefix + seed).
+std::string Rfc8032Test1Pem() {
+  const std::string der =
+      *HexDecode("302e020100300506032b657004220420"
+                 "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  return "-----BEGIN PRIVATE KEY-----\n" + absl::Base64Escape(der) +
+         "\n-----END PRIVATE KEY-----\n";
+}
+
+TEST(Ed25519Test, MatchesRfc8032TestVector1) {
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey key, Ed25519PrivateKey::FromPem(Rfc8032Test1Pem()));
+  EXPECT_EQ(HexEncode(key.public_key()),
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  ASSERT_OK_AND_ASSIGN(std::string sig, key.Sign(""));
+  EXPECT_EQ(HexEncode(sig),
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bac"
+            "c61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  EXPECT_OK(Ed25519Verify(key.public_key(), "", sig));
+}
+
+TEST(Ed25519Test, RejectsChangedMessagesSignaturesAndKeys) {
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey key, Ed25519PrivateKey::Generate());
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey other, Ed25519PrivateKey::Generate());
+  ASSERT_OK_AND_ASSIGN(std::string sig, key.Sign("checkpoint 12"));
+  EXPECT_OK(Ed25519Verify(key.public_key(), "checkpoint 12", sig));
+  EXPECT_FALSE(Ed25519Verify(key.public_key(), "checkpoint 13", sig).ok());
+  EXPECT_FALSE(Ed25519Verify(other.public_key(), "checkpoint 12", sig).ok());
+  sig[5] ^= 1;
+  EXPECT_FALSE(Ed25519Verify(key.public_key(), "checkpoint 12", sig).ok());
+}
+
+TEST(Ed25519Test, KeyFileMustBePrivate) {
+  cellgate::testing::TempDir dir;
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey key, Ed25519PrivateKey::Generate());
+  ASSERT_OK_AND_ASSIGN(std::string pem, key.ToPem());
+  cellgate::testing::WriteTestFile(dir.File("k.pem"), pem, 0640);
+  EXPECT_THAT(Ed25519PrivateKey::LoadFile(dir.File("k.pem")),
+              cellgate::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                          ::testing::HasSubstr("chmod 600")));
+  cellgate::testing::WriteTestFile(dir.File("k.pem"), pem, 0600);
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey loaded, Ed25519PrivateKey::LoadFile(dir.File("k.pem")));
+  EXPECT_EQ(loaded.public_key(), key.public_key());
+}
+
+}  // namespace
+}  // namespace cellgate::crypto
