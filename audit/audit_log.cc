@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/checkpoint.h"
 #include "audit/verify/frame_format.h"
 #include "audit/verify/log_reader.h"
 #include "common/canonical.h"
@@ -60,6 +61,7 @@ absl::Status AuditLog::Recover() {
   bool created = false;
   ASSIGN_OR_RETURN(file_, fs_->OpenForAppend(log.segment_path, &created));
   if (created) RETURN_IF_ERROR(fs_->SyncDirectory(options_.dir));
+  for (const StoredRecord& r : log.records) tree_.Append(r.leaf_hash);
   if (!log.records.empty()) {
     prev_leaf_hash_ = crypto::DigestBytes(log.records.back().leaf_hash);
     last_time_ = log.records.back().record.time_utc();
@@ -134,10 +136,11 @@ void AuditLog::CommitBatch(std::deque<Pending*>& batch) {
   if (now < last_time_) now = last_time_;
   uint64_t seq = size();
   std::string prev = prev_leaf_hash_;
+  CompactRange tree = tree_;
   std::string frames;
   std::vector<std::pair<Pending*, v1::Receipt>> written;
-  for (Pending* p : batch) {
-    v1::AuditRecord& record = p->record;
+  // Frames `record` with the next seq and chain; returns its receipt.
+  auto frame = [&](v1::AuditRecord& record) -> absl::StatusOr<v1::Receipt> {
     record.set_seq(seq);
     record.set_prev_leaf_hash(prev);
     record.set_log_origin(options_.origin);
@@ -146,22 +149,48 @@ void AuditLog::CommitBatch(std::deque<Pending*>& batch) {
     record.set_build_version(options_.build_version);
     const std::string bytes = CanonicalBytes(record);
     if (bytes.size() > kMaxRecordBytes) {
-      p->done.set_value(absl::InvalidArgumentError(
+      return absl::InvalidArgumentError(
           absl::StrCat("audit record of ", bytes.size(), " bytes exceeds the limit of ",
-                       kMaxRecordBytes, "; ask for a smaller table")));
-      continue;
+                       kMaxRecordBytes, "; ask for a smaller table"));
     }
     frames += EncodeFrame(bytes);
+    const crypto::Digest leaf = LeafHash(bytes);
+    tree.Append(leaf);
+    prev = crypto::DigestBytes(leaf);
     v1::Receipt receipt;
     receipt.set_release_id(record.release_id());
     receipt.set_seq(seq);
-    const crypto::Digest leaf = LeafHash(bytes);
-    prev = crypto::DigestBytes(leaf);
     receipt.set_leaf_hash(prev);
-    written.emplace_back(p, std::move(receipt));
     ++seq;
+    return receipt;
+  };
+  for (Pending* p : batch) {
+    absl::StatusOr<v1::Receipt> receipt = frame(p->record);
+    if (!receipt.ok()) {
+      p->done.set_value(receipt.status());
+      continue;
+    }
+    written.emplace_back(p, *std::move(receipt));
   }
   if (written.empty()) return;
+  if (options_.signing_key != nullptr) {
+    // Seal the commit: a checkpoint over every record before it.
+    absl::StatusOr<std::string> note =
+        SignCheckpoint(options_.origin, seq, tree.Root(), *options_.signing_key);
+    absl::Status sealed = note.status();
+    if (note.ok()) {
+      v1::AuditRecord checkpoint;
+      checkpoint.set_record_type(v1::CHECKPOINT);
+      checkpoint.set_detail(*note);
+      sealed = frame(checkpoint).status();
+      for (auto& [p, receipt] : written) receipt.set_checkpoint(*note);
+    }
+    if (!sealed.ok()) {
+      Latch(sealed);
+      for (auto& [p, receipt] : written) p->done.set_value(failed);
+      return;
+    }
+  }
   absl::Status status = file_->Append(frames);
   if (status.ok()) status = file_->Sync();
   if (!status.ok()) {
@@ -170,6 +199,7 @@ void AuditLog::CommitBatch(std::deque<Pending*>& batch) {
     return;
   }
   prev_leaf_hash_ = prev;
+  tree_ = tree;
   last_time_ = now;
   size_.store(seq);
   commits_.fetch_add(1);

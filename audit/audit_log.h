@@ -22,8 +22,10 @@
 
 #include "absl/status/statusor.h"
 #include "audit/log_file.h"
+#include "audit/verify/merkle.h"
 #include "cellgate/v1/audit.pb.h"
 #include "common/clock.h"
+#include "common/crypto/ed25519.h"
 
 namespace cellgate::audit {
 
@@ -36,6 +38,9 @@ struct AuditLogOptions {
   // Written into every record's header.
   std::string server_instance_id;
   std::string build_version;
+  // If set, every commit ends with a CHECKPOINT record: a note over the
+  // RFC 6962 root of all records before it, signed with this key.
+  std::shared_ptr<const crypto::Ed25519PrivateKey> signing_key;
 };
 
 class AuditLog final {
@@ -94,6 +99,7 @@ class AuditLog final {
   // Owned by the writer thread after Open.
   std::unique_ptr<LogFile> file_;
   std::string prev_leaf_hash_;
+  CompactRange tree_;
   std::string last_time_;
   // What Recover cut, recorded after START; empty if nothing.
   std::string recovery_detail_;

@@ -11,6 +11,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "audit/testing/failing_log_file_system.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/checkpoint.h"
+#include "audit/verify/merkle.h"
 #include "audit/verify/frame_format.h"
 #include "audit/verify/log_reader.h"
 #include "gmock/gmock.h"
@@ -258,6 +260,91 @@ TEST_F(AuditLogTest, TrailingGarbageAfterACleanCloseIsCutAndRecorded) {
   const ReadResult read = Read();
   EXPECT_EQ(read.records.back().record.record_type(), v1::RECOVERY);
   EXPECT_THAT(read.records.back().record.detail(), HasSubstr("cut 11 bytes"));
+}
+
+}  // namespace
+}  // namespace cellgate::audit
+
+namespace cellgate::audit {
+namespace {
+
+class SignedAuditLogTest : public AuditLogTest {
+ protected:
+  void SetUp() override {
+    auto key = crypto::Ed25519PrivateKey::Generate();
+    ASSERT_TRUE(key.ok());
+    key_ = std::make_shared<const crypto::Ed25519PrivateKey>(*std::move(key));
+  }
+  AuditLogOptions Signed() const {
+    AuditLogOptions options = Options();
+    options.signing_key = key_;
+    return options;
+  }
+  std::shared_ptr<const crypto::Ed25519PrivateKey> key_;
+};
+
+TEST_F(SignedAuditLogTest, EveryCommitIsSealedAndTheReceiptProvesInclusion) {
+  v1::Receipt receipt;
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Signed(), clock_));
+    ASSERT_OK_AND_ASSIGN(receipt, log->Append(Release("r1")));
+  }
+  const ReadResult read = Read();
+  // START CHECKPOINT RELEASE CHECKPOINT STOP CHECKPOINT
+  std::vector<v1::RecordType> types;
+  for (const StoredRecord& r : read.records) types.push_back(r.record.record_type());
+  EXPECT_THAT(types, ::testing::ElementsAre(v1::START, v1::CHECKPOINT, v1::RELEASE,
+                                            v1::CHECKPOINT, v1::STOP, v1::CHECKPOINT));
+  ASSERT_OK_AND_ASSIGN(ChainSummary summary,
+                       VerifyChain(read.records, kOrigin, key_->public_key()));
+  EXPECT_EQ(summary.checkpoints, 3u);
+  EXPECT_EQ(summary.unsealed_records, 1u);  // the last checkpoint itself
+  // The department's receipt: its checkpoint is signed and the record is in
+  // that tree.
+  ASSERT_OK_AND_ASSIGN(Checkpoint checkpoint, ParseCheckpoint(receipt.checkpoint()));
+  EXPECT_OK(VerifyCheckpointSignature(checkpoint, key_->public_key()));
+  EXPECT_EQ(checkpoint.size, 3u);
+  std::vector<crypto::Digest> leaves;
+  for (const StoredRecord& r : read.records) leaves.push_back(r.leaf_hash);
+  crypto::Digest leaf;
+  std::copy(receipt.leaf_hash().begin(), receipt.leaf_hash().end(), leaf.begin());
+  EXPECT_OK(VerifyInclusion(leaf, receipt.seq(), checkpoint.size,
+                            InclusionProof(leaves, receipt.seq(), checkpoint.size),
+                            checkpoint.root));
+}
+
+TEST_F(SignedAuditLogTest, AnotherKeyOrARewrittenLogFailsVerification) {
+  { ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Signed(), clock_)); }
+  ASSERT_OK_AND_ASSIGN(auto other, crypto::Ed25519PrivateKey::Generate());
+  EXPECT_THAT(VerifyChain(Read().records, kOrigin, other.public_key()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("another key")));
+}
+
+TEST_F(SignedAuditLogTest, TrustedCheckpointCatchesACutOffTail) {
+  std::string kept;  // the checkpoint the DPO stored after the release
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Signed(), clock_));
+    ASSERT_OK_AND_ASSIGN(v1::Receipt receipt, log->Append(Release("r1")));
+    kept = receipt.checkpoint();
+  }
+  std::vector<StoredRecord> records = Read().records;
+  EXPECT_OK(CheckTrustedCheckpoint(records, kept, key_->public_key()));
+  // Someone cuts the release and everything after it: the chain alone is
+  // still intact, the trusted checkpoint is not.
+  records.resize(2);
+  EXPECT_OK(VerifyChain(records, kOrigin, key_->public_key()).status());
+  EXPECT_THAT(CheckTrustedCheckpoint(records, kept, key_->public_key()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("cut off")));
+}
+
+TEST_F(SignedAuditLogTest, RecoveryRebuildsTheTreeSoLaterCheckpointsStillVerify) {
+  { ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Signed(), clock_)); }
+  AppendRaw(std::string("\x40\x00\x00", 3));
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Signed(), clock_));
+    ASSERT_OK(log->Append(Release("after")).status());
+  }
+  EXPECT_OK(VerifyChain(Read().records, kOrigin, key_->public_key()).status());
 }
 
 }  // namespace

@@ -38,12 +38,19 @@ if [ ! -s "$out/store.key" ]; then
 fi
 chmod 600 "$out/store.key"
 
+step "audit signing key $out/audit-signing.key (Ed25519, not the store key) and its public key for the DPO"
+if [ ! -s "$out/audit-signing.key" ]; then
+  (umask 077; openssl genpkey -algorithm ed25519 -out "$out/audit-signing.key")
+fi
+openssl pkey -in "$out/audit-signing.key" -pubout -out "$out/audit-signing.pub"
+
 cat > "$out/server.textproto" <<CFG
 # cellgate demo server configuration (paths relative to this file)
 listen_address: "127.0.0.1:0"
 port_file: "port"
 store_path: "store.db"
 store_key_file: "store.key"
+audit_signing_key_file: "audit-signing.key"
 audit_dir: "audit"
 audit_origin: "cellgate.musterstadt.example/audit/v1"
 access_policy_file: "$root/deploy/demo/access-policy.textproto"
@@ -106,13 +113,18 @@ as dpo audit show "$last_release"
 stop
 server_pid=""
 
+step "the DPO verifies the log offline: chain, Merkle roots and checkpoint signatures"
+echo "\$ cellgate-audit-verify --log $out/audit --pubkey $out/audit-signing.pub"
+"$bin/cellgate-audit-verify" --log "$out/audit" --pubkey "$out/audit-signing.pub"
+
 step "done. Everything is in $out:"
 cat <<TXT
   data/            generated Musterstadt CSV files and schemas
   pki/             demo CA, server and client certificates (keys mode 0600)
   store.key        the store key (mode 0600)
   store.db         the SQLCipher store (encrypted)
-  audit/           the hash-chained release log
+  audit-signing.*  the audit checkpoint signing key (mode 0600) and its public key
+  audit/           the hash-chained release log with signed checkpoints
   server.textproto the server configuration
   server.log       the server's log
 TXT

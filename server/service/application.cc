@@ -1,9 +1,12 @@
 #include "server/service/application.h"
 
+#include <cstdio>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/ed25519.h"
 #include "common/files.h"
 #include "common/status_macros.h"
 #include "common/status_util.h"
@@ -53,6 +56,16 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(const v1::Server
   audit::AuditLogOptions log_options;
   log_options.dir = config.audit_dir();
   log_options.origin = config.audit_origin();
+  if (!config.audit_signing_key_file().empty()) {
+    ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey signing_key,
+                     Part(crypto::Ed25519PrivateKey::LoadFile(config.audit_signing_key_file()),
+                          "audit signing key"));
+    log_options.signing_key =
+        std::make_shared<const crypto::Ed25519PrivateKey>(std::move(signing_key));
+  } else {
+    std::fprintf(stderr, "cellgate-server: warning: no audit_signing_key_file; audit commits "
+                         "are chained but not sealed by signed checkpoints\n");
+  }
   log_options.build_version = kBuildVersion;
   absl::StatusOr<std::string> instance = crypto::RandomBytes(8);
   log_options.server_instance_id = instance.ok() ? crypto::HexEncode(*instance) : "unknown";

@@ -47,7 +47,8 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
   if (limits->max_cells() <= 0) limits->set_max_cells(50000);
   for (std::string* path :
        {config.mutable_port_file(), config.mutable_store_path(), config.mutable_store_key_file(),
-        config.mutable_audit_dir(), config.mutable_access_policy_file(),
+        config.mutable_audit_dir(), config.mutable_audit_signing_key_file(),
+        config.mutable_access_policy_file(),
         config.mutable_policy_dir(), config.mutable_tls()->mutable_server_cert_file(),
         config.mutable_tls()->mutable_server_key_file(),
         config.mutable_tls()->mutable_client_ca_file()}) {

@@ -41,6 +41,8 @@ expect_fail() { # name, expected exit code, expected stderr substring, command..
 # --- set-up: certificates, key, data, config -------------------------------
 bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || { echo "FAIL - certs"; exit 1; }
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
+(umask 077; openssl genpkey -algorithm ed25519 -out "$work/audit-signing.key")
+openssl pkey -in "$work/audit-signing.key" -pubout -out "$work/audit-signing.pub"
 "$bin/cellgate-musterstadt" --out "$work/data" --seed 7 --scale 0.05 \
   --datasets abgang,seu >/dev/null || { echo "FAIL - generator"; exit 1; }
 cat > "$work/server.textproto" <<CFG
@@ -50,6 +52,7 @@ store_path: "store.db"
 store_key_file: "store.key"
 audit_dir: "audit"
 audit_origin: "cellgate.e2e.example/audit/v1"
+audit_signing_key_file: "audit-signing.key"
 access_policy_file: "$src/deploy/demo/access-policy.textproto"
 policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
@@ -88,6 +91,9 @@ check "small cells are suppressed" grep -q "SUPPRESSED\|suppressed" <<<"$csv"
 json=$(as schulamt-analyst query --dataset abgang --by abschluss --purpose bildungsbericht \
   --legal-basis schulg_rlp_67 --format json)
 check "json answer carries a receipt" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["receipt"]["release_id"]' <<<"$json"
+python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["receipt"]["checkpoint"], end="")' \
+  <<<"$json" > "$work/kept-checkpoint" 2>/dev/null
+check "the receipt carries a signed checkpoint" grep -q "cellgate.e2e.example/audit/v1" "$work/kept-checkpoint"
 
 # --- clear errors that change nothing -----------------------------------------
 expect_fail "malformed query names the bad dimension" 5 'stadtteill' \
@@ -135,7 +141,8 @@ stop_server
 # --- the DPO verifies the log offline; a changed byte is found ------------------
 verify="$bin/cellgate-audit-verify"
 check "audit log verifies offline after a clean stop" \
-  "$verify" --log "$work/audit" --origin cellgate.e2e.example/audit/v1
+  "$verify" --log "$work/audit" --origin cellgate.e2e.example/audit/v1 \
+  --pubkey "$work/audit-signing.pub" --trusted-checkpoint "$work/kept-checkpoint"
 report=$("$verify" --log "$work/audit" --json)
 check "verify reports START, RELEASE and STOP records" python3 -c \
   'import json,sys; d=json.loads(sys.stdin.read()); t=d["by_type"]; assert d["ok"] and t["START"]>=2 and t["RELEASE"]>=1 and t["STOP"]>=2, d' <<<"$report"
@@ -149,6 +156,22 @@ open(path, "wb").write(bytes(data))
 PY
 expect_fail "a flipped byte in the log is a finding" 1 'damaged frame' \
   "$verify" --log "$work/audit-tampered"
+# Cutting the tail back to before the kept checkpoint's size is found.
+cp -a "$work/audit" "$work/audit-cut"
+python3 - "$work/audit-cut/audit-000001.log" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+offset, frames = 0, []
+while offset < len(data):
+    (n,) = struct.unpack_from("<I", data, offset)
+    frames.append(offset)
+    offset += 4 + n + 8
+open(path, "wb").write(data[: frames[3]])  # keep START, its checkpoint and one more
+PY
+expect_fail "a cut-off log fails against the kept checkpoint" 1 'cut off' \
+  "$verify" --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
+  --trusted-checkpoint "$work/kept-checkpoint"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
