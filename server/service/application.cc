@@ -44,9 +44,9 @@ absl::StatusOr<T> Part(absl::StatusOr<T> result, absl::string_view part) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Application>> Application::Start(const v1::ServerConfig& config,
-                                                                 const Clock& clock,
-                                                                 const store::KeySource& keys) {
+absl::StatusOr<std::unique_ptr<Application>> Application::Start(
+    const v1::ServerConfig& config, const Clock& clock, const store::KeySource& keys,
+    std::unique_ptr<audit::LogFileSystem> audit_fs) {
   std::unique_ptr<Application> app(new Application());
   store::StoreOptions store_options;
   store_options.path = config.store_path();
@@ -69,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(const v1::Server
   log_options.build_version = kBuildVersion;
   absl::StatusOr<std::string> instance = crypto::RandomBytes(8);
   log_options.server_instance_id = instance.ok() ? crypto::HexEncode(*instance) : "unknown";
-  ASSIGN_OR_RETURN(app->log_, Part(audit::AuditLog::Open(log_options, clock), "audit log"));
+  ASSIGN_OR_RETURN(app->log_, Part(audit::AuditLog::Open(log_options, clock, std::move(audit_fs)), "audit log"));
 
   ASSIGN_OR_RETURN(policies::PolicySet policy_set,
                    Part(policies::PolicySet::LoadDirectory(config.policy_dir()), "policies"));

@@ -34,10 +34,11 @@ class Application {
   // Opens everything named by `config` (from CompleteServerConfig) and starts
   // listening. `clock` must outlive the application; `keys` is used during
   // Start only. Errors name the part that failed, e.g. `store: cannot open
-  // store: wrong key or not a cellgate store`.
-  static absl::StatusOr<std::unique_ptr<Application>> Start(const v1::ServerConfig& config,
-                                                            const Clock& clock,
-                                                            const store::KeySource& keys);
+  // store: wrong key or not a cellgate store`. `audit_fs` replaces the
+  // audit log's file system (tests inject failures); null means POSIX.
+  static absl::StatusOr<std::unique_ptr<Application>> Start(
+      const v1::ServerConfig& config, const Clock& clock, const store::KeySource& keys,
+      std::unique_ptr<audit::LogFileSystem> audit_fs = nullptr);
   ~Application();
 
   int port() const { return server_->port(); }

@@ -2,6 +2,7 @@
 // the audit trail the DPO sees.
 #include <algorithm>
 
+#include "audit/testing/failing_log_file_system.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/test_server.h"
@@ -225,6 +226,35 @@ TEST_F(ServerIntegrationTest, DpoSeesTheReleasedTableExactlyAsSent) {
             response.table().SerializeAsString());
   EXPECT_EQ(record.record().requester().principal(), "schulamt-analyst");
   EXPECT_EQ(record.record().requester().cert_sha256().size(), 64u);
+}
+
+}  // namespace
+}  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+TEST(AuditFailureIntegrationTest, FailedSyncWithholdsTablesAndTurnsHealthNotServing) {
+  auto fs = std::make_unique<audit::FailingLogFileSystem>();
+  audit::FailingLogFileSystem* control = fs.get();
+  TestServer server(std::move(fs));
+  ASSERT_NE(server.app(), nullptr) << server.start_error();
+  ASSERT_TRUE(server.LoadSchule());
+  EXPECT_EQ(server.Health(), "SERVING");
+  v1::QueryResponse response;
+  ASSERT_TRUE(Ask(server.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response).ok());
+  control->FailNextSync();
+  response.Clear();
+  grpc::Status s = Ask(server.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("audit log"));
+  EXPECT_EQ(response.table().cells_size(), 0);
+  EXPECT_EQ(server.Health(), "NOT_SERVING");
+  // Latched: the next request fails too, and the disk is not touched again.
+  const int syncs = control->syncs();
+  s = Ask(server.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(control->syncs(), syncs);
 }
 
 }  // namespace

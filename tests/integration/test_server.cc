@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <future>
 
 #include "absl/strings/str_cat.h"
 #include "common/textproto.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "server/service/server_config.h"
 #include "server/store/key_source.h"
 
@@ -114,7 +116,7 @@ void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
 }
 
-TestServer::TestServer() {
+TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
   ::mkdir(dir_.File("policies").c_str(), 0700);
   WriteTestFile(dir_.File("policies/default.textproto"), kPolicy);
   WriteTestFile(dir_.File("access.textproto"), kAccessPolicy);
@@ -144,7 +146,7 @@ TestServer::TestServer() {
     return;
   }
   const store::InMemoryKeySource keys(std::move(*key));
-  auto app = service::Application::Start(*completed, clock_, keys);
+  auto app = service::Application::Start(*completed, clock_, keys, std::move(audit_fs));
   if (!app.ok()) {
     start_error_ = app.status().ToString();
     return;
@@ -153,6 +155,29 @@ TestServer::TestServer() {
 }
 
 TestServer::~TestServer() { app_.reset(); }
+
+std::string TestServer::Health() const {
+  // grpc.health.v1.Health/Check by hand: an empty HealthCheckRequest (all
+  // services), and HealthCheckResponse field 1 (status) as a varint.
+  grpc::GenericStub stub(ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::Slice empty("");
+  const grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                 &response, [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status status = done.get_future().get();
+  if (!status.ok()) return status.error_message();
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) return "unreadable response";
+  std::string bytes;
+  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  if (bytes == std::string("\x08\x01", 2)) return "SERVING";
+  if (bytes == std::string("\x08\x02", 2)) return "NOT_SERVING";
+  return "unexpected health response";
+}
 
 std::shared_ptr<grpc::Channel> TestServer::ChannelWith(const TestCa* ca,
                                                        const std::string& san) const {

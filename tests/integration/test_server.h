@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "audit/log_file.h"
 #include "server/service/application.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certs.h"
@@ -28,7 +29,8 @@ class TestServer {
  public:
   // Starts the application; fails the test (ASSERT in the caller) if
   // `app()` is null afterwards.
-  TestServer();
+  // `audit_fs` replaces the audit log's file system (null: POSIX).
+  explicit TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs = nullptr);
   ~TestServer();
 
   service::Application* app() { return app_.get(); }
@@ -47,6 +49,10 @@ class TestServer {
 
   // Creates "schule" and ingests kSchuleCsv as the steward.
   ::testing::AssertionResult LoadSchule() const;
+
+  // The server's gRPC health status for all services: "SERVING",
+  // "NOT_SERVING", or the call's error.
+  std::string Health() const;
 
  private:
   TempDir dir_;
