@@ -5,6 +5,9 @@
 #include "audit/testing/failing_log_file_system.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "tests/integration/test_server.h"
 
 namespace cellgate::testing {
@@ -255,6 +258,68 @@ TEST(AuditFailureIntegrationTest, FailedSyncWithholdsTablesAndTurnsHealthNotServ
   s = Ask(server.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(control->syncs(), syncs);
+}
+
+}  // namespace
+}  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+// Calls `method` with one empty request message over a generic call, so
+// that any method kind (unary or streaming) can be called by name.
+grpc::Status CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
+                                  const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::CompletionQueue cq;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Slice empty("");
+  const grpc::ByteBuffer request(&empty, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  call->WritesDone(reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer reply;
+  call->Read(&reply, reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  cq.Next(&tag, &ok);
+  return status;
+}
+
+TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincipals) {
+  // The services and, per service, a known principal whose roles do not
+  // include the one the service needs. Methods come from the descriptors,
+  // so a new method is covered without touching this test.
+  const std::vector<std::pair<std::string, std::string>> services = {
+      {"cellgate.v1.DataService", "steward"},
+      {"cellgate.v1.AuditService", "schulamt-analyst"},
+      {"cellgate.v1.AdminService", "dpo"},
+  };
+  int methods = 0;
+  for (const auto& [name, wrong_role] : services) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const std::string method = absl::StrCat("/", name, "/", service->method(m)->name());
+      for (const std::string& principal : {std::string("intruder"), wrong_role}) {
+        const grpc::Status s = CallWithEmptyRequest(server_.ChannelAs(principal), method);
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << method << " as " << principal << ": " << s.error_message();
+      }
+      ++methods;
+    }
+  }
+  EXPECT_EQ(methods, 8);
 }
 
 }  // namespace
