@@ -32,7 +32,9 @@ Commands:
   admin ingest DATASET FILE.csv --legal-basis L [--source-name NAME]
                                         load a CSV file as a new version
   admin versions DATASET                list the versions of a dataset
-  audit list [--from SEQ] [--limit N] [--type TYPE]...
+  audit list [--from SEQ] [--limit N] [--type TYPE]... [--since TIME] [--until TIME]
+             [--department D] [--principal P] [--dataset D] [--decision released|refused]
+             [--purpose P]
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
 

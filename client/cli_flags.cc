@@ -51,7 +51,17 @@ const std::vector<CommandSpec>& Commands() {
       {"admin versions", {"DATASET"}, {kFormat}},
       {"audit list",
        {},
-       {{.name = "from"}, {.name = "limit"}, {.name = "type", .repeatable = true}, kFormat}},
+       {{.name = "from"},
+        {.name = "limit"},
+        {.name = "type", .repeatable = true},
+        {.name = "since"},
+        {.name = "until"},
+        {.name = "department"},
+        {.name = "principal"},
+        {.name = "dataset"},
+        {.name = "decision"},
+        {.name = "purpose"},
+        kFormat}},
       {"audit show", {"SEQ"}, {kFormat}},
   };
   return *commands;

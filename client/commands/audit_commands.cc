@@ -130,6 +130,21 @@ absl::StatusOr<v1::ListRecordsRequest> BuildListRecordsRequest(const CommandLine
       request.add_record_types(type);
     }
   }
+  request.set_since_utc(line.Value("since"));
+  request.set_until_utc(line.Value("until"));
+  request.set_department(line.Value("department"));
+  request.set_principal(line.Value("principal"));
+  request.set_dataset(line.Value("dataset"));
+  request.set_purpose(line.Value("purpose"));
+  const std::string decision = line.Value("decision");
+  if (decision == "released") {
+    request.set_decision(v1::RELEASED);
+  } else if (decision == "refused") {
+    request.set_decision(v1::REFUSED);
+  } else if (!decision.empty()) {
+    return UsageError(absl::StrCat("flag --decision has a bad value \"", decision,
+                                   "\": expected released or refused"));
+  }
   return request;
 }
 

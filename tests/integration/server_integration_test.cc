@@ -324,3 +324,59 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
 
 }  // namespace
 }  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+grpc::Status ListAsDpo(const TestServer& server, const v1::ListRecordsRequest& request,
+                       v1::ListRecordsResponse* response) {
+  auto audit = v1::AuditService::NewStub(server.ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  return audit->ListRecords(&context, request, response);
+}
+
+TEST_F(ServerIntegrationTest, DpoFiltersRecordsByDepartmentDecisionPurposeAndTime) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  v1::Query werbung = GroupByStadtteil();
+  werbung.set_purpose("werbung");  // not granted: refused
+  EXPECT_FALSE(Ask(server_.ChannelAs("schulamt-analyst"), werbung, &answer).ok());
+  EXPECT_FALSE(Ask(server_.ChannelAs("jugendamt-analyst"), GroupByStadtteil(), &answer).ok());
+
+  v1::ListRecordsRequest request;
+  request.set_department("schulamt");
+  request.set_decision(v1::REFUSED);
+  v1::ListRecordsResponse response;
+  ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  EXPECT_EQ(response.records(0).purpose(), "werbung");
+
+  request.Clear();
+  request.set_purpose("bildungsbericht");
+  request.set_decision(v1::RELEASED);
+  response.Clear();
+  ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  EXPECT_EQ(response.records(0).principal(), "schulamt-analyst");
+
+  request.Clear();
+  request.set_since_utc("2999-01-01T00:00:00Z");
+  response.Clear();
+  ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
+  EXPECT_EQ(response.records_size(), 0);
+  request.Clear();
+  request.set_until_utc("2999-01-01T00:00:00Z");
+  request.set_dataset("schule");
+  response.Clear();
+  ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
+  EXPECT_GE(response.records_size(), 4);  // created, ingested, released, refused twice
+
+  request.set_since_utc("last tuesday");
+  const grpc::Status bad = ListAsDpo(server_, request, &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("since_utc"));
+}
+
+}  // namespace
+}  // namespace cellgate::testing
