@@ -9,6 +9,7 @@
 #include "absl/container/btree_map.h"
 #include "policies/attacker_audit.h"
 #include "policies/lp/linear_program.h"
+#include "policies/group_disclosure_rule.h"
 #include "policies/magnitude_rules.h"
 #include "policies/cell_marks.h"
 #include "policies/policy_loader.h"
@@ -175,6 +176,11 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
       counts.required.push_back(
           {c, std::min<double>(n - counts.floor, levels.count_lower()),
            std::max<double>(levels.count_upper(), static_cast<double>(k) - n)});
+    } else if (marks.rule_id(c) == GroupDisclosureRule::kId) {
+      // The attacker must not be able to tell that the cell is the whole
+      // group: one member fewer must stay possible.
+      counts.required.push_back({c, std::min<double>(n - counts.floor, 1),
+                                 static_cast<double>(levels.count_upper())});
     }
     for (size_t t = 1; t < tables.size(); ++t) {
       const double x = tables[t].values[c];
@@ -280,6 +286,9 @@ absl::StatusOr<TableProtector> TableProtector::Create(const v1::DisclosurePolicy
   RuleRefs refs;
   refs.threshold = threshold.get();
   rules.push_back(std::move(threshold));
+  if (validated.group_disclosure().min_group() > 0) {
+    rules.push_back(std::make_unique<GroupDisclosureRule>(validated.group_disclosure()));
+  }
   if (validated.magnitude().dominance().n() != 0) {
     auto dominance = std::make_unique<DominanceRule>(validated.magnitude().dominance());
     refs.dominance = dominance.get();

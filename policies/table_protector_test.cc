@@ -349,3 +349,59 @@ TEST(TableProtectorMagnitudeTest, SecretParametersAreNotEchoedInErrors) {
 
 }  // namespace
 }  // namespace cellgate::policies
+
+namespace cellgate::policies {
+namespace {
+
+// Staatsangehörigkeit × Abschluss (sensitive), with totals. All 4
+// non-German pupils left without a qualification: 4 >= k, but 100 % of a
+// small group.
+v1::ComputedTable AllOfASmallGroup() {
+  v1::ComputedTable table;
+  table.set_dataset("abgang");
+  auto axis = [&](const std::string& name, const std::vector<std::string>& codes) {
+    v1::Axis& a = *table.add_axes();
+    a.set_dimension(name);
+    for (const std::string& code : codes) {
+      v1::AxisEntry& e = *a.add_entries();
+      e.set_code(code);
+      e.set_is_total(code == "_T");
+      e.set_parent(code == "_T" ? -1 : static_cast<int>(codes.size()) - 1);
+    }
+  };
+  axis("staatsangehoerigkeit", {"d", "nd", "_T"});
+  axis("abschluss", {"ohne", "mit", "_T"});
+  table.add_sensitive_dimensions("abschluss");
+  //                 ohne mit  T
+  for (int64_t n : {5, 20, 25,    // d
+                    4, 0, 4,      // nd
+                    9, 20, 29}) { // T
+    table.add_record_count(n);
+  }
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  return table;
+}
+
+TEST(TableProtectorGroupDisclosureTest, HundredPercentOfASmallGroupIsSuppressedAndProtected) {
+  v1::DisclosurePolicy policy = Policy(3);
+  // Baseline without the rule: the table says all 4 left without one.
+  ASSERT_OK_AND_ASSIGN(TableProtector plain, TableProtector::Create(policy));
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision open, plain.Protect(AllOfASmallGroup()));
+  EXPECT_EQ(open.table().cells(3).values(0).status(), v1::PUBLISHED);
+  EXPECT_EQ(open.table().cells(5).values(0).value(), 4);
+
+  policy.mutable_group_disclosure()->set_min_group(10);
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(policy));
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision decision, protector.Protect(AllOfASmallGroup()));
+  EXPECT_EQ(decision.table().cells(3).values(0).status(), v1::SUPPRESSED);
+  EXPECT_THAT(decision.rule_ids(), ::testing::Contains("group_disclosure"));
+  // The group total cannot stay next to a published zero, or nd/ohne would
+  // follow; the audit shows that "3 of 4" stays possible.
+  EXPECT_EQ(decision.table().cells(5).values(0).status(), v1::SUPPRESSED);
+  ASSERT_GE(decision.audit_size(), 1);
+  EXPECT_EQ(decision.audit(0).cell(), 3);
+  EXPECT_LE(decision.audit(0).lower(), 3);
+}
+
+}  // namespace
+}  // namespace cellgate::policies
