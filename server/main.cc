@@ -51,6 +51,22 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
   return true;
 }
 
+// Escapes `text` for a JSON string literal.
+std::string JsonEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "cellgate-server: %s\n", std::string(status.message()).c_str());
   return 1;
@@ -68,11 +84,12 @@ int main(int argc, char** argv) {
     std::printf("configuration \"%s\" is valid\n", flags.config.c_str());
     return 0;
   }
-  // Block the stop signals in every thread; one thread waits for them.
+  // Block the handled signals in every thread; one thread waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   cellgate::SystemClock clock;
@@ -90,7 +107,18 @@ int main(int argc, char** argv) {
 
   std::thread waiter([&] {
     int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    // SIGHUP reloads the access policy; SIGINT and SIGTERM stop.
+    while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+      const absl::Status reloaded = (*app)->ReloadAccessPolicy();
+      if (reloaded.ok()) {
+        std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"access_policy_reloaded\"}\n");
+      } else {
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"access_policy_reload_failed\","
+                     "\"message\":\"%s\"}\n",
+                     JsonEscape(reloaded.message()).c_str());
+      }
+    }
     std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"stopping\",\"signal\":%d}\n",
                  signal_number);
     (*app)->Shutdown();

@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   ASSIGN_OR_RETURN(std::shared_ptr<const auth::AccessControl> acl,
                    Part(auth::AccessControl::LoadFile(config.access_policy_file()),
                         "access policy"));
+  app->access_policy_file_ = config.access_policy_file();
   app->authorizer_ = std::make_unique<auth::Authorizer>(
       std::move(acl), config.dev_plaintext() ? config.dev_principal() : "");
   ASSIGN_OR_RETURN(app->catalog_, Part(pipeline::DatasetCatalog::Open(*app->store_), "catalog"));
@@ -116,6 +117,26 @@ Application::~Application() { Shutdown(); }
 
 void Application::Shutdown() {
   if (server_ != nullptr) server_->Shutdown();
+}
+
+absl::Status Application::ReloadAccessPolicy() {
+  absl::MutexLock lock(&reload_mu_);
+  absl::StatusOr<std::shared_ptr<const auth::AccessControl>> loaded =
+      auth::AccessControl::LoadFile(access_policy_file_);
+  if (!loaded.ok()) {
+    return Annotate(loaded.status(), "access policy not reloaded; the old one stays in force");
+  }
+  const std::string old_hash = authorizer_->access_control()->hash();
+  v1::AuditRecord record;
+  record.set_record_type(v1::CONFIG_CHANGE);
+  record.set_access_policy_hash((*loaded)->hash());
+  record.set_detail(absl::StrCat("access policy ", access_policy_file_, " reloaded: ", old_hash,
+                                 " -> ", (*loaded)->hash()));
+  // Recorded before it takes effect: no call is decided under an
+  // unrecorded policy.
+  RETURN_IF_ERROR(log_->Append(std::move(record)).status());
+  authorizer_->SetAccessControl(*std::move(loaded));
+  return absl::OkStatus();
 }
 
 }  // namespace cellgate::service

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "audit/audit_log.h"
 #include "cellgate/v1/config.pb.h"
 #include "common/clock.h"
@@ -48,8 +49,17 @@ class Application {
   // The audit log (for health and tests).
   const audit::AuditLog& audit_log() const { return *log_; }
 
+  // Re-reads the access policy file and swaps it in for later calls, with a
+  // CONFIG_CHANGE audit record naming the old and new hashes. On any error
+  // (the message names the file and what is wrong) the old policy stays.
+  // Thread-safe; main calls it on SIGHUP.
+  absl::Status ReloadAccessPolicy();
+
  private:
   Application() = default;
+
+  std::string access_policy_file_;
+  absl::Mutex reload_mu_;  // one reload at a time
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::AuditLog> log_;

@@ -43,6 +43,7 @@ bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || { echo "FAIL - c
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
 (umask 077; openssl genpkey -algorithm ed25519 -out "$work/audit-signing.key")
 openssl pkey -in "$work/audit-signing.key" -pubout -out "$work/audit-signing.pub"
+cp "$src/deploy/demo/access-policy.textproto" "$work/access.textproto"
 "$bin/cellgate-musterstadt" --out "$work/data" --seed 7 --scale 0.05 \
   --datasets abgang,seu >/dev/null || { echo "FAIL - generator"; exit 1; }
 cat > "$work/server.textproto" <<CFG
@@ -53,7 +54,7 @@ store_key_file: "store.key"
 audit_dir: "audit"
 audit_origin: "cellgate.e2e.example/audit/v1"
 audit_signing_key_file: "audit-signing.key"
-access_policy_file: "$src/deploy/demo/access-policy.textproto"
+access_policy_file: "access.textproto"
 policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
 CFG
@@ -119,6 +120,18 @@ check "audit list shows releases and refusals" bash -c 'grep -qi release <<<"$1"
 seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}')
 shown=$(as dpo audit show "$seq")
 check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
+
+# --- SIGHUP reloads the access policy; a broken file keeps the old one --------
+wait_for_log() { for _ in $(seq 1 50); do grep -q "$1" "$work/server.log" && return 0; sleep 0.1; done; return 1; }
+cp "$work/access.textproto" "$work/access.good"
+echo 'departments { id: ' > "$work/access.textproto"
+kill -HUP "$server_pid"
+check "a broken access policy on SIGHUP is rejected and logged" wait_for_log access_policy_reload_failed
+check "the server keeps serving under the old policy" \
+  bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
+cp "$work/access.good" "$work/access.textproto"
+kill -HUP "$server_pid"
+check "a good access policy on SIGHUP is reloaded" wait_for_log '"access_policy_reloaded"'
 
 stop_server
 

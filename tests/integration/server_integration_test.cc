@@ -9,6 +9,7 @@
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "tests/integration/test_server.h"
+#include "tests/testing/status_matchers.h"
 
 namespace cellgate::testing {
 namespace {
@@ -376,6 +377,41 @@ TEST_F(ServerIntegrationTest, DpoFiltersRecordsByDepartmentDecisionPurposeAndTim
   const grpc::Status bad = ListAsDpo(server_, request, &response);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad.error_message(), HasSubstr("since_utc"));
+}
+
+}  // namespace
+}  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+TEST_F(ServerIntegrationTest, AccessPolicyReloadsAtomicallyAndABadFileKeepsTheOldOne) {
+  v1::QueryResponse answer;
+  v1::Query query = GroupByStadtteil();
+  EXPECT_EQ(Ask(server_.ChannelAs("jugendamt-analyst"), query, &answer).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Grant "schule" to the Jugendamt and reload.
+  std::string policy = kAccessPolicy;
+  const std::string before = R"(departments { id: "jugendamt" purposes)";
+  const size_t at = policy.find(before);
+  ASSERT_NE(at, std::string::npos);
+  policy.replace(at, before.size(), R"(departments { id: "jugendamt" datasets: "schule" purposes)");
+  WriteTestFile(server_.dir().File("access.textproto"), policy);
+  ASSERT_OK(server_.app()->ReloadAccessPolicy());
+  EXPECT_TRUE(Ask(server_.ChannelAs("jugendamt-analyst"), query, &answer).ok());
+  v1::ListRecordsRequest changes;
+  changes.add_record_types(v1::CONFIG_CHANGE);
+  v1::ListRecordsResponse records;
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  ASSERT_TRUE(audit->ListRecords(&context, changes, &records).ok());
+  EXPECT_EQ(records.records_size(), 1);
+  // A broken file is rejected with its error; the grant stays in force.
+  WriteTestFile(server_.dir().File("access.textproto"), "departments { id: ");
+  EXPECT_THAT(server_.app()->ReloadAccessPolicy(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("old one stays")));
+  EXPECT_TRUE(Ask(server_.ChannelAs("jugendamt-analyst"), query, &answer).ok());
 }
 
 }  // namespace

@@ -64,9 +64,7 @@ const char kSchuleCsv[] =
     "a10,102,m,11\n"
     "a11,201,w,12\n";
 
-namespace {
-
-constexpr char kAccessPolicy[] = R"pb(
+const char kAccessPolicy[] = R"pb(
   version: 1
   purposes { code: "bildungsbericht" }
   purposes { code: "werbung" }
@@ -105,6 +103,10 @@ constexpr char kAccessPolicy[] = R"pb(
     roles: STEWARD
   }
 )pb";
+
+namespace {
+
+
 
 constexpr char kPolicy[] = R"pb(
   id: "default" version: 1 dataset: "*" threshold { k: 3 }

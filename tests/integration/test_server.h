@@ -24,6 +24,10 @@ namespace cellgate::testing {
 extern const char kSchuleSchema[];
 // 11 rows; stadtteil "2" has exactly one pupil.
 extern const char kSchuleCsv[];
+// The access policy the server starts with (written to access.textproto):
+// schulamt-analyst (schule, bildungsbericht), jugendamt-analyst (no
+// dataset), dpo, steward.
+extern const char kAccessPolicy[];
 
 class TestServer {
  public:
