@@ -93,8 +93,10 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   cellgate::SystemClock clock;
-  const cellgate::store::FileKeySource keys(config->store_key_file());
-  auto app = cellgate::service::Application::Start(*config, clock, keys);
+  absl::StatusOr<std::unique_ptr<cellgate::store::KeySource>> keys =
+      cellgate::service::StoreKeySource(*config);
+  if (!keys.ok()) return Fail(keys.status());
+  auto app = cellgate::service::Application::Start(*config, clock, **keys);
   if (!app.ok()) return Fail(app.status());
   if (!config->port_file().empty()) {
     const absl::Status written = cellgate::WriteFileAtomically(

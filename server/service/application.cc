@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/status_util.h"
 #include "server/auth/access_control.h"
+#include "server/service/server_config.h"
 
 namespace cellgate::service {
 namespace {
@@ -56,14 +57,16 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   audit::AuditLogOptions log_options;
   log_options.dir = config.audit_dir();
   log_options.origin = config.audit_origin();
-  if (!config.audit_signing_key_file().empty()) {
+  ASSIGN_OR_RETURN(const std::string signing_key_path,
+                   Part(AuditSigningKeyPath(config), "audit signing key"));
+  if (!signing_key_path.empty()) {
     ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey signing_key,
-                     Part(crypto::Ed25519PrivateKey::LoadFile(config.audit_signing_key_file()),
+                     Part(crypto::Ed25519PrivateKey::LoadFile(signing_key_path),
                           "audit signing key"));
     log_options.signing_key =
         std::make_shared<const crypto::Ed25519PrivateKey>(std::move(signing_key));
   } else {
-    std::fprintf(stderr, "cellgate-server: warning: no audit_signing_key_file; audit commits "
+    std::fprintf(stderr, "cellgate-server: warning: no audit signing key; audit commits "
                          "are chained but not sealed by signed checkpoints\n");
   }
   log_options.build_version = kBuildVersion;

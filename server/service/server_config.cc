@@ -1,5 +1,7 @@
 #include "server/service/server_config.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
@@ -23,7 +25,17 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
                                                       const std::string& base_dir) {
   RETURN_IF_ERROR(Require(config.listen_address(), "listen_address"));
   RETURN_IF_ERROR(Require(config.store_path(), "store_path"));
-  RETURN_IF_ERROR(Require(config.store_key_file(), "store_key_file"));
+  const int key_sources = !config.store_key_file().empty() + !config.store_key_env().empty() +
+                          !config.store_key_credential().empty();
+  if (key_sources != 1) {
+    return absl::InvalidArgumentError(
+        "config: exactly one of store_key_file, store_key_env and store_key_credential is "
+        "required");
+  }
+  if (!config.audit_signing_key_file().empty() && !config.audit_signing_key_credential().empty()) {
+    return absl::InvalidArgumentError(
+        "config: audit_signing_key_file and audit_signing_key_credential exclude each other");
+  }
   RETURN_IF_ERROR(Require(config.audit_dir(), "audit_dir"));
   RETURN_IF_ERROR(Require(config.access_policy_file(), "access_policy_file"));
   RETURN_IF_ERROR(Require(config.policy_dir(), "policy_dir"));
@@ -63,6 +75,44 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   const auto slash = path.rfind('/');
   const std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
   return CompleteServerConfig(std::move(config), base_dir.empty() ? "/" : base_dir);
+}
+
+namespace {
+
+// $CREDENTIALS_DIRECTORY/NAME, for a systemd credential.
+absl::StatusOr<std::string> CredentialPath(const std::string& name, absl::string_view field) {
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", field, " must be a credential name, not a path"));
+  }
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "config: ", field, " is set but $CREDENTIALS_DIRECTORY is not; run under systemd "
+        "with LoadCredential=", name, ":PATH"));
+  }
+  return absl::StrCat(dir, "/", name);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<store::KeySource>> StoreKeySource(const v1::ServerConfig& config) {
+  if (!config.store_key_env().empty()) {
+    return std::make_unique<store::EnvKeySource>(config.store_key_env());
+  }
+  if (!config.store_key_credential().empty()) {
+    ASSIGN_OR_RETURN(std::string path,
+                     CredentialPath(config.store_key_credential(), "store_key_credential"));
+    return std::make_unique<store::FileKeySource>(std::move(path));
+  }
+  return std::make_unique<store::FileKeySource>(config.store_key_file());
+}
+
+absl::StatusOr<std::string> AuditSigningKeyPath(const v1::ServerConfig& config) {
+  if (!config.audit_signing_key_credential().empty()) {
+    return CredentialPath(config.audit_signing_key_credential(), "audit_signing_key_credential");
+  }
+  return config.audit_signing_key_file();
 }
 
 }  // namespace cellgate::service

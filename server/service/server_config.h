@@ -4,10 +4,12 @@
 #ifndef CELLGATE_SERVER_SERVICE_SERVER_CONFIG_H_
 #define CELLGATE_SERVER_SERVICE_SERVER_CONFIG_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "cellgate/v1/config.pb.h"
+#include "server/store/key_source.h"
 
 namespace cellgate::service {
 
@@ -15,6 +17,15 @@ namespace cellgate::service {
 // INVALID_ARGUMENT "path:line:col: ..." for syntax, or naming the field that
 // is missing or wrong (e.g. `config: store_key_file is required`).
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
+
+// The store key source the config names (file, environment variable or
+// systemd credential). FAILED_PRECONDITION for a credential without
+// $CREDENTIALS_DIRECTORY. REQUIRES: `config` from CompleteServerConfig.
+absl::StatusOr<std::unique_ptr<store::KeySource>> StoreKeySource(const v1::ServerConfig& config);
+
+// The audit signing key file the config names (a file or a systemd
+// credential), or "" for none.
+absl::StatusOr<std::string> AuditSigningKeyPath(const v1::ServerConfig& config);
 
 // Fills defaults into `config` and validates it; `base_dir` resolves
 // relative paths.
