@@ -90,8 +90,12 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(*app->catalog_, *app->policies_,
                                                                *app->log_, pipeline_options);
   app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_);
-  app->context_ = std::make_unique<ServiceContext>(
-      ServiceContext{*app->authorizer_, *app->pipeline_, config.limits().max_request_bytes(), {}});
+  app->query_limiter_ = std::make_unique<PrincipalLimiter>(
+      config.limits().max_queries_in_flight_per_principal(),
+      config.limits().max_queries_per_minute_per_principal(), clock);
+  app->context_ = std::make_unique<ServiceContext>(ServiceContext{
+      *app->authorizer_, *app->pipeline_, config.limits().max_request_bytes(), {},
+      app->query_limiter_.get()});
   app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_);
   app->audit_service_ = std::make_unique<AuditServiceImpl>(*app->context_, config.audit_dir());
   app->admin_service_ = std::make_unique<AdminServiceImpl>(

@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "policies/policy_set.h"
 #include "server/auth/authorizer.h"
+#include "server/service/principal_limiter.h"
 #include "server/pipeline/admin_operations.h"
 #include "server/pipeline/dataset_catalog.h"
 #include "server/pipeline/release_pipeline.h"
@@ -68,6 +69,7 @@ class Application {
   std::unique_ptr<pipeline::DatasetCatalog> catalog_;
   std::unique_ptr<pipeline::ReleasePipeline> pipeline_;
   std::unique_ptr<pipeline::AdminOperations> admin_;
+  std::unique_ptr<PrincipalLimiter> query_limiter_;
   std::unique_ptr<ServiceContext> context_;
   std::unique_ptr<DataServiceImpl> data_service_;
   std::unique_ptr<AuditServiceImpl> audit_service_;

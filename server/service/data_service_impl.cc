@@ -1,5 +1,7 @@
 #include "server/service/data_service_impl.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/service/grpc_status.h"
@@ -70,6 +72,13 @@ absl::Status DataServiceImpl::DoQuery(grpc::ServerContext& context,
   const absl::Status granted = caller.acl->CheckQuery(*caller.principal, query.dataset(),
                                                       query.purpose(), query.legal_basis());
   if (!granted.ok()) return context_.pipeline.Refuse(info, query, granted);
+  std::optional<PrincipalLimiter::Permit> permit;
+  if (context_.query_limiter != nullptr) {
+    absl::StatusOr<PrincipalLimiter::Permit> acquired =
+        context_.query_limiter->Acquire(caller.principal->id());
+    if (!acquired.ok()) return context_.pipeline.Refuse(info, query, acquired.status());
+    permit.emplace(*std::move(acquired));
+  }
   absl::StatusOr<v1::QueryResponse> answer = context_.pipeline.Release(info, query);
   if (absl::IsUnavailable(answer.status()) && context_.on_audit_failure) {
     context_.on_audit_failure();

@@ -57,6 +57,12 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
   if (limits->max_ingest_chunk_bytes() <= 0) limits->set_max_ingest_chunk_bytes(1 << 20);
   if (limits->max_ingest_bytes() <= 0) limits->set_max_ingest_bytes(int64_t{2} << 30);
   if (limits->max_cells() <= 0) limits->set_max_cells(50000);
+  if (limits->max_queries_in_flight_per_principal() <= 0) {
+    limits->set_max_queries_in_flight_per_principal(4);
+  }
+  if (limits->max_queries_per_minute_per_principal() <= 0) {
+    limits->set_max_queries_per_minute_per_principal(600);
+  }
   for (std::string* path :
        {config.mutable_port_file(), config.mutable_store_path(), config.mutable_store_key_file(),
         config.mutable_audit_dir(), config.mutable_audit_signing_key_file(),

@@ -12,6 +12,7 @@
 #include "grpcpp/server_context.h"
 #include "server/auth/authorizer.h"
 #include "server/pipeline/release_pipeline.h"
+#include "server/service/principal_limiter.h"
 
 namespace cellgate::service {
 
@@ -23,6 +24,8 @@ struct ServiceContext {
   // Called when an answer was withheld because the audit log failed, e.g.
   // to turn health NOT_SERVING. May be empty.
   std::function<void()> on_audit_failure;
+  // Per-principal query limits; null means none.
+  PrincipalLimiter* query_limiter = nullptr;
 };
 
 // Authorizes the call for `role`. On denial, records a REFUSAL (with
