@@ -159,6 +159,16 @@ check "audit log verifies offline after a clean stop" \
 report=$("$verify" --log "$work/audit" --json)
 check "verify reports START, RELEASE and STOP records" python3 -c \
   'import json,sys; d=json.loads(sys.stdin.read()); t=d["by_type"]; assert d["ok"] and t["START"]>=2 and t["RELEASE"]>=1 and t["STOP"]>=2, d' <<<"$report"
+# The independent Python verifier agrees with the C++ one on the same log.
+pyverify=(python3 "$src/audit/verify/cellgate_audit_verify.py")
+py_report=$("${pyverify[@]}" --log "$work/audit" --pubkey "$work/audit-signing.pub" \
+  --trusted-checkpoint "$work/kept-checkpoint")
+cc_report=$("$verify" --log "$work/audit" --pubkey "$work/audit-signing.pub" --json)
+check "the Python verifier agrees with cellgate-audit-verify" python3 -c '
+import json, sys
+py, cc = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+keys = ["ok", "records", "origin", "head_leaf_hash", "checkpoints", "unsealed_records"]
+assert all(py[k] == cc[k] for k in keys), (py, cc)' "$py_report" "$cc_report"
 cp -a "$work/audit" "$work/audit-tampered"
 python3 - "$work/audit-tampered/audit-000001.log" <<'PY'
 import sys
@@ -169,6 +179,8 @@ open(path, "wb").write(bytes(data))
 PY
 expect_fail "a flipped byte in the log is a finding" 1 'damaged frame' \
   "$verify" --log "$work/audit-tampered"
+check "the Python verifier finds the flipped byte too" \
+  bash -c '! "$@" >/dev/null' _ "${pyverify[@]}" --log "$work/audit-tampered"
 # Cutting the tail back to before the kept checkpoint's size is found.
 cp -a "$work/audit" "$work/audit-cut"
 python3 - "$work/audit-cut/audit-000001.log" <<'PY'
@@ -184,6 +196,9 @@ open(path, "wb").write(data[: frames[3]])  # keep START, its checkpoint and one 
 PY
 expect_fail "a cut-off log fails against the kept checkpoint" 1 'cut off' \
   "$verify" --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
+  --trusted-checkpoint "$work/kept-checkpoint"
+check "the Python verifier finds the cut too" bash -c '! "$@" >/dev/null' _ "${pyverify[@]}" \
+  --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
   --trusted-checkpoint "$work/kept-checkpoint"
 
 echo "$passes passed, $failures failed"
