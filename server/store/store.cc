@@ -101,6 +101,18 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options,
   return store;
 }
 
+absl::Status Store::Rekey(const SecretKey& new_key) {
+  absl::MutexLock lock(&mu_);
+  std::string pragma = absl::StrCat("x'", crypto::HexEncode(new_key.bytes()), "'");
+  const int rc = sqlite3_rekey(db_, pragma.data(), static_cast<int>(pragma.size()));
+  crypto::Cleanse(pragma.data(), pragma.size());
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "re-encrypting the store");
+  RETURN_IF_ERROR(Exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", "checkpointing after rekey"));
+  // Every page once, under the new key.
+  return Exec(db_, "SELECT count(*), sum(length(data)) FROM column_chunks;",
+              "reading the store under the new key");
+}
+
 Store::~Store() {
   absl::MutexLock lock(&mu_);
   sqlite3_close(db_);

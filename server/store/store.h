@@ -75,6 +75,12 @@ class Store {
   // Loads a version's columns. NOT_FOUND if it does not exist; DATA_LOSS if
   // its blobs do not match its recorded size or hash.
   absl::StatusOr<v1::VersionData> LoadVersion(absl::string_view id, int64_t version) const;
+  // Re-encrypts every page under `new_key` (PRAGMA rekey, one transaction:
+  // a crash leaves the file under the old key), truncates the WAL and
+  // proves the new key with a full read. Blocks all other calls meanwhile.
+  // See key_rotation.h for the protocol around it.
+  absl::Status Rekey(const SecretKey& new_key);
+
   // The SQLCipher version reported by the library, e.g. "3.4.1".
   const std::string& cipher_version() const { return cipher_version_; }
 
