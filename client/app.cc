@@ -32,6 +32,7 @@ Commands:
   admin ingest DATASET FILE.csv --legal-basis L [--source-name NAME]
                                         load a CSV file as a new version
   admin versions DATASET                list the versions of a dataset
+  admin rotate-key                      re-encrypt the store under a new key (data steward)
   audit list [--from SEQ] [--limit N] [--type TYPE]... [--since TIME] [--until TIME]
              [--department D] [--principal P] [--dataset D] [--decision released|refused]
              [--purpose P]
@@ -109,6 +110,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin create-dataset") return RunCreateDataset(line, connection, out);
   if (c == "admin ingest") return RunIngest(line, connection, out);
   if (c == "admin versions") return RunVersions(line, connection, out);
+  if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));

@@ -49,6 +49,7 @@ const std::vector<CommandSpec>& Commands() {
        {"DATASET", "FILE.csv"},
        {{.name = "legal-basis", .required = true}, {.name = "source-name"}}},
       {"admin versions", {"DATASET"}, {kFormat}},
+      {"admin rotate-key", {}, {kFormat}},
       {"audit list",
        {},
        {{.name = "from"},

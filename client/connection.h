@@ -58,6 +58,8 @@ class Connection {
   virtual absl::StatusOr<v1::IngestResponse> IngestVersion(IngestChunkSource& chunks) = 0;
   virtual absl::StatusOr<v1::ListVersionsResponse> ListVersions(
       const v1::ListVersionsRequest& request) = 0;
+  virtual absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
+      const v1::RotateStoreKeyRequest& request) = 0;
 
   // AuditService.
   virtual absl::StatusOr<v1::ListRecordsResponse> ListRecords(

@@ -113,6 +113,14 @@ absl::StatusOr<v1::ListVersionsResponse> GrpcConnection::ListVersions(
                                          });
 }
 
+absl::StatusOr<v1::RotateStoreKeyResponse> GrpcConnection::RotateStoreKey(
+    const v1::RotateStoreKeyRequest& request) {
+  return Unary<v1::RotateStoreKeyResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::RotateStoreKeyResponse* r) {
+        return admin_->RotateStoreKey(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::ListRecordsResponse> GrpcConnection::ListRecords(
     const v1::ListRecordsRequest& request) {
   return Unary<v1::ListRecordsResponse>(timeout_seconds_,

@@ -47,6 +47,8 @@ class GrpcConnection final : public Connection {
   absl::StatusOr<v1::IngestResponse> IngestVersion(IngestChunkSource& chunks) override;
   absl::StatusOr<v1::ListVersionsResponse> ListVersions(
       const v1::ListVersionsRequest& request) override;
+  absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
+      const v1::RotateStoreKeyRequest& request) override;
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override;
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override;

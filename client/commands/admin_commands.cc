@@ -95,6 +95,15 @@ absl::Status RunIngest(const CommandLine& line, Connection& connection, std::ost
   return absl::OkStatus();
 }
 
+absl::Status RunRotateKey(const CommandLine& line, Connection& connection, std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  ASSIGN_OR_RETURN(const v1::RotateStoreKeyResponse response,
+                   connection.RotateStoreKey(v1::RotateStoreKeyRequest()));
+  if (format == OutputFormat::kJson) return WriteJson(response, out);
+  out << "store key rotated; new key fingerprint " << response.key_fingerprint() << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunVersions(const CommandLine& line, Connection& connection, std::ostream& out) {
   ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
   v1::ListVersionsRequest request;

@@ -57,6 +57,10 @@ std::string BaseName(const std::string& path);
 // naming the file; otherwise they return the server's status.
 absl::Status RunCreateDataset(const CommandLine& line, Connection& connection, std::ostream& out);
 absl::Status RunIngest(const CommandLine& line, Connection& connection, std::ostream& out);
+// `admin rotate-key`: asks the server to re-encrypt its store under a new
+// key and prints the new key's fingerprint (data steward).
+absl::Status RunRotateKey(const CommandLine& line, Connection& connection, std::ostream& out);
+
 absl::Status RunVersions(const CommandLine& line, Connection& connection, std::ostream& out);
 
 }  // namespace cellgate::client

@@ -55,6 +55,11 @@ class FakeConnection final : public Connection {
     list_versions_requests.push_back(request);
     return list_versions_response;
   }
+  absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
+      const v1::RotateStoreKeyRequest&) override {
+    ++rotate_calls;
+    return rotate_response;
+  }
   // Answers from `list_records_pages` in order, then with an empty page.
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override {
@@ -76,6 +81,8 @@ class FakeConnection final : public Connection {
   absl::StatusOr<v1::CreateDatasetResponse> create_response = v1::CreateDatasetResponse();
   absl::StatusOr<v1::IngestResponse> ingest_response = v1::IngestResponse();
   absl::StatusOr<v1::ListVersionsResponse> list_versions_response = v1::ListVersionsResponse();
+  absl::StatusOr<v1::RotateStoreKeyResponse> rotate_response = v1::RotateStoreKeyResponse();
+  int rotate_calls = 0;
   std::vector<v1::ListRecordsResponse> list_records_pages;
   absl::Status list_records_error;
   absl::StatusOr<v1::GetRecordResponse> get_record_response = v1::GetRecordResponse();
@@ -119,6 +126,10 @@ class ForwardingConnection final : public Connection {
   absl::StatusOr<v1::ListVersionsResponse> ListVersions(
       const v1::ListVersionsRequest& request) override {
     return target_.ListVersions(request);
+  }
+  absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
+      const v1::RotateStoreKeyRequest& request) override {
+    return target_.RotateStoreKey(request);
   }
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override {

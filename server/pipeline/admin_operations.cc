@@ -1,5 +1,7 @@
 #include "server/pipeline/admin_operations.h"
 
+#include "server/store/key_rotation.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -27,8 +29,32 @@ void MarkRefused(v1::AuditRecord& record, const absl::Status& status) {
 
 }  // namespace
 
-AdminOperations::AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log)
-    : catalog_(catalog), log_(log) {}
+AdminOperations::AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log,
+                                 std::string rotatable_key_file)
+    : catalog_(catalog), log_(log), rotatable_key_file_(std::move(rotatable_key_file)) {}
+
+absl::StatusOr<std::string> AdminOperations::RotateStoreKey(const RequestInfo& request) {
+  absl::MutexLock lock(&rotation_mu_);
+  if (rotatable_key_file_.empty()) {
+    return absl::FailedPreconditionError(
+        "the store key does not come from a key file (store_key_file), so cellgate cannot "
+        "rotate it; rotate the environment variable or systemd credential outside cellgate");
+  }
+  v1::AuditRecord begin = AdminRecord(request, v1::KEY_ROTATION, "");
+  begin.set_detail("store key rotation started");
+  RETURN_IF_ERROR(log_.Append(std::move(begin)).status());
+  absl::StatusOr<std::string> fingerprint =
+      store::RotateStoreKey(catalog_.store(), rotatable_key_file_);
+  v1::AuditRecord done = AdminRecord(request, v1::KEY_ROTATION, "");
+  if (fingerprint.ok()) {
+    done.set_decision(v1::RELEASED);
+    done.set_detail(absl::StrCat("store key rotated; new key fingerprint ", *fingerprint));
+  } else {
+    MarkRefused(done, fingerprint.status());
+  }
+  RETURN_IF_ERROR(log_.Append(std::move(done)).status());
+  return fingerprint;
+}
 
 absl::Status AdminOperations::CreateDataset(const RequestInfo& request,
                                             const v1::DatasetSchema& schema) {

@@ -37,8 +37,10 @@ class PendingIngest {
 
 class AdminOperations {
  public:
-  // References must outlive this object.
-  AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log);
+  // References must outlive this object. `rotatable_key_file` is the store
+  // key file RotateStoreKey may replace ("" if the key is not in a file).
+  AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log,
+                  std::string rotatable_key_file = "");
 
   // Creates a dataset and records DATASET_CREATED. INVALID_ARGUMENT for a
   // bad schema, ALREADY_EXISTS, UNAVAILABLE if the log cannot record.
@@ -62,9 +64,17 @@ class AdminOperations {
 
   absl::StatusOr<std::vector<v1::DatasetVersionInfo>> ListVersions(absl::string_view dataset);
 
+  // Re-encrypts the store under a new random key (store/key_rotation.h),
+  // between a KEY_ROTATION record that it starts and one with its outcome.
+  // Returns the new key's fingerprint. FAILED_PRECONDITION if the key is not
+  // in a file cellgate may replace; UNAVAILABLE if the log cannot record.
+  absl::StatusOr<std::string> RotateStoreKey(const RequestInfo& request);
+
  private:
   DatasetCatalog& catalog_;
   audit::AuditLog& log_;
+  const std::string rotatable_key_file_;
+  absl::Mutex rotation_mu_;  // one rotation at a time
 };
 
 }  // namespace cellgate::pipeline

@@ -9,6 +9,7 @@ namespace {
 constexpr char kCreateDataset[] = "/cellgate.v1.AdminService/CreateDataset";
 constexpr char kIngestVersion[] = "/cellgate.v1.AdminService/IngestVersion";
 constexpr char kListVersions[] = "/cellgate.v1.AdminService/ListVersions";
+constexpr char kRotateStoreKey[] = "/cellgate.v1.AdminService/RotateStoreKey";
 }  // namespace
 
 grpc::Status AdminServiceImpl::CreateDataset(grpc::ServerContext* context,
@@ -77,6 +78,20 @@ grpc::Status AdminServiceImpl::ListVersions(grpc::ServerContext* context,
     }
   }
   return ToGrpcStatus(status);
+}
+
+grpc::Status AdminServiceImpl::RotateStoreKey(grpc::ServerContext* context,
+                                              const v1::RotateStoreKeyRequest* request,
+                                              v1::RotateStoreKeyResponse* response) {
+  return ToGrpcStatus([&]() -> absl::Status {
+    RETURN_IF_ERROR(CheckRequestSize(context_, *request));
+    ASSIGN_OR_RETURN(const auth::Caller caller,
+                     AuthorizeOrRefuse(context_, *context, v1::STEWARD, kRotateStoreKey));
+    ASSIGN_OR_RETURN(std::string fingerprint,
+                     admin_.RotateStoreKey(RequestFor(caller, kRotateStoreKey)));
+    response->set_key_fingerprint(std::move(fingerprint));
+    return absl::OkStatus();
+  }());
 }
 
 }  // namespace cellgate::service

@@ -25,6 +25,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                              v1::IngestResponse* response) override;
   grpc::Status ListVersions(grpc::ServerContext* context, const v1::ListVersionsRequest* request,
                             v1::ListVersionsResponse* response) override;
+  grpc::Status RotateStoreKey(grpc::ServerContext* context,
+                              const v1::RotateStoreKeyRequest* request,
+                              v1::RotateStoreKeyResponse* response) override;
 
  private:
   absl::Status DoIngest(grpc::ServerContext& context, grpc::ServerReader<v1::IngestChunk>& reader,

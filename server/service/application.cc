@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/status_util.h"
 #include "server/auth/access_control.h"
+#include "server/store/key_rotation.h"
 #include "server/service/server_config.h"
 
 namespace cellgate::service {
@@ -52,7 +53,17 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   store::StoreOptions store_options;
   store_options.path = config.store_path();
   store_options.max_ingest_bytes = config.limits().max_ingest_bytes();
-  ASSIGN_OR_RETURN(app->store_, Part(store::Store::Open(store_options, keys, clock), "store"));
+  // A key file may hold an interrupted rotation; settle it first.
+  const std::string key_file = keys.RotatableKeyFile();
+  store::PendingRotation pending = store::PendingRotation::kNone;
+  if (key_file.empty()) {
+    ASSIGN_OR_RETURN(app->store_, Part(store::Store::Open(store_options, keys, clock), "store"));
+  } else {
+    ASSIGN_OR_RETURN(store::OpenedStore opened,
+                     Part(store::OpenStoreWithKeyFile(store_options, key_file, clock), "store"));
+    app->store_ = std::move(opened.store);
+    pending = opened.pending;
+  }
 
   audit::AuditLogOptions log_options;
   log_options.dir = config.audit_dir();
@@ -89,7 +100,18 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   pipeline_options.max_cells = config.limits().max_cells();
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(*app->catalog_, *app->policies_,
                                                                *app->log_, pipeline_options);
-  app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_);
+  app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file);
+  if (pending != store::PendingRotation::kNone) {
+    v1::AuditRecord settled;
+    settled.set_record_type(v1::KEY_ROTATION);
+    settled.set_decision(pending == store::PendingRotation::kCompleted ? v1::RELEASED
+                                                                     : v1::REFUSED);
+    settled.set_detail(pending == store::PendingRotation::kCompleted
+                           ? "an interrupted store key rotation was completed at start"
+                           : "an interrupted store key rotation was abandoned at start; the "
+                             "old key stays");
+    RETURN_IF_ERROR(Annotate(app->log_->Append(std::move(settled)).status(), "audit log"));
+  }
   app->query_limiter_ = std::make_unique<PrincipalLimiter>(
       config.limits().max_queries_in_flight_per_principal(),
       config.limits().max_queries_per_minute_per_principal(), clock);

@@ -109,7 +109,7 @@ absl::StatusOr<std::unique_ptr<store::KeySource>> StoreKeySource(const v1::Serve
   if (!config.store_key_credential().empty()) {
     ASSIGN_OR_RETURN(std::string path,
                      CredentialPath(config.store_key_credential(), "store_key_credential"));
-    return std::make_unique<store::FileKeySource>(std::move(path));
+    return std::make_unique<store::FileKeySource>(std::move(path), /*rotatable=*/false);
   }
   return std::make_unique<store::FileKeySource>(config.store_key_file());
 }

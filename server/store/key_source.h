@@ -37,6 +37,9 @@ class KeySource {
   virtual absl::StatusOr<SecretKey> Load() const = 0;
   // Describes the source for messages, e.g. `key file "/etc/cellgate/store.key"`.
   virtual std::string Describe() const = 0;
+  // The key file cellgate may rotate (key_rotation.h), or "" if the key
+  // comes from elsewhere (environment, systemd credential, memory).
+  virtual std::string RotatableKeyFile() const { return ""; }
 };
 
 // Reads 64 hex characters (optionally followed by a newline) or exactly 32
@@ -45,12 +48,17 @@ class KeySource {
 // symlink; INVALID_ARGUMENT for any other content.
 class FileKeySource final : public KeySource {
  public:
-  explicit FileKeySource(std::string path) : path_(std::move(path)) {}
+  // `rotatable` false for files cellgate must not replace (a systemd
+  // credential).
+  explicit FileKeySource(std::string path, bool rotatable = true)
+      : path_(std::move(path)), rotatable_(rotatable) {}
   absl::StatusOr<SecretKey> Load() const override;
   std::string Describe() const override;
+  std::string RotatableKeyFile() const override { return rotatable_ ? path_ : ""; }
 
  private:
   std::string path_;
+  bool rotatable_;
 };
 
 // Reads 64 hex characters from an environment variable, once: the variable

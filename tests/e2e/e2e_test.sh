@@ -121,6 +121,17 @@ seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}'
 shown=$(as dpo audit show "$seq")
 check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
 
+# --- the steward rotates the store key ------------------------------------------
+cp "$work/store.key" "$work/store.key.before-rotation"
+rotated=$(as steward admin rotate-key)
+check "the steward rotates the store key" grep -q "new key fingerprint" <<<"$rotated"
+check "the key file holds a new key" bash -c '! cmp -s "$1" "$2"' _ "$work/store.key" "$work/store.key.before-rotation"
+check "the rotation is in the audit log" \
+  bash -c 'grep -q key_rotation <<<"$1"' _ "$(as dpo audit list --type key_rotation)"
+check "queries still work after the rotation" \
+  bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
+expect_fail "an analyst may not rotate the key" 4 'role' as schulamt-analyst admin rotate-key
+
 # --- SIGHUP reloads the access policy; a broken file keeps the old one --------
 wait_for_log() { for _ in $(seq 1 50); do grep -q "$1" "$work/server.log" && return 0; sleep 0.1; done; return 1; }
 cp "$work/access.textproto" "$work/access.good"
@@ -150,6 +161,12 @@ check "server restarts with the right key and keeps its data" start_server
 port=$(cat "$work/port")
 check "data survives the restart" bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
 stop_server
+cp "$work/store.key" "$work/store.key.rotated"
+cp "$work/store.key.before-rotation" "$work/store.key"
+expect_fail "the key from before the rotation no longer opens the store" 1 \
+  'cannot open store: wrong key or not a cellgate store' \
+  "$bin/cellgate-server" --config "$work/server.textproto"
+cp "$work/store.key.rotated" "$work/store.key"
 
 # --- the DPO verifies the log offline; a changed byte is found ------------------
 verify="$bin/cellgate-audit-verify"

@@ -320,7 +320,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 8);
+  EXPECT_EQ(methods, 9);
 }
 
 }  // namespace
