@@ -41,22 +41,7 @@ policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
 CFG
 
-start_server() {
-  rm -f "$work/port"
-  "$bin/cellgate-server" --config "$work/server.textproto" 2>>"$work/server.log" &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    [ -s "$work/port" ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-as() { # principal, args...
-  local who=$1; shift
-  "$bin/cellgate" --server "localhost:$(cat "$work/port")" --ca "$work/pki/ca.pem" \
-    --cert "$work/pki/$who.pem" --key "$work/pki/$who.key" "$@"
-}
+source "$src/tests/e2e/server_harness.sh"
 
 start_server || fail "server start"
 as steward admin create-dataset "$work/data/schemas/abgang.textproto" >/dev/null || fail "create"

@@ -59,22 +59,10 @@ policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
 CFG
 
-start_server() {
-  rm -f "$work/port"
-  "$bin/cellgate-server" --config "$work/server.textproto" 2>>"$work/server.log" &
-  server_pid=$!
-  for _ in $(seq 1 100); do [ -s "$work/port" ] && return 0; kill -0 "$server_pid" 2>/dev/null || return 1; sleep 0.1; done
-  return 1
-}
-stop_server() { kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""; }
+source "$src/tests/e2e/server_harness.sh"
 
 check "server starts with mTLS on port 0" start_server
 port=$(cat "$work/port")
-as() { # principal, args...
-  local who=$1; shift
-  "$bin/cellgate" --server "localhost:$port" --ca "$work/pki/ca.pem" \
-    --cert "$work/pki/$who.pem" --key "$work/pki/$who.key" "$@"
-}
 
 # --- steward loads data ------------------------------------------------------
 check "steward creates abgang" as steward admin create-dataset "$work/data/schemas/abgang.textproto"
