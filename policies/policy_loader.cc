@@ -126,6 +126,11 @@ absl::Status ValidateMagnitude(const v1::DisclosurePolicy& policy) {
   if (!(m.p_percent().p() >= 0 && m.p_percent().p() < 100)) {
     return Bad(policy, "magnitude.p_percent.p must be a percentage above 0 and below 100");
   }
+  if (policy.rounding().base() != 0 &&
+      (policy.rounding().base() < 2 || policy.rounding().base() > 1000)) {
+    return Bad(policy, absl::StrCat("rounding.base is ", policy.rounding().base(),
+                                    "; must be 0 (off) or 2..1000"));
+  }
   if (policy.group_disclosure().min_group() < 0) {
     return Bad(policy, absl::StrCat("group_disclosure.min_group is ",
                                     policy.group_disclosure().min_group(),

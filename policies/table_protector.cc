@@ -75,6 +75,16 @@ v1::CellValue UnsuppressedValue(const v1::MeasureFacts& facts, int cell, int64_t
   return value;
 }
 
+// Rounds a published count to the nearest multiple of `base` (halfway up).
+v1::CellValue Rounded(const v1::CellValue& value, int32_t base) {
+  if (base == 0 || value.status() != v1::PUBLISHED) return value;
+  const int64_t n = static_cast<int64_t>(value.value());
+  v1::CellValue rounded;
+  rounded.set_status(v1::ROUNDED);
+  rounded.set_value(static_cast<double>((n + base / 2) / base * base));
+  return rounded;
+}
+
 // Appends one code per axis to `cell`, decoding the row-major `index` (the
 // last axis varies fastest).
 void AddCodes(const v1::ComputedTable& table, int index, v1::ReleasedCell& cell) {
@@ -328,7 +338,10 @@ absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTa
       if (suppressed[c]) {
         cell.add_values()->set_status(v1::SUPPRESSED);
       } else {
-        *cell.add_values() = UnsuppressedValue(facts, c, n);
+        const v1::CellValue value = UnsuppressedValue(facts, c, n);
+        *cell.add_values() = facts.measure().kind() == v1::Measure::COUNT
+                                 ? Rounded(value, policy_.rounding().base())
+                                 : value;
       }
     }
     CountCell(cell, suppressed[c], marks.suppressed(c), n, counts);

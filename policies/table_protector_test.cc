@@ -405,3 +405,40 @@ TEST(TableProtectorGroupDisclosureTest, HundredPercentOfASmallGroupIsSuppressedA
 
 }  // namespace
 }  // namespace cellgate::policies
+
+namespace cellgate::policies {
+namespace {
+
+TEST(TableProtectorRoundingTest, FiveRoundingDeviatesAtMostTwoAndKeepsZerosAndSuppressions) {
+  // O13: Destatis 5er-Rundung, maximum deviation 2.
+  std::vector<int64_t> counts;
+  for (int64_t n = 0; n <= 60; ++n) counts.push_back(n);
+  v1::DisclosurePolicy policy = Policy(3);
+  policy.mutable_rounding()->set_base(5);
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(policy));
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision decision, protector.Protect(CountTable(counts)));
+  for (int64_t n = 0; n <= 60; ++n) {
+    const v1::CellValue& v = decision.table().cells(n).values(0);
+    if (n == 0) {
+      EXPECT_EQ(v.status(), v1::ZERO);
+    } else if (n < 3) {
+      EXPECT_EQ(v.status(), v1::SUPPRESSED);
+    } else {
+      EXPECT_EQ(v.status(), v1::ROUNDED) << n;
+      EXPECT_EQ(static_cast<int64_t>(v.value()) % 5, 0) << n;
+      EXPECT_LE(std::abs(v.value() - static_cast<double>(n)), 2) << n;
+    }
+  }
+  EXPECT_EQ(decision.table().cells(12).values(0).value(), 10);
+  EXPECT_EQ(decision.table().cells(13).values(0).value(), 15);
+}
+
+TEST(TableProtectorRoundingTest, BadBaseIsRejected) {
+  v1::DisclosurePolicy policy = Policy(3);
+  policy.mutable_rounding()->set_base(1);
+  EXPECT_THAT(TableProtector::Create(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rounding.base is 1")));
+}
+
+}  // namespace
+}  // namespace cellgate::policies
