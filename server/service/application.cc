@@ -118,7 +118,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   app->context_ = std::make_unique<ServiceContext>(ServiceContext{
       *app->authorizer_, *app->pipeline_, config.limits().max_request_bytes(), {},
       app->query_limiter_.get()});
-  app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_);
+  app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_,
+                                                         config.audit_dir());
   app->audit_service_ = std::make_unique<AuditServiceImpl>(*app->context_, config.audit_dir());
   app->admin_service_ = std::make_unique<AdminServiceImpl>(
       *app->context_, *app->admin_, config.limits().max_ingest_chunk_bytes());

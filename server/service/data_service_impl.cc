@@ -3,6 +3,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "audit/verify/log_reader.h"
+#include "audit/verify/merkle.h"
 #include "common/status_macros.h"
 #include "server/service/grpc_status.h"
 
@@ -10,6 +12,7 @@ namespace cellgate::service {
 namespace {
 constexpr char kListDatasets[] = "/cellgate.v1.DataService/ListDatasets";
 constexpr char kDescribeDataset[] = "/cellgate.v1.DataService/DescribeDataset";
+constexpr char kInclusionProof[] = "/cellgate.v1.DataService/GetInclusionProof";
 constexpr char kQuery[] = "/cellgate.v1.DataService/Query";
 }  // namespace
 
@@ -85,6 +88,34 @@ absl::Status DataServiceImpl::DoQuery(grpc::ServerContext& context,
   }
   if (!answer.ok()) return answer.status();
   response = std::move(*answer);
+  return absl::OkStatus();
+}
+
+grpc::Status DataServiceImpl::GetInclusionProof(grpc::ServerContext* context,
+                                                const v1::InclusionProofRequest* request,
+                                                v1::InclusionProofResponse* response) {
+  return ToGrpcStatus(DoInclusionProof(*context, *request, *response));
+}
+
+absl::Status DataServiceImpl::DoInclusionProof(grpc::ServerContext& context,
+                                               const v1::InclusionProofRequest& request,
+                                               v1::InclusionProofResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::ANALYST, kInclusionProof).status());
+  // TODO(#5): keep the leaf hashes in memory instead of reading the log.
+  ASSIGN_OR_RETURN(const audit::ReadResult log, audit::ReadLog(audit_dir_));
+  if (request.seq() >= request.tree_size() || request.tree_size() > log.records.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "need seq < tree_size <= log size; got seq ", request.seq(), ", tree_size ",
+        request.tree_size(), ", log size ", log.records.size()));
+  }
+  std::vector<crypto::Digest> leaves;
+  leaves.reserve(request.tree_size());
+  for (uint64_t i = 0; i < request.tree_size(); ++i) leaves.push_back(log.records[i].leaf_hash);
+  response.set_leaf_hash(crypto::DigestBytes(leaves[request.seq()]));
+  for (const crypto::Digest& hash : audit::InclusionProof(leaves, request.seq(), request.tree_size())) {
+    response.add_audit_path(crypto::DigestBytes(hash));
+  }
   return absl::OkStatus();
 }
 

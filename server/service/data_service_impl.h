@@ -13,18 +13,25 @@ namespace cellgate::service {
 class DataServiceImpl final : public v1::DataService::Service {
  public:
   // References must outlive the service.
-  DataServiceImpl(const ServiceContext& context, pipeline::DatasetCatalog& catalog)
-      : context_(context), catalog_(catalog) {}
+  DataServiceImpl(const ServiceContext& context, pipeline::DatasetCatalog& catalog,
+                  std::string audit_dir)
+      : context_(context), catalog_(catalog), audit_dir_(std::move(audit_dir)) {}
 
   grpc::Status ListDatasets(grpc::ServerContext* context, const v1::ListDatasetsRequest* request,
                             v1::ListDatasetsResponse* response) override;
   grpc::Status DescribeDataset(grpc::ServerContext* context,
                                const v1::DescribeDatasetRequest* request,
                                v1::DescribeDatasetResponse* response) override;
+  grpc::Status GetInclusionProof(grpc::ServerContext* context,
+                                 const v1::InclusionProofRequest* request,
+                                 v1::InclusionProofResponse* response) override;
   grpc::Status Query(grpc::ServerContext* context, const v1::QueryRequest* request,
                      v1::QueryResponse* response) override;
 
  private:
+  absl::Status DoInclusionProof(grpc::ServerContext& context,
+                                const v1::InclusionProofRequest& request,
+                                v1::InclusionProofResponse& response);
   absl::Status DoListDatasets(grpc::ServerContext& context, v1::ListDatasetsResponse& response);
   absl::Status DoDescribe(grpc::ServerContext& context, const v1::DescribeDatasetRequest& request,
                           v1::DescribeDatasetResponse& response);
@@ -33,6 +40,7 @@ class DataServiceImpl final : public v1::DataService::Service {
 
   const ServiceContext& context_;
   pipeline::DatasetCatalog& catalog_;
+  const std::string audit_dir_;
 };
 
 }  // namespace cellgate::service

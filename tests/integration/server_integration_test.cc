@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "audit/testing/failing_log_file_system.h"
+#include "audit/verify/checkpoint.h"
+#include "audit/verify/merkle.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
@@ -51,7 +53,12 @@ std::vector<v1::RecordSummary> AuditRecords(const TestServer& server) {
   v1::ListRecordsResponse response;
   const grpc::Status s = audit->ListRecords(&context, request, &response);
   EXPECT_TRUE(s.ok()) << s.error_message();
-  return {response.records().begin(), response.records().end()};
+  // Without the checkpoint records that seal every commit.
+  std::vector<v1::RecordSummary> records;
+  for (const v1::RecordSummary& r : response.records()) {
+    if (r.record_type() != v1::CHECKPOINT) records.push_back(r);
+  }
+  return records;
 }
 
 class ServerIntegrationTest : public ::testing::Test {
@@ -83,8 +90,11 @@ TEST_F(ServerIntegrationTest, ReleasesProtectedTableWithReceiptAndDurableRecord)
   EXPECT_EQ(response.receipt().release_id().size(), 32u);
   // The receipt points at a RELEASE record for this release.
   const auto records = AuditRecords(server_);
-  ASSERT_GT(records.size(), response.receipt().seq());
-  const v1::RecordSummary& rec = records[response.receipt().seq()];
+  const auto it = std::find_if(records.begin(), records.end(), [&](const v1::RecordSummary& r) {
+    return r.seq() == response.receipt().seq();
+  });
+  ASSERT_NE(it, records.end());
+  const v1::RecordSummary& rec = *it;
   EXPECT_EQ(rec.record_type(), v1::RELEASE);
   EXPECT_EQ(rec.release_id(), response.receipt().release_id());
   EXPECT_EQ(rec.principal(), "schulamt-analyst");
@@ -320,7 +330,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 9);
+  EXPECT_EQ(methods, 10);
 }
 
 }  // namespace
@@ -412,6 +422,45 @@ TEST_F(ServerIntegrationTest, AccessPolicyReloadsAtomicallyAndABadFileKeepsTheOl
   EXPECT_THAT(server_.app()->ReloadAccessPolicy(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("old one stays")));
   EXPECT_TRUE(Ask(server_.ChannelAs("jugendamt-analyst"), query, &answer).ok());
+}
+
+}  // namespace
+}  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+TEST_F(ServerIntegrationTest, ADepartmentProvesItsReleaseIsInTheSignedLog) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  const v1::Receipt& receipt = answer.receipt();
+  ASSERT_OK_AND_ASSIGN(audit::Checkpoint checkpoint, audit::ParseCheckpoint(receipt.checkpoint()));
+  EXPECT_OK(audit::VerifyCheckpointSignature(checkpoint, server_.signing_public_key()));
+
+  auto data = v1::DataService::NewStub(server_.ChannelAs("schulamt-analyst"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::InclusionProofRequest request;
+  request.set_seq(receipt.seq());
+  request.set_tree_size(checkpoint.size);
+  v1::InclusionProofResponse proof;
+  ASSERT_TRUE(data->GetInclusionProof(&context, request, &proof).ok());
+  EXPECT_EQ(proof.leaf_hash(), receipt.leaf_hash());
+  crypto::Digest leaf;
+  std::copy(receipt.leaf_hash().begin(), receipt.leaf_hash().end(), leaf.begin());
+  std::vector<crypto::Digest> path;
+  for (const std::string& h : proof.audit_path()) {
+    crypto::Digest d;
+    std::copy(h.begin(), h.end(), d.begin());
+    path.push_back(d);
+  }
+  EXPECT_OK(audit::VerifyInclusion(leaf, receipt.seq(), checkpoint.size, path, checkpoint.root));
+
+  grpc::ClientContext beyond;
+  SetDeadline(beyond);
+  request.set_tree_size(1u << 30);
+  EXPECT_EQ(data->GetInclusionProof(&beyond, request, &proof).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

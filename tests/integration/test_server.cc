@@ -6,6 +6,7 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/ed25519.h"
 #include "common/textproto.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "server/service/server_config.h"
@@ -132,6 +133,15 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
   config.set_store_key_file("unused.key");
   config.set_audit_dir("audit");
   config.set_audit_origin("cellgate.test/audit/v1");
+  auto signing_key = crypto::Ed25519PrivateKey::Generate();
+  auto signing_pem = signing_key.ok() ? signing_key->ToPem() : signing_key.status();
+  if (!signing_pem.ok()) {
+    start_error_ = signing_pem.status().ToString();
+    return;
+  }
+  WriteTestFile(dir_.File("audit-signing.key"), *signing_pem, 0600);
+  signing_public_key_ = signing_key->public_key();
+  config.set_audit_signing_key_file("audit-signing.key");
   config.set_access_policy_file("access.textproto");
   config.set_policy_dir("policies");
   config.mutable_tls()->set_server_cert_file("server.pem");

@@ -40,6 +40,8 @@ class TestServer {
   service::Application* app() { return app_.get(); }
   const TempDir& dir() const { return dir_; }
   const std::string& start_error() const { return start_error_; }
+  // The raw public key of the audit checkpoints.
+  const std::string& signing_public_key() const { return signing_public_key_; }
 
   // A channel authenticated with a client certificate for principal URI
   // `urn:cellgate:principal:<principal>` issued by the test CA.
@@ -64,6 +66,7 @@ class TestServer {
   SystemClock clock_;
   std::unique_ptr<service::Application> app_;
   std::string start_error_;
+  std::string signing_public_key_;
 };
 
 // A deadline 30 s ahead, for every call in tests.
