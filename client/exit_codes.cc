@@ -24,6 +24,8 @@ std::string Hint(const absl::Status& status, absl::string_view server) {
                           "--ca, --cert and --key name the right files (a certificate not "
                           "issued by the server's CA is rejected during the handshake)");
     case absl::StatusCode::kDeadlineExceeded:
+      // The server's own time budget says so in words; pass them on.
+      if (absl::StrContains(status.message(), "server allows")) return std::string(status.message());
       return absl::StrCat("no answer from ", server,
                           " within the deadline: check the server or raise --timeout");
     case absl::StatusCode::kUnauthenticated:

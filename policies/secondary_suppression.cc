@@ -105,13 +105,18 @@ class ProtectionLp {
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates,
-                               SuppressionMethod method) {
+                               SuppressionOptions options) {
   std::unique_ptr<ProtectionLp> lp;  // built only if a hypercube does not fit
   for (const Protection& p : table.required) {
+    if (absl::Now() > options.deadline) {
+      return absl::DeadlineExceededError(
+          "protecting the table took longer than the server allows; ask for fewer cells or "
+          "dimensions");
+    }
     for (const double delta : {p.upper, -p.lower}) {
       if (delta == 0) continue;
       std::optional<Perturbation> found;
-      if (method == SuppressionMethod::kHypercubeThenLp) {
+      if (options.method == SuppressionMethod::kHypercubeThenLp) {
         found = FindHypercube(structure, table, costs, suppressed, p.cell, delta);
       }
       if (!found.has_value()) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "policies/protection.h"
 #include "policies/table_structure.h"
 
@@ -57,12 +58,18 @@ enum class SuppressionMethod {
   kLpOnly,
 };
 
+struct SuppressionOptions {
+  SuppressionMethod method = SuppressionMethod::kHypercubeThenLp;
+  // DEADLINE_EXCEEDED once this passes (checked per primary cell).
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
 // If `certificates` is not null, appends one certificate per required cell
 // and direction with a non-zero protection level.
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates = nullptr,
-                               SuppressionMethod method = SuppressionMethod::kHypercubeThenLp);
+                               SuppressionOptions options = {});
 
 // Checks each certificate against the table, the final pattern and the
 // structure: it touches only suppressed cells, stays at or above the floor,

@@ -220,7 +220,7 @@ TEST(SecondarySuppressionTest, NaiveHeuristicIsBrokenWhereCellgateHolds) {
          {SuppressionMethod::kHypercubeThenLp, SuppressionMethod::kLpOnly}) {
       std::vector<bool> ours = primary;
       ASSERT_TRUE(
-          SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), ours, nullptr, method).ok())
+          SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), ours, nullptr, {method}).ok())
           << seed;
       EXPECT_TRUE(IndependentAuditPasses(t, m, ours)) << "seed " << seed;
     }
@@ -238,7 +238,7 @@ TEST(SecondarySuppressionTest, RandomThreeDimensionalTablesPassTheIndependentAud
     const SuppressionMethod method =
         seed % 2 ? SuppressionMethod::kLpOnly : SuppressionMethod::kHypercubeThenLp;
     const absl::Status status =
-        SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), suppressed, nullptr, method);
+        SuppressSecondary(*StructureOf(t.Axes()), m, CostsOf(t), suppressed, nullptr, {method});
     ASSERT_TRUE(status.ok()) << "seed " << seed << ": " << status;
     EXPECT_TRUE(IndependentAuditPasses(t, m, suppressed)) << "seed " << seed;
     // Primary cells stay suppressed; empty cells are never suppressed.

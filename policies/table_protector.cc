@@ -223,8 +223,8 @@ constexpr int64_t kLpOnlyMaxCells = 1000;
 // FAILED_PRECONDITION if the table cannot be protected.
 absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& marks,
                               int64_t k, const v1::ProtectionLevels& levels,
-                              const MagnitudeLevels& magnitude, std::vector<bool>& suppressed,
-                              v1::ReleaseDecision& decision) {
+                              const MagnitudeLevels& magnitude, absl::Time deadline,
+                              std::vector<bool>& suppressed, v1::ReleaseDecision& decision) {
   suppressed.assign(marks.size(), false);
   for (int c = 0; c < marks.size(); ++c) suppressed[c] = marks.suppressed(c);
   if (marks.suppressed_count() == 0) return absl::OkStatus();
@@ -243,7 +243,7 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
   std::vector<std::vector<Certificate>> certificates(tables.size());
   for (size_t t = 0; t < tables.size(); ++t) {
     RETURN_IF_ERROR(SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t],
-                                      method));
+                                      {method, deadline}));
   }
   // The audit decides. Each certificate is a table consistent with
   // everything published in which the cell sits at the edge of its
@@ -319,7 +319,8 @@ TableProtector::TableProtector(v1::DisclosurePolicy policy,
       rules_(std::move(rules)),
       refs_(refs) {}
 
-absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table) const {
+absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table,
+                                                            absl::Time deadline) const {
   RETURN_IF_ERROR(CheckShape(table));
   CellMarks marks(table.record_count_size());
   for (const auto& rule : rules_) rule->Mark(table, marks);
@@ -327,7 +328,7 @@ absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTa
   std::vector<bool> suppressed;
   RETURN_IF_ERROR(SuppressAndAudit(table, marks, refs_.threshold->EffectiveK(table),
                                    policy_.protection(), {refs_.dominance, refs_.p_percent},
-                                   suppressed, decision));
+                                   deadline, suppressed, decision));
   *decision.mutable_table() = ReleasedHeader(table, policy_, policy_hash_);
   v1::ReleaseCounts& counts = *decision.mutable_counts();
   for (int c = 0; c < table.record_count_size(); ++c) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cellgate/v1/policy.pb.h"
 #include "cellgate/v1/table.pb.h"
 #include "policies/primary_rule.h"
@@ -37,7 +38,10 @@ class TableProtector {
   // product of the axis sizes, missing facts, bad measure kind or decimals);
   // FAILED_PRECONDITION if no suppression pattern protects it (the reason
   // names no value).
-  absl::StatusOr<v1::ReleaseDecision> Protect(const v1::ComputedTable& table) const;
+  // DEADLINE_EXCEEDED if secondary suppression is still running at
+  // `deadline` (the server's time budget for a query).
+  absl::StatusOr<v1::ReleaseDecision> Protect(
+      const v1::ComputedTable& table, absl::Time deadline = absl::InfiniteFuture()) const;
 
  private:
   // The rules among rules_ whose parameters the protection levels need.

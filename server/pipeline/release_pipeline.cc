@@ -64,6 +64,7 @@ ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::Policy
 
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
                                                             v1::AuditRecord& record) {
+  const absl::Time deadline = absl::Now() + options_.max_query_time;
   RETURN_IF_ERROR(CheckQueryText(query));
   ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
   record.set_dataset_version(version->info().version());
@@ -79,7 +80,7 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
                    engine::ComputeTable(*version, query, limits));
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));
-  return protector.Protect(table);
+  return protector.Protect(table, deadline);
 }
 
 absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "audit/audit_log.h"
 #include "cellgate/v1/data_service.pb.h"
 #include "policies/policy_set.h"
@@ -24,6 +25,9 @@ namespace cellgate::pipeline {
 struct PipelineOptions {
   // Server-wide cap on table cells; a dataset policy may lower it.
   int64_t max_cells = 50000;
+  // Time budget of one query from the start of Release; past it the query
+  // is refused with DEADLINE_EXCEEDED (and recorded).
+  absl::Duration max_query_time = absl::Seconds(30);
 };
 
 class ReleasePipeline final {

@@ -195,6 +195,18 @@ TEST_F(ReleasePipelineTest, WithholdsTheTableWhenTheAuditLogCannotSync) {
   EXPECT_FALSE(log_->healthy());
 }
 
+TEST_F(ReleasePipelineTest, QueryOverItsTimeBudgetIsRefusedAndRecorded) {
+  Load();
+  PipelineOptions options;
+  options.max_query_time = absl::Seconds(-1);  // already over: deterministic
+  ReleasePipeline pipeline(*catalog_, *policies_, *log_, options);
+  EXPECT_THAT(pipeline.Release(request_, ByStadtteil()),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("fewer cells")));
+  EXPECT_EQ(Records().back().record.record_type(), v1::REFUSAL);
+  EXPECT_THAT(Records().back().record.reason_codes(),
+              ::testing::ElementsAre("deadline_exceeded"));
+}
+
 TEST_F(ReleasePipelineTest, FailedIngestStoresNothingAndIsRecorded) {
   Load();
   ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(request_, "kita", "bad.csv"));

@@ -98,6 +98,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.max_cells = config.limits().max_cells();
+  pipeline_options.max_query_time = absl::Seconds(config.limits().max_query_seconds());
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(*app->catalog_, *app->policies_,
                                                                *app->log_, pipeline_options);
   app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file);

@@ -60,6 +60,7 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
   if (limits->max_queries_in_flight_per_principal() <= 0) {
     limits->set_max_queries_in_flight_per_principal(4);
   }
+  if (limits->max_query_seconds() <= 0) limits->set_max_query_seconds(30);
   if (limits->max_queries_per_minute_per_principal() <= 0) {
     limits->set_max_queries_per_minute_per_principal(600);
   }

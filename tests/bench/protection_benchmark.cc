@@ -157,7 +157,7 @@ void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
   double suppressed_records = 0;
   for (auto _ : state) {
     std::vector<bool> suppressed = primary;
-    if (!SuppressSecondary(structure, counts, costs, suppressed, nullptr, method).ok()) {
+    if (!SuppressSecondary(structure, counts, costs, suppressed, nullptr, {method}).ok()) {
       state.SkipWithError("suppression failed");
       return;
     }
