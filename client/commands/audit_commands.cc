@@ -130,6 +130,15 @@ absl::StatusOr<v1::ListRecordsRequest> BuildListRecordsRequest(const CommandLine
       request.add_record_types(type);
     }
   }
+  if (request.record_types().empty()) {
+    // Every type but the checkpoints that seal each commit: they would
+    // outnumber everything else. `--type checkpoint` shows them.
+    for (int t = v1::RecordType_MIN; t <= v1::RecordType_MAX; ++t) {
+      if (v1::RecordType_IsValid(t) && t != v1::RECORD_TYPE_UNSPECIFIED && t != v1::CHECKPOINT) {
+        request.add_record_types(static_cast<v1::RecordType>(t));
+      }
+    }
+  }
   request.set_since_utc(line.Value("since"));
   request.set_until_utc(line.Value("until"));
   request.set_department(line.Value("department"));

@@ -119,6 +119,16 @@ TEST(AuditCommandsTest, ListRequestTakesFromAndTypes) {
   EXPECT_THAT(request.record_types(), ElementsAre(v1::RELEASE, v1::REFUSAL, v1::INGEST));
 }
 
+TEST(AuditCommandsTest, ListLeavesOutCheckpointsUnlessAskedFor) {
+  ASSERT_OK_AND_ASSIGN(v1::ListRecordsRequest request,
+                       BuildListRecordsRequest(Line({"audit", "list"})));
+  EXPECT_THAT(request.record_types(), ::testing::Contains(v1::RELEASE));
+  EXPECT_THAT(request.record_types(), ::testing::Not(::testing::Contains(v1::CHECKPOINT)));
+  ASSERT_OK_AND_ASSIGN(request,
+                       BuildListRecordsRequest(Line({"audit", "list", "--type", "checkpoint"})));
+  EXPECT_THAT(request.record_types(), ElementsAre(v1::CHECKPOINT));
+}
+
 TEST(AuditCommandsTest, UnknownTypeIsAUsageErrorNamingIt) {
   EXPECT_THAT(BuildListRecordsRequest(Line({"audit", "list", "--type", "leak"})),
               StatusIs(absl::StatusCode::kInvalidArgument,

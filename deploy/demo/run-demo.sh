@@ -106,7 +106,7 @@ as jugendamt-analyst query --dataset abgang --by sex \
   --purpose jugendhilfeplanung --legal-basis sgb8_80 || true
 
 step "the data-protection officer reviews the release log ($out/audit)"
-as dpo audit list --limit 40 --type dataset_created,ingest,release,refusal
+as dpo audit list --limit 40
 last_release=$(as dpo audit list --limit 1000 --type release 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {s=$1} END {print s}')
 as dpo audit show "$last_release"
 
