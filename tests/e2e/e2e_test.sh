@@ -206,5 +206,14 @@ check "the Python verifier finds the cut too" bash -c '! "$@" >/dev/null' _ "${p
   --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
   --trusted-checkpoint "$work/kept-checkpoint"
 
+# --- no key material in anything the server wrote or said -------------------------
+signing_key_body=$(sed -n 2p "$work/audit-signing.key")
+for key in "$work/store.key" "$work/store.key.before-rotation"; do
+  check "no store key ($(basename "$key")) in the server log or the audit log" \
+    bash -c '! grep -rqaF -- "$1" "$2/server.log" "$2/audit"' _ "$(tr -d '\n' < "$key")" "$work"
+done
+check "no signing key in the server log or the audit log" \
+  bash -c '! grep -rqaF -- "$1" "$2/server.log" "$2/audit"' _ "$signing_key_body" "$work"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
