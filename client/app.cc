@@ -38,6 +38,7 @@ Commands:
              [--purpose P]
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
+  audit export DIR                      copy the log into DIR for offline verification (DPO)
 
 Global flags (before or after the command):
   --server HOST:PORT  server address (default $CELLGATE_SERVER, else localhost:7443)
@@ -113,6 +114,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
+  if (c == "audit export") return RunAuditExport(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));
 }
 

@@ -64,6 +64,7 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "purpose"},
         kFormat}},
       {"audit show", {"SEQ"}, {kFormat}},
+      {"audit export", {"DIR"}, {}},
   };
   return *commands;
 }

@@ -129,6 +129,14 @@ absl::StatusOr<v1::ListRecordsResponse> GrpcConnection::ListRecords(
                                         });
 }
 
+absl::StatusOr<v1::ExportLogResponse> GrpcConnection::ExportLog(
+    const v1::ExportLogRequest& request) {
+  return Unary<v1::ExportLogResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::ExportLogResponse* r) {
+        return audit_->ExportLog(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::GetRecordResponse> GrpcConnection::GetRecord(
     const v1::GetRecordRequest& request) {
   return Unary<v1::GetRecordResponse>(timeout_seconds_,

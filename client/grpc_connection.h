@@ -51,6 +51,7 @@ class GrpcConnection final : public Connection {
       const v1::RotateStoreKeyRequest& request) override;
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override;
+  absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override;
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override;
 
  private:

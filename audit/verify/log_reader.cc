@@ -60,6 +60,13 @@ std::string SegmentName(int number) {
   return absl::StrFormat("%s%06d%s", kSegmentPrefix, number, kSegmentSuffix);
 }
 
+absl::StatusOr<std::vector<std::string>> SegmentNames(const std::string& dir) {
+  ASSIGN_OR_RETURN(const std::vector<int> numbers, SegmentNumbers(dir));
+  std::vector<std::string> names;
+  for (int n : numbers) names.push_back(SegmentName(n));
+  return names;
+}
+
 absl::StatusOr<ReadResult> ReadLog(const std::string& dir) {
   ASSIGN_OR_RETURN(const std::vector<int> numbers, SegmentNumbers(dir));
   ReadResult result;

@@ -41,6 +41,11 @@ struct ReadResult {
 // Returns the name of segment `number` (1-based), e.g. "audit-000001.log".
 std::string SegmentName(int number);
 
+// Returns the segment file names of `dir` in order ("audit-000001.log",
+// ...). NOT_FOUND if `dir` does not exist; DATA_LOSS for a gap or a
+// foreign file among the segments.
+absl::StatusOr<std::vector<std::string>> SegmentNames(const std::string& dir);
+
 // Reads every segment of `dir` in order. An empty or missing segment list is
 // an empty log whose segment_path is dir/audit-000001.log. NOT_FOUND if
 // `dir` does not exist; DATA_LOSS for damage anywhere but the tail of the

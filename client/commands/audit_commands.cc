@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -234,6 +236,50 @@ absl::Status RunAuditShow(const CommandLine& line, Connection& connection, std::
   ASSIGN_OR_RETURN(const v1::GetRecordResponse response, connection.GetRecord(request));
   if (format == OutputFormat::kJson) return WriteJson(response, out);
   out << RenderAuditRecord(response);
+  return absl::OkStatus();
+}
+
+absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std::ostream& out) {
+  const std::filesystem::path dir(line.args.at(0));
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
+  }
+  if (!std::filesystem::is_empty(dir, error)) {
+    return UsageError(absl::StrCat(dir.string(), " is not empty; export into a new directory"));
+  }
+  v1::ExportLogRequest request;
+  std::ofstream file;
+  std::string current;
+  uint64_t bytes = 0;
+  int segments = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(v1::ExportLogResponse piece, connection.ExportLog(request));
+    if (piece.segment().empty()) break;  // an empty log
+    // Segment names come from the server; accept only the expected shape.
+    if (piece.segment().find('/') != std::string::npos || piece.segment().rfind("audit-", 0) != 0) {
+      return absl::InternalError(absl::StrCat("server sent an unexpected segment name \"",
+                                              piece.segment().substr(0, 64), "\""));
+    }
+    if (piece.segment() != current) {
+      file.close();
+      file.open(dir / piece.segment(), std::ios::binary | std::ios::trunc);
+      current = piece.segment();
+      ++segments;
+    }
+    file.write(piece.data().data(), static_cast<std::streamsize>(piece.data().size()));
+    if (!file) return absl::InternalError(absl::StrCat("cannot write ", (dir / current).string()));
+    bytes += piece.data().size();
+    if (piece.done()) break;
+    request.set_segment(piece.next_segment());
+    request.set_offset(piece.next_offset());
+  }
+  file.close();
+  out << "exported " << segments << " segment(s), " << bytes << " bytes to " << dir.string()
+      << "\nverify offline: cellgate-audit-verify --log " << dir.string()
+      << " --pubkey AUDIT-SIGNING.pub\n";
   return absl::OkStatus();
 }
 

@@ -42,6 +42,11 @@ std::string RenderAuditRecord(const v1::GetRecordResponse& response);
 absl::Status RunAuditList(const CommandLine& line, Connection& connection, std::ostream& out);
 absl::Status RunAuditShow(const CommandLine& line, Connection& connection, std::ostream& out);
 
+// `audit export DIR`: copies the log's segment files byte for byte into the
+// new or empty directory DIR, for offline verification
+// (cellgate-audit-verify --log DIR). Refuses a DIR that holds files.
+absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std::ostream& out);
+
 }  // namespace cellgate::client
 
 #endif  // CELLGATE_CLIENT_COMMANDS_AUDIT_COMMANDS_H_

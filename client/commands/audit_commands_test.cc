@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace cellgate::client {
 namespace {
@@ -198,6 +199,51 @@ TEST(AuditCommandsTest, ListTellsWhereTheNextPageStarts) {
   std::ostringstream out;
   ASSERT_OK(RunAuditList(Line({"audit", "list", "--limit", "1"}), fake, out));
   EXPECT_THAT(out.str(), HasSubstr("log size 10; more records follow: continue with --from 1\n"));
+}
+
+}  // namespace
+}  // namespace cellgate::client
+
+namespace cellgate::client {
+namespace {
+
+TEST(AuditExportTest, CopiesEverySegmentPieceByPieceInOrder) {
+  cellgate::testing::TempDir dir;
+  FakeConnection fake;
+  v1::ExportLogResponse a;
+  a.set_segment("audit-000001.log");
+  a.set_data("first-");
+  a.set_next_segment("audit-000001.log");
+  a.set_next_offset(6);
+  v1::ExportLogResponse b;
+  b.set_segment("audit-000001.log");
+  b.set_data("half");
+  b.set_next_segment("audit-000002.log");
+  v1::ExportLogResponse c;
+  c.set_segment("audit-000002.log");
+  c.set_data("second");
+  c.set_done(true);
+  fake.export_pieces = {a, b, c};
+  std::ostringstream out;
+  ASSERT_OK(RunAuditExport(Line({"audit", "export", dir.File("copy")}), fake, out));
+  EXPECT_EQ(cellgate::testing::ReadTestFile(dir.File("copy/audit-000001.log")), "first-half");
+  EXPECT_EQ(cellgate::testing::ReadTestFile(dir.File("copy/audit-000002.log")), "second");
+  ASSERT_EQ(fake.export_requests.size(), 3u);
+  EXPECT_EQ(fake.export_requests[1].offset(), 6u);
+  EXPECT_EQ(fake.export_requests[2].segment(), "audit-000002.log");
+  EXPECT_THAT(out.str(), HasSubstr("exported 2 segment(s), 16 bytes"));
+}
+
+TEST(AuditExportTest, RefusesASegmentNameThatIsAPath) {
+  cellgate::testing::TempDir dir;
+  FakeConnection fake;
+  v1::ExportLogResponse evil;
+  evil.set_segment("../../etc/passwd");
+  evil.set_done(true);
+  fake.export_pieces = {evil};
+  std::ostringstream out;
+  EXPECT_THAT(RunAuditExport(Line({"audit", "export", dir.File("copy")}), fake, out),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("unexpected segment name")));
 }
 
 }  // namespace

@@ -73,6 +73,13 @@ class FakeConnection final : public Connection {
     get_record_requests.push_back(request);
     return get_record_response;
   }
+  // Answers from `export_pieces` in order.
+  absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override {
+    export_requests.push_back(request);
+    const size_t i = export_requests.size() - 1;
+    if (i < export_pieces.size()) return export_pieces[i];
+    return absl::InternalError("no more export pieces");
+  }
 
   // Canned answers; each defaults to an empty OK response.
   absl::StatusOr<v1::ListDatasetsResponse> list_datasets_response = v1::ListDatasetsResponse();
@@ -86,6 +93,8 @@ class FakeConnection final : public Connection {
   std::vector<v1::ListRecordsResponse> list_records_pages;
   absl::Status list_records_error;
   absl::StatusOr<v1::GetRecordResponse> get_record_response = v1::GetRecordResponse();
+  std::vector<v1::ExportLogResponse> export_pieces;
+  std::vector<v1::ExportLogRequest> export_requests;
 
   // What the client sent, in order.
   std::vector<v1::ListDatasetsRequest> list_datasets_requests;
@@ -134,6 +143,9 @@ class ForwardingConnection final : public Connection {
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override {
     return target_.ListRecords(request);
+  }
+  absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override {
+    return target_.ExportLog(request);
   }
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override {
     return target_.GetRecord(request);

@@ -1,6 +1,7 @@
 #include "server/service/audit_service_impl.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -15,6 +16,8 @@ namespace {
 
 constexpr char kListRecords[] = "/cellgate.v1.AuditService/ListRecords";
 constexpr char kGetRecord[] = "/cellgate.v1.AuditService/GetRecord";
+constexpr char kExportLog[] = "/cellgate.v1.AuditService/ExportLog";
+constexpr size_t kExportPieceBytes = 1 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
 
@@ -125,6 +128,56 @@ absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
   *response.mutable_record() = stored.record;
   response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
   response.set_record_bytes(std::move(stored.bytes));
+  return absl::OkStatus();
+}
+
+grpc::Status AuditServiceImpl::ExportLog(grpc::ServerContext* context,
+                                         const v1::ExportLogRequest* request,
+                                         v1::ExportLogResponse* response) {
+  return ToGrpcStatus(DoExport(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoExport(grpc::ServerContext& context,
+                                        const v1::ExportLogRequest& request,
+                                        v1::ExportLogResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kExportLog).status());
+  ASSIGN_OR_RETURN(const std::vector<std::string> segments, audit::SegmentNames(log_dir_));
+  if (segments.empty()) {
+    response.set_done(true);
+    return absl::OkStatus();
+  }
+  // Only names the server listed itself: never a path from the request.
+  const std::string wanted = request.segment().empty() ? segments.front() : request.segment();
+  const auto it = std::find(segments.begin(), segments.end(), wanted);
+  if (it == segments.end()) {
+    return absl::NotFoundError(absl::StrCat("the log has no segment \"",
+                                            wanted.substr(0, 64), "\""));
+  }
+  std::ifstream in(absl::StrCat(log_dir_, "/", wanted), std::ios::binary);
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read segment ", wanted));
+  in.seekg(0, std::ios::end);
+  const uint64_t size = static_cast<uint64_t>(in.tellg());
+  if (request.offset() > size) {
+    return absl::InvalidArgumentError(absl::StrCat("offset ", request.offset(),
+                                                   " is beyond segment ", wanted, " (", size,
+                                                   " bytes)"));
+  }
+  const uint64_t length = std::min<uint64_t>(kExportPieceBytes, size - request.offset());
+  std::string data(length, '\0');
+  in.seekg(static_cast<std::streamoff>(request.offset()));
+  in.read(data.data(), static_cast<std::streamsize>(length));
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read segment ", wanted));
+  response.set_segment(wanted);
+  response.set_data(std::move(data));
+  if (request.offset() + length < size) {
+    response.set_next_offset(request.offset() + length);
+    response.set_next_segment(wanted);
+  } else if (it + 1 != segments.end()) {
+    response.set_next_segment(*(it + 1));
+  } else {
+    response.set_done(true);
+  }
   return absl::OkStatus();
 }
 

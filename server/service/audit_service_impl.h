@@ -18,12 +18,16 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
   grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
                            v1::ListRecordsResponse* response) override;
+  grpc::Status ExportLog(grpc::ServerContext* context, const v1::ExportLogRequest* request,
+                         v1::ExportLogResponse* response) override;
   grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                          v1::GetRecordResponse* response) override;
 
  private:
   absl::Status DoList(grpc::ServerContext& context, const v1::ListRecordsRequest& request,
                       v1::ListRecordsResponse& response);
+  absl::Status DoExport(grpc::ServerContext& context, const v1::ExportLogRequest& request,
+                        v1::ExportLogResponse& response);
   absl::Status DoGet(grpc::ServerContext& context, const v1::GetRecordRequest& request,
                      v1::GetRecordResponse& response);
 

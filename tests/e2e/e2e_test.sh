@@ -109,6 +109,16 @@ seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}'
 shown=$(as dpo audit show "$seq")
 check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
 
+# --- the DPO exports the log and verifies the copy offline ------------------------
+check "the DPO exports the log" as dpo audit export "$work/exported"
+exported_size=$(stat -c %s "$work/exported/audit-000001.log")
+check "the export is the server's log byte for byte" \
+  cmp -n "$exported_size" "$work/exported/audit-000001.log" "$work/audit/audit-000001.log"
+check "the exported copy verifies offline" \
+  "$bin/cellgate-audit-verify" --log "$work/exported" --pubkey "$work/audit-signing.pub"
+expect_fail "export refuses a directory that holds files" 2 'not empty' \
+  as dpo audit export "$work/exported"
+
 # --- the steward rotates the store key ------------------------------------------
 cp "$work/store.key" "$work/store.key.before-rotation"
 rotated=$(as steward admin rotate-key)

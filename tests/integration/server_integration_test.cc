@@ -330,7 +330,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 10);
+  EXPECT_EQ(methods, 11);
 }
 
 }  // namespace
