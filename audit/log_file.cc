@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 
 namespace cellgate::audit {
 namespace {
@@ -84,12 +85,7 @@ class PosixLogFileSystem final : public LogFileSystem {
   }
 
   absl::Status SyncDirectory(const std::string& dir) override {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return Errno("cannot open directory", dir);
-    absl::Status status;
-    if (::fsync(fd) != 0) status = Errno("cannot sync directory", dir);
-    ::close(fd);
-    return status;
+    return ::cellgate::SyncDirectory(dir);
   }
 };
 

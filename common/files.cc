@@ -87,7 +87,10 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename to", path, errno);
   committed = true;
-  const std::string dir = DirectoryOf(path);
+  return SyncDirectory(DirectoryOf(path));
+}
+
+absl::Status SyncDirectory(const std::string& dir) {
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return ErrnoError("cannot open directory", dir, errno);
   const int rc = ::fsync(dfd);

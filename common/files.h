@@ -21,6 +21,11 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view content,
                                  unsigned mode = 0644);
 
+// Makes the entries of directory `dir` durable (fsync of the directory),
+// e.g. after a rename or a new file. On error the status names `dir`
+// (NOT_FOUND, PERMISSION_DENIED or UNAVAILABLE).
+absl::Status SyncDirectory(const std::string& dir);
+
 }  // namespace cellgate
 
 #endif  // CELLGATE_COMMON_FILES_H_

@@ -1,8 +1,5 @@
 #include "server/store/key_rotation.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 
@@ -18,12 +15,7 @@ std::string NextKeyPath(const std::string& key_file) { return key_file + ".next"
 
 absl::Status SyncDirectoryOf(const std::string& path) {
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot open directory of ", path));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return absl::UnavailableError(absl::StrCat("cannot sync directory of ", path));
-  return absl::OkStatus();
+  return SyncDirectory(dir.empty() ? "." : dir);
 }
 
 // Step 3: the new key becomes the key.
