@@ -81,6 +81,11 @@ void LinearProgram::SetCost(int variable, double cost) {
 }
 
 void LinearProgram::AddEqualityRow(const std::vector<std::pair<int, double>>& terms, double rhs) {
+  AddRow(terms, rhs, rhs);
+}
+
+int LinearProgram::AddRow(const std::vector<std::pair<int, double>>& terms, double lower,
+                          double upper) {
   GlpkLock lock;
   const int row = glp_add_rows(problem_, 1);
   std::vector<int> index(terms.size() + 1);
@@ -90,8 +95,17 @@ void LinearProgram::AddEqualityRow(const std::vector<std::pair<int, double>>& te
     value[i + 1] = terms[i].second;
   }
   glp_set_mat_row(problem_, row, static_cast<int>(terms.size()), index.data(), value.data());
-  glp_set_row_bnds(problem_, row, GLP_FX, rhs, rhs);
-  ++rows_;
+  int type = GLP_DB;
+  if (lower == upper) {
+    type = GLP_FX;
+  } else if (std::isinf(upper)) {
+    type = std::isinf(lower) ? GLP_FR : GLP_LO;
+  } else if (std::isinf(lower)) {
+    type = GLP_UP;
+  }
+  glp_set_row_bnds(problem_, row, type, std::isinf(lower) ? 0 : lower,
+                   std::isinf(upper) ? 0 : upper);
+  return rows_++;
 }
 
 absl::StatusOr<LpSolution> LinearProgram::Solve(
@@ -132,6 +146,8 @@ absl::StatusOr<LpSolution> LinearProgram::Solve(LpSense sense) {
       solution.objective = glp_get_obj_val(problem_);
       solution.values.resize(variables_);
       for (int v = 0; v < variables_; ++v) solution.values[v] = glp_get_col_prim(problem_, v + 1);
+      solution.duals.resize(rows_);
+      for (int r = 0; r < rows_; ++r) solution.duals[r] = glp_get_row_dual(problem_, r + 1);
       return solution;
     case GLP_UNBND:
       solution.outcome = LpSolution::kUnbounded;

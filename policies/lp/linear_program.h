@@ -32,6 +32,9 @@ struct LpSolution {
   double objective = 0;
   // Variable values when kOptimal, by variable index.
   std::vector<double> values;
+  // Row duals when kOptimal, by row index: non-zero for a row that binds
+  // the optimum.
+  std::vector<double> duals;
 };
 
 class LinearProgram final {
@@ -48,6 +51,9 @@ class LinearProgram final {
   void SetCost(int variable, double cost);
   // Adds Σ coefficient·variable = rhs. Terms must name distinct variables.
   void AddEqualityRow(const std::vector<std::pair<int, double>>& terms, double rhs);
+  // Adds lower <= Σ coefficient·variable <= upper (either may be
+  // ±kInfinity, not both); returns the row index (0, 1, ...).
+  int AddRow(const std::vector<std::pair<int, double>>& terms, double lower, double upper);
 
   int variables() const { return variables_; }
   int rows() const { return rows_; }

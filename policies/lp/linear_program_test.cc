@@ -48,5 +48,25 @@ TEST(LinearProgramTest, StoredCostsAreMinimized) {
   EXPECT_DOUBLE_EQ(s.values[a], 2);
 }
 
+TEST(LinearProgramTest, RangeRowsBoundAndTheirDualsNameTheBindingRow) {
+  // x + y >= 1 (a suppressed cell is not empty), x + z = 5, z <= 4 via a row.
+  LinearProgram lp;
+  const int x = lp.AddVariable(0, kInfinity);
+  const int y = lp.AddVariable(0, kInfinity);
+  const int z = lp.AddVariable(0, kInfinity);
+  const int at_least_one = lp.AddRow({{x, 1}, {y, 1}}, 1, kInfinity);
+  const int total = lp.AddRow({{x, 1}, {z, 1}}, 5, 5);
+  const int z_cap = lp.AddRow({{z, 1}}, -kInfinity, 4);
+  EXPECT_EQ(lp.rows(), 3);
+  ASSERT_OK_AND_ASSIGN(LpSolution max_x, lp.Solve(LpSense::kMaximize, {{x, 1}}));
+  ASSERT_EQ(max_x.outcome, LpSolution::kOptimal);
+  EXPECT_DOUBLE_EQ(max_x.objective, 5);
+  EXPECT_NE(max_x.duals[total], 0);  // the total caps x
+  EXPECT_EQ(max_x.duals[at_least_one], 0);
+  ASSERT_OK_AND_ASSIGN(LpSolution min_x, lp.Solve(LpSense::kMinimize, {{x, 1}}));
+  EXPECT_DOUBLE_EQ(min_x.objective, 1);  // z <= 4 forces x >= 1
+  EXPECT_NE(min_x.duals[z_cap], 0);
+}
+
 }  // namespace
 }  // namespace cellgate::policies

@@ -1,0 +1,227 @@
+#include "policies/linked/linked_audit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "policies/lp/linear_program.h"
+
+namespace cellgate::policies {
+namespace {
+
+constexpr double kTolerance = 1e-6;
+
+// What the attacker knows of one distinct set of atoms.
+struct Equation {
+  std::vector<int64_t> atoms;
+  bool exact = false;  // Σ = value; otherwise Σ >= 1 (suppressed, not empty)
+  int64_t value = 0;
+  // Unsuppressed cells of the candidate release with this set of atoms.
+  std::vector<int32_t> candidate_cells;
+};
+
+std::string KeyOf(const Restriction& restriction) {
+  std::string key;
+  for (const std::vector<bool>& blocks : restriction) {
+    for (bool inside : blocks) key.push_back(inside ? '1' : '0');
+    key.push_back('|');
+  }
+  return key;
+}
+
+int64_t CellsOf(const v1::LedgerRelease& release) {
+  int64_t cells = 1;
+  for (const v1::LedgerAxis& axis : release.axes()) cells *= axis.entries_size();
+  return cells;
+}
+
+// One distinct equation per set of atoms: a cell published anywhere is
+// known exactly, else known not to be empty.
+absl::StatusOr<std::vector<Equation>> EquationsOf(
+    absl::Span<const v1::LedgerRelease* const> releases, const AtomSpace& space) {
+  absl::flat_hash_map<std::string, size_t> equation_of;
+  std::vector<Equation> equations;
+  for (size_t r = 0; r < releases.size(); ++r) {
+    const v1::LedgerRelease& release = *releases[r];
+    const int64_t cells = CellsOf(release);
+    if (release.counts_size() != cells || release.suppressed_size() != cells) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ledger release ", release.release_id(), " has ", release.counts_size(),
+                       " counts and ", release.suppressed_size(), " flags for ", cells, " cells"));
+    }
+    for (int64_t cell = 0; cell < cells; ++cell) {
+      const int64_t count = release.counts(static_cast<int>(cell));
+      const bool published = !release.suppressed(static_cast<int>(cell)) || count == 0;
+      const Restriction restriction = space.RestrictionOf(release, cell);
+      const auto [it, added] = equation_of.emplace(KeyOf(restriction), equations.size());
+      if (added) {
+        Equation& equation = equations.emplace_back();
+        equation.atoms = space.AtomsOf(restriction);
+      }
+      Equation& equation = equations[it->second];
+      if (!published) continue;
+      if (equation.exact && equation.value != count) {
+        return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
+                                                " disagrees with an earlier release on cell ",
+                                                cell));
+      }
+      equation.exact = true;
+      equation.value = count;
+      if (r + 1 == releases.size()) equation.candidate_cells.push_back(static_cast<int32_t>(cell));
+    }
+  }
+  return equations;
+}
+
+}  // namespace
+
+absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
+    absl::Span<const v1::LedgerRelease* const> releases,
+    const absl::flat_hash_map<std::string, int>& dimension_sizes, const AtomCounter& counter,
+    const LinkedAuditOptions& options) {
+  LinkedAuditResult result;
+  if (releases.empty()) return result;
+  absl::StatusOr<AtomSpace> built = AtomSpace::Build(releases, dimension_sizes, options.max_atoms);
+  if (!built.ok()) return built.status();
+  const AtomSpace& space = *built;
+  result.atoms = space.atoms();
+  absl::StatusOr<std::vector<Equation>> made = EquationsOf(releases, space);
+  if (!made.ok()) return made.status();
+  const std::vector<Equation>& equations = *made;
+  result.equations = static_cast<int64_t>(equations.size());
+  absl::StatusOr<std::vector<int64_t>> counted = counter(space);
+  if (!counted.ok()) return counted.status();
+  const std::vector<int64_t>& counts = *counted;
+  if (static_cast<int64_t>(counts.size()) != space.atoms()) {
+    return absl::InternalError(absl::StrCat("atom counter returned ", counts.size(),
+                                            " counts for ", space.atoms(), " atoms"));
+  }
+
+  // The true table must satisfy everything released from it.
+  std::vector<bool> known_empty(counts.size(), false);
+  std::vector<bool> constrained(counts.size(), false);
+  for (const Equation& equation : equations) {
+    int64_t sum = 0;
+    for (int64_t atom : equation.atoms) {
+      sum += counts[atom];
+      constrained[atom] = true;
+      if (equation.exact && equation.value == 0) known_empty[atom] = true;
+    }
+    if (equation.exact ? sum != equation.value : sum < 1) {
+      return absl::InternalError(
+          "the ledger does not match the dataset version's counts; releases of different "
+          "versions must not be audited together");
+    }
+  }
+
+  LinearProgram lp;
+  std::vector<int> variable_of(counts.size(), -1);
+  for (size_t atom = 0; atom < counts.size(); ++atom) {
+    if (constrained[atom] && !known_empty[atom]) variable_of[atom] = lp.AddVariable(0, kInfinity);
+  }
+  result.variables = lp.variables();
+  std::vector<size_t> equation_of_row;
+  for (size_t e = 0; e < equations.size(); ++e) {
+    std::vector<std::pair<int, double>> terms;
+    for (int64_t atom : equations[e].atoms) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
+    }
+    if (terms.empty()) continue;
+    const double value = static_cast<double>(equations[e].value);
+    lp.AddRow(terms, equations[e].exact ? value : 1.0, equations[e].exact ? value : kInfinity);
+    equation_of_row.push_back(e);
+  }
+
+  struct Sensitive {
+    int64_t atom;
+    int x;         // the atom's variable
+    int z;         // min(x, required), for lifting many atoms at once
+    double required;
+  };
+  std::vector<Sensitive> sensitive;
+  for (size_t atom = 0; atom < counts.size(); ++atom) {
+    if (variable_of[atom] < 0 || counts[atom] < 1 || counts[atom] >= options.k) continue;
+    const double required = static_cast<double>(
+        std::max(counts[atom] + options.count_upper, options.k));
+    sensitive.push_back({static_cast<int64_t>(atom), variable_of[atom], -1, required});
+  }
+  result.sensitive_atoms = static_cast<int64_t>(sensitive.size());
+  if (sensitive.empty()) return result;
+  for (Sensitive& s : sensitive) {
+    s.z = lp.AddVariable(0, s.required);
+    lp.AddRow({{s.z, 1.0}, {s.x, -1.0}}, -kInfinity, 0);
+  }
+
+  std::vector<bool> proven(sensitive.size(), false);
+  auto prove = [&](const LpSolution& solution) {
+    int newly = 0;
+    for (size_t i = 0; i < sensitive.size(); ++i) {
+      if (!proven[i] && solution.values[sensitive[i].x] >= sensitive[i].required - kTolerance) {
+        proven[i] = true;
+        ++newly;
+      }
+    }
+    return newly;
+  };
+  auto check_deadline = [&]() -> absl::Status {
+    if (absl::Now() > options.deadline) {
+      return absl::DeadlineExceededError(
+          "the query ran past the server's time budget while auditing it against earlier "
+          "releases");
+    }
+    return absl::OkStatus();
+  };
+  auto solve = [&](const std::vector<std::pair<int, double>>& objective)
+      -> absl::StatusOr<LpSolution> {
+    if (absl::Status status = check_deadline(); !status.ok()) return status;
+    ++result.lp_solves;
+    absl::StatusOr<LpSolution> solution = lp.Solve(LpSense::kMaximize, objective);
+    if (solution.ok() && solution->outcome == LpSolution::kInfeasible) {
+      return absl::InternalError("the ledger's attacker LP is infeasible");
+    }
+    return solution;
+  };
+
+  // Lift as many pending atoms as possible to their levels in one table;
+  // every atom that gets there is proven open.
+  while (true) {
+    std::vector<std::pair<int, double>> objective;
+    for (size_t i = 0; i < sensitive.size(); ++i) {
+      if (!proven[i]) objective.emplace_back(sensitive[i].z, 1.0);
+    }
+    if (objective.empty()) return result;
+    absl::StatusOr<LpSolution> solution = solve(objective);
+    if (!solution.ok()) return solution.status();
+    if (prove(*solution) == 0) break;
+  }
+  // The rest one by one: each either reaches its level or is exposed.
+  for (size_t i = 0; i < sensitive.size(); ++i) {
+    if (proven[i]) continue;
+    absl::StatusOr<LpSolution> solution = solve({{sensitive[i].x, 1.0}});
+    if (!solution.ok()) return solution.status();
+    if (solution->outcome == LpSolution::kUnbounded) {
+      proven[i] = true;
+      continue;
+    }
+    prove(*solution);
+    if (proven[i]) continue;
+    ExposedAtom exposed;
+    exposed.atom = sensitive[i].atom;
+    exposed.required_rise = static_cast<int64_t>(sensitive[i].required) - counts[exposed.atom];
+    for (size_t row = 0; row < equation_of_row.size(); ++row) {
+      if (std::fabs(solution->duals[row]) <= kTolerance) continue;
+      const Equation& equation = equations[equation_of_row[row]];
+      exposed.binding_cells.insert(exposed.binding_cells.end(), equation.candidate_cells.begin(),
+                                   equation.candidate_cells.end());
+    }
+    std::sort(exposed.binding_cells.begin(), exposed.binding_cells.end());
+    exposed.binding_cells.erase(
+        std::unique(exposed.binding_cells.begin(), exposed.binding_cells.end()),
+        exposed.binding_cells.end());
+    result.exposed.push_back(std::move(exposed));
+    if (static_cast<int>(result.exposed.size()) >= options.max_exposed) break;
+  }
+  return result;
+}
+
+}  // namespace cellgate::policies

@@ -1,0 +1,78 @@
+// The attacker LP across releases. The attacker knows every cell ever
+// released from a dataset version (exact counts of unsuppressed cells,
+// "not empty" for suppressed ones) and that counts are non-negative. Over
+// the atoms of the linked releases (atom_space.h), a release set is safe if
+// every atom holding 1 .. k-1 records can still hold max(n + upper, k)
+// records in some table consistent with all of it. That covers every set
+// the query language can describe, not just released cells: a describable
+// set is a union of atoms (or lies inside one), and a union with fewer than
+// k records whose atoms can each reach k can itself reach k.
+// docs/adr/0003-release-ledger.md. Thread-compatible.
+//
+//   ASSIGN_OR_RETURN(LinkedAuditResult result,
+//                    AuditLinkedReleases(releases, sizes, counter, {.k = 3}));
+//   if (!result.exposed.empty()) { /* suppress result.exposed[0].binding_cells */ }
+#ifndef CELLGATE_POLICIES_LINKED_LINKED_AUDIT_H_
+#define CELLGATE_POLICIES_LINKED_LINKED_AUDIT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "cellgate/v1/ledger.pb.h"
+#include "policies/linked/atom_space.h"
+
+namespace cellgate::policies {
+
+// Returns the exact record count of every atom of `space` (by atom index)
+// from the dataset version the releases were made from.
+using AtomCounter = std::function<absl::StatusOr<std::vector<int64_t>>(const AtomSpace&)>;
+
+struct LinkedAuditOptions {
+  // The threshold: atoms with 1 .. k-1 records are sensitive.
+  int64_t k = 3;
+  // An atom with n records must be able to reach max(n + count_upper, k).
+  int64_t count_upper = 1;
+  int64_t max_atoms = 200000;
+  // At most this many exposed atoms are reported (each costs an LP).
+  int max_exposed = 8;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+// A sensitive atom the releases pin below its protection level.
+struct ExposedAtom {
+  int64_t atom = 0;
+  // How far the atom must be able to rise above its count.
+  int64_t required_rise = 0;
+  // Unsuppressed cells of the last release (the candidate) whose equations
+  // bind the attacker's maximum: suppressing one of them can open it.
+  std::vector<int32_t> binding_cells;
+};
+
+struct LinkedAuditResult {
+  int64_t atoms = 0;            // of the atom space
+  int64_t variables = 0;        // atoms not known to be empty
+  int64_t equations = 0;        // distinct released cells
+  int64_t sensitive_atoms = 0;  // with 1 .. k-1 records
+  int64_t lp_solves = 0;
+  std::vector<ExposedAtom> exposed;  // empty: the releases are safe together
+};
+
+// Audits `releases` together; the last one is the candidate about to be
+// released. All must be of the same dataset version. INTERNAL if the
+// releases contradict the counts (e.g. a release of another version);
+// FAILED_PRECONDITION from AtomSpace::Build; DEADLINE_EXCEEDED past
+// options.deadline.
+absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
+    absl::Span<const v1::LedgerRelease* const> releases,
+    const absl::flat_hash_map<std::string, int>& dimension_sizes, const AtomCounter& counter,
+    const LinkedAuditOptions& options);
+
+}  // namespace cellgate::policies
+
+#endif  // CELLGATE_POLICIES_LINKED_LINKED_AUDIT_H_
