@@ -5,12 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "server/engine/code_scan.h"
 #include "server/engine/query_plan.h"
 
 namespace cellgate::engine {
 namespace {
 
-constexpr int64_t kBlockRows = 4096;
 constexpr int64_t kNone = INT64_MIN;
 
 // Per-measure accumulators over some cell space.
@@ -32,31 +32,17 @@ inline void Offer(int64_t v, int64_t& first, int64_t& second) {
   }
 }
 
-template <typename Code>
-void AddOffsets(const char* codes, int64_t n, const int64_t* offset_of, int64_t* offs) {
-  for (int64_t i = 0; i < n; ++i) {
-    Code c;
-    std::memcpy(&c, codes + i * sizeof(Code), sizeof(Code));
-    offs[i] += offset_of[c];
-  }
-}
-
 // Scans all rows into the leaf accumulators. False on sum overflow.
 bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
           std::vector<ValueAccumulators>& values) {
   const int64_t rows = version.row_count();
-  std::vector<int64_t> offs(kBlockRows);
+  std::vector<int64_t> offs(kScanBlockRows);
   bool overflow = false;
-  for (int64_t start = 0; start < rows; start += kBlockRows) {
-    const int64_t n = std::min(kBlockRows, rows - start);
+  for (int64_t start = 0; start < rows; start += kScanBlockRows) {
+    const int64_t n = std::min(kScanBlockRows, rows - start);
     std::fill(offs.begin(), offs.begin() + n, 0);
     for (const ScanDimension& s : plan.scan) {
-      const DimensionLevels& d = *s.dimension;
-      if (d.width == 1) {
-        AddOffsets<uint8_t>(d.codes + start, n, s.offset_of.data(), offs.data());
-      } else {
-        AddOffsets<uint16_t>(d.codes + start * 2, n, s.offset_of.data(), offs.data());
-      }
+      AddCodeOffsets(*s.dimension, start, n, s.offset_of.data(), offs.data());
     }
     for (int64_t i = 0; i < n; ++i) {
       const int64_t off = offs[i];

@@ -1,4 +1,5 @@
 #include "server/engine/table_computer.h"
+#include "server/engine/partition_counter.h"
 
 #include <cstring>
 #include <map>
@@ -352,6 +353,29 @@ TEST(LoadedVersionTest, RejectsInconsistentColumns) {
   c->set_data(std::string("\x00\x09", 2));  // code 9 does not exist
   EXPECT_THAT(LoadedVersion::Create(TestSchema(), data),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bezirk")));
+}
+
+// The release ledger's atoms: bezirk split into {101, 102} and {201, 98},
+// sex into {m} and {w, d}; counts per atom, row-major.
+TEST(PartitionCounterTest, CountsRecordsPerAtomInOnePass) {
+  const auto version = Load({{0, 0, 0, 1}, {1, 0, 5, 1}, {2, 1, 0, 1}, {3, 2, 0, 1}, {0, 1, 0, 1}});
+  const std::vector<CodePartition> partition = {
+      {"bezirk", {0, 0, 1, 1}, /*stride=*/2}, {"sex", {0, 1, 1}, /*stride=*/1}};
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> counts, CountByPartition(*version, partition, 4));
+  EXPECT_THAT(counts, ElementsAre(2, 1, 0, 2));
+  // Summing the atoms gives back every record.
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> total, CountByPartition(*version, {}, 1));
+  EXPECT_THAT(total, ElementsAre(5));
+}
+
+TEST(PartitionCounterTest, RejectsMapsThatDoNotFitTheVersion) {
+  const auto version = Load({{0, 0, 0, 1}});
+  EXPECT_THAT(CountByPartition(*version, {{"nope", {0}, 1}}, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nope")));
+  EXPECT_THAT(CountByPartition(*version, {{"sex", {0, 1}, 1}}, 2),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("maps 2 codes of 3")));
+  EXPECT_THAT(CountByPartition(*version, {{"sex", {0, 1, 2}, 1}}, 2),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reaches cell 2")));
 }
 
 }  // namespace
