@@ -24,7 +24,9 @@ constexpr char kSchemaSql[] =
     " info BLOB NOT NULL, PRIMARY KEY(dataset, version));"
     "CREATE TABLE IF NOT EXISTS column_chunks(dataset TEXT NOT NULL, version INTEGER NOT NULL,"
     " column_index INTEGER NOT NULL, chunk_index INTEGER NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY(dataset, version, column_index, chunk_index));";
+    " PRIMARY KEY(dataset, version, column_index, chunk_index));"
+    "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, dataset TEXT NOT NULL,"
+    " version INTEGER NOT NULL, release_id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);";
 
 // Applies the raw key and the pinned cipher settings, then proves the key
 // with a read before anything is written.
@@ -180,6 +182,38 @@ absl::StatusOr<std::vector<v1::DatasetVersionInfo>> Store::ListVersions(
     }
   }
   return out;
+}
+
+absl::Status Store::AppendLedger(const v1::LedgerRelease& release) {
+  std::string entry;
+  if (!release.SerializeToString(&entry)) {
+    return absl::InternalError("cannot encode a ledger release");
+  }
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st, Statement::Prepare(
+      db_, "INSERT INTO ledger(dataset, version, release_id, entry) VALUES(?, ?, ?, ?);"));
+  st.BindText(1, release.dataset());
+  st.BindInt(2, release.dataset_version());
+  st.BindText(3, release.release_id());
+  st.BindBlob(4, entry);
+  return st.Step("appending to the release ledger").status();
+}
+
+absl::Status Store::ReadLedger(
+    const std::function<absl::Status(v1::LedgerRelease)>& visit) const {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st,
+                   Statement::Prepare(db_, "SELECT seq, entry FROM ledger ORDER BY seq;"));
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, st.Step("reading the release ledger"));
+    if (!row) return absl::OkStatus();
+    v1::LedgerRelease release;
+    if (!release.ParseFromString(std::string(st.ColumnBlob(1)))) {
+      return absl::DataLossError(
+          absl::StrCat("release ledger entry ", st.ColumnInt(0), " is damaged"));
+    }
+    RETURN_IF_ERROR(visit(std::move(release)));
+  }
 }
 
 absl::StatusOr<std::unique_ptr<IngestSession>> Store::BeginIngest(absl::string_view dataset,

@@ -1,5 +1,5 @@
 // The encrypted store: a SQLCipher 3.4.1 database holding dataset schemas,
-// immutable versions and their columns as blobs, so that loading a version
+// immutable versions and their columns as blobs, the release ledger, so that loading a version
 // is decryption and copying, not row-by-row SQL. Format: docs/store-format.md.
 // Store is thread-safe (one connection behind a mutex); IngestSession is not.
 //
@@ -12,6 +12,7 @@
 #define CELLGATE_SERVER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "cellgate/v1/dataset.pb.h"
+#include "cellgate/v1/ledger.pb.h"
 #include "common/clock.h"
 #include "common/crypto/sha256.h"
 #include "server/store/column_builder.h"
@@ -75,6 +77,15 @@ class Store {
   // Loads a version's columns. NOT_FOUND if it does not exist; DATA_LOSS if
   // its blobs do not match its recorded size or hash.
   absl::StatusOr<v1::VersionData> LoadVersion(absl::string_view id, int64_t version) const;
+  // Appends one release to the release ledger in its own transaction,
+  // durable when this returns. ALREADY_EXISTS if the release id is already
+  // in the ledger; UNAVAILABLE if the disk refuses.
+  absl::Status AppendLedger(const v1::LedgerRelease& release);
+  // Calls `visit` for every ledger release, oldest first, while holding the
+  // store (visit must not call the store). Stops at the first error it
+  // returns; DATA_LOSS for an entry that does not decode.
+  absl::Status ReadLedger(const std::function<absl::Status(v1::LedgerRelease)>& visit) const;
+
   // Re-encrypts every page under `new_key` (PRAGMA rekey, one transaction:
   // a crash leaves the file under the old key), truncates the WAL and
   // proves the new key with a full read. Blocks all other calls meanwhile.

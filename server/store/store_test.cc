@@ -129,6 +129,39 @@ TEST_F(StoreTest, NumbersVersionsAndSurvivesReopen) {
   EXPECT_EQ(versions[0].version_hash(), versions[1].version_hash());
 }
 
+TEST_F(StoreTest, LedgerKeepsReleasesInOrderAcrossReopenAndRejectsARepeatedId) {
+  v1::LedgerRelease first;
+  first.set_release_id("r1");
+  first.set_dataset("seu");
+  first.set_dataset_version(1);
+  first.add_counts(7);
+  first.add_suppressed(false);
+  v1::LedgerRelease second = first;
+  second.set_release_id("r2");
+  second.set_counts(0, 2);
+  second.set_suppressed(0, true);
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr) << last_open_;
+    ASSERT_OK(store->AppendLedger(first));
+    ASSERT_OK(store->AppendLedger(second));
+    EXPECT_THAT(store->AppendLedger(first), StatusIs(absl::StatusCode::kAlreadyExists));
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr) << last_open_;
+  std::vector<std::string> ids;
+  ASSERT_OK(store->ReadLedger([&](v1::LedgerRelease release) {
+    ids.push_back(release.release_id());
+    if (release.release_id() == "r2") {
+      EXPECT_TRUE(release.suppressed(0));
+    }
+    return absl::OkStatus();
+  }));
+  EXPECT_THAT(ids, ::testing::ElementsAre("r1", "r2"));
+  EXPECT_THAT(store->ReadLedger([](v1::LedgerRelease) { return absl::CancelledError("stop"); }),
+              StatusIs(absl::StatusCode::kCancelled));
+}
+
 TEST_F(StoreTest, WrongKeyIsAClearErrorAndChangesNothing) {
   {
     auto store = OpenStore('k');
