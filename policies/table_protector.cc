@@ -1,5 +1,6 @@
 #include "policies/table_protector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -51,6 +52,20 @@ absl::Status CheckShape(const v1::ComputedTable& table) {
     if (kind != v1::Measure::COUNT && facts.sum_size() != cells) {
       return absl::InternalError(absl::StrCat("computed table measure ", m, " has ",
                                               facts.sum_size(), " sums for ", cells, " cells"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Returns INVALID_ARGUMENT unless every ledger cell is a non-empty cell of
+// `table` (empty cells are published as zero and cannot hide anything).
+absl::Status CheckLedgerCells(const v1::ComputedTable& table, const LedgerConstraints& ledger) {
+  std::vector<int32_t> cells = ledger.keep_suppressed;
+  for (const Protection& p : ledger.protect) cells.push_back(p.cell);
+  for (int32_t c : cells) {
+    if (c < 0 || c >= table.record_count_size() || table.record_count(c) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ledger constraint names cell ", c, ", which is not a non-empty cell"));
     }
   }
   return absl::OkStatus();
@@ -156,7 +171,8 @@ struct MagnitudeLevels {
 // published count is a sum). Each with the protection its primary cells need.
 std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const CellMarks& marks,
                                         int64_t k, const v1::ProtectionLevels& levels,
-                                        const MagnitudeLevels& magnitude) {
+                                        const MagnitudeLevels& magnitude,
+                                        const LedgerConstraints& ledger) {
   std::vector<MeasureTable> tables(1);  // tables[0], the counts, is moved in last
   MeasureTable counts;
   counts.name = "count";
@@ -208,6 +224,19 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
       tables[t].required.push_back({c, lower, level});
     }
   }
+  // Ledger cells: open upwards by their level (a small set of units inside
+  // them must be able to grow to k), merged with a primary requirement.
+  for (const Protection& p : ledger.protect) {
+    auto same = std::find_if(counts.required.begin(), counts.required.end(),
+                             [&](const Protection& r) { return r.cell == p.cell; });
+    if (same != counts.required.end()) {
+      same->upper = std::max(same->upper, p.upper);
+    } else {
+      counts.required.push_back({p.cell, 0, p.upper});
+    }
+  }
+  std::sort(counts.required.begin(), counts.required.end(),
+            [](const Protection& a, const Protection& b) { return a.cell < b.cell; });
   tables[0] = std::move(counts);
   return tables;
 }
@@ -223,13 +252,17 @@ constexpr int64_t kLpOnlyMaxCells = 1000;
 // FAILED_PRECONDITION if the table cannot be protected.
 absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& marks,
                               int64_t k, const v1::ProtectionLevels& levels,
-                              const MagnitudeLevels& magnitude, absl::Time deadline,
-                              std::vector<bool>& suppressed, v1::ReleaseDecision& decision) {
+                              const MagnitudeLevels& magnitude, const LedgerConstraints& ledger,
+                              absl::Time deadline, std::vector<bool>& suppressed,
+                              v1::ReleaseDecision& decision) {
   suppressed.assign(marks.size(), false);
   for (int c = 0; c < marks.size(); ++c) suppressed[c] = marks.suppressed(c);
-  if (marks.suppressed_count() == 0) return absl::OkStatus();
+  for (int32_t c : ledger.keep_suppressed) suppressed[c] = true;
+  for (const Protection& p : ledger.protect) suppressed[p.cell] = true;
+  if (marks.suppressed_count() == 0 && ledger.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(const TableStructure structure, StructureOf(table.axes()));
-  const std::vector<MeasureTable> tables = MeasureTables(table, marks, k, levels, magnitude);
+  const std::vector<MeasureTable> tables =
+      MeasureTables(table, marks, k, levels, magnitude, ledger);
   SuppressionCosts costs;
   for (int64_t n : table.record_count()) {
     costs.per_unit.push_back(1.0 + static_cast<double>(n));
@@ -279,7 +312,7 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
       audit.set_lower(intervals[i].lower);
       audit.set_upper_unbounded(std::isinf(intervals[i].upper));
       if (!audit.upper_unbounded()) audit.set_upper(intervals[i].upper);
-      audit.set_primary(true);
+      audit.set_primary(marks.suppressed(cells[i]));
       audit.set_exact(exact);
     }
   }
@@ -320,15 +353,17 @@ TableProtector::TableProtector(v1::DisclosurePolicy policy,
       refs_(refs) {}
 
 absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table,
-                                                            absl::Time deadline) const {
+                                                            absl::Time deadline,
+                                                            const LedgerConstraints& ledger) const {
   RETURN_IF_ERROR(CheckShape(table));
+  RETURN_IF_ERROR(CheckLedgerCells(table, ledger));
   CellMarks marks(table.record_count_size());
   for (const auto& rule : rules_) rule->Mark(table, marks);
   v1::ReleaseDecision decision;
   std::vector<bool> suppressed;
   RETURN_IF_ERROR(SuppressAndAudit(table, marks, refs_.threshold->EffectiveK(table),
                                    policy_.protection(), {refs_.dominance, refs_.p_percent},
-                                   deadline, suppressed, decision));
+                                   ledger, deadline, suppressed, decision));
   *decision.mutable_table() = ReleasedHeader(table, policy_, policy_hash_);
   v1::ReleaseCounts& counts = *decision.mutable_counts();
   for (int c = 0; c < table.record_count_size(); ++c) {
@@ -349,6 +384,7 @@ absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTa
   }
   for (std::string& id : marks.RuleIds()) decision.add_rule_ids(std::move(id));
   if (counts.suppressed_secondary() > 0) decision.add_rule_ids(kSecondaryRuleId);
+  if (!ledger.empty()) decision.add_rule_ids(kLedgerRuleId);
   return decision;
 }
 

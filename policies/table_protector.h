@@ -16,12 +16,25 @@
 #include "cellgate/v1/table.pb.h"
 #include "policies/primary_rule.h"
 #include "policies/magnitude_rules.h"
+#include "policies/protection.h"
 #include "policies/threshold_rule.h"
 
 namespace cellgate::policies {
 
 // The rule id recorded when secondary suppression added cells.
 inline constexpr char kSecondaryRuleId[] = "secondary";
+// The rule id recorded when the release ledger made cells suppressed.
+inline constexpr char kLedgerRuleId[] = "ledger";
+
+// What earlier releases demand of a table (server/ledger): cells that must
+// stay suppressed, and cells that must be suppressed and able to rise by
+// at least their `upper` level, so that a small set of units they cover
+// stays open together with the earlier releases.
+struct LedgerConstraints {
+  std::vector<int32_t> keep_suppressed;
+  std::vector<Protection> protect;  // lower is ignored
+  bool empty() const { return keep_suppressed.empty() && protect.empty(); }
+};
 
 class TableProtector {
  public:
@@ -39,9 +52,12 @@ class TableProtector {
   // FAILED_PRECONDITION if no suppression pattern protects it (the reason
   // names no value).
   // DEADLINE_EXCEEDED if secondary suppression is still running at
-  // `deadline` (the server's time budget for a query).
-  absl::StatusOr<v1::ReleaseDecision> Protect(
-      const v1::ComputedTable& table, absl::Time deadline = absl::InfiniteFuture()) const;
+  // `deadline` (the server's time budget for a query). `ledger` cells are
+  // suppressed and protected like primary cells but counted as secondary
+  // (rule id "ledger"); INVALID_ARGUMENT if one is out of range or empty.
+  absl::StatusOr<v1::ReleaseDecision> Protect(const v1::ComputedTable& table,
+                                              absl::Time deadline = absl::InfiniteFuture(),
+                                              const LedgerConstraints& ledger = {}) const;
 
  private:
   // The rules among rules_ whose parameters the protection levels need.

@@ -226,6 +226,49 @@ TEST(TableProtectorTest, CountsCellsByStatusAndListsFiringRules) {
   EXPECT_THAT(d.rule_ids(), ElementsAre("threshold"));
 }
 
+// Three schools and their total, nothing small: 10 + 20 + 30 = 60.
+v1::ComputedTable SchoolsWithTotal() {
+  v1::ComputedTable table = CountTable({10, 20, 30, 60});
+  v1::Axis& axis = *table.mutable_axes(0);
+  axis.mutable_entries(3)->set_code("_T");
+  axis.mutable_entries(3)->set_is_total(true);
+  for (int e = 0; e < 3; ++e) axis.mutable_entries(e)->set_parent(3);
+  return table;
+}
+
+TEST(TableProtectorLedgerTest, LedgerCellIsSuppressedWithAPartnerAndLooksSecondary) {
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(Policy(3)));
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision plain, protector.Protect(SchoolsWithTotal()));
+  EXPECT_EQ(Value(plain, 0).status(), v1::PUBLISHED);
+  // Earlier releases need school 0 to be able to hold 2 more pupils.
+  LedgerConstraints ledger;
+  ledger.protect.push_back({0, 0, 2});
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision d,
+                       protector.Protect(SchoolsWithTotal(), absl::InfiniteFuture(), ledger));
+  EXPECT_EQ(Value(d, 0).status(), v1::SUPPRESSED);
+  // Alone it would be 60 - 20 - 30: a partner school is suppressed too.
+  EXPECT_EQ(d.counts().suppressed_secondary(), 2);
+  EXPECT_EQ(d.counts().suppressed_primary(), 0);
+  EXPECT_THAT(d.rule_ids(), ElementsAre("secondary", "ledger"));
+  ASSERT_EQ(d.audit_size(), 1);
+  EXPECT_GE(d.audit(0).upper(), 12);
+  EXPECT_FALSE(d.audit(0).primary());
+}
+
+TEST(TableProtectorLedgerTest, KeptSuppressionNeedsNoPartnerAndEmptyCellsAreRejected) {
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(Policy(3)));
+  LedgerConstraints keep;
+  keep.keep_suppressed = {3};  // the total, suppressed before
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision d,
+                       protector.Protect(SchoolsWithTotal(), absl::InfiniteFuture(), keep));
+  EXPECT_EQ(Value(d, 3).status(), v1::SUPPRESSED);
+  EXPECT_EQ(d.counts().suppressed_secondary(), 1);
+  LedgerConstraints empty_cell;
+  empty_cell.keep_suppressed = {0};
+  EXPECT_THAT(protector.Protect(CountTable({0, 5}), absl::InfiniteFuture(), empty_cell),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cell 0")));
+}
+
 TEST(TableProtectorTest, ListsNoRuleWhenNothingIsSuppressed) {
   const v1::ReleaseDecision d = ProtectOrDie(Policy(3), CountTable({0, 3, 9}));
   EXPECT_EQ(d.counts().suppressed_primary(), 0);
