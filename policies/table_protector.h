@@ -59,6 +59,13 @@ class TableProtector {
                                               absl::Time deadline = absl::InfiniteFuture(),
                                               const LedgerConstraints& ledger = {}) const;
 
+  // The threshold k in force for `table` (raised by its sensitive
+  // dimensions), and the validated policy.
+  int64_t EffectiveK(const v1::ComputedTable& table) const {
+    return refs_.threshold->EffectiveK(table);
+  }
+  const v1::DisclosurePolicy& policy() const { return policy_; }
+
  private:
   // The rules among rules_ whose parameters the protection levels need.
   struct RuleRefs {

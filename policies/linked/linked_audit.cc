@@ -18,6 +18,8 @@ struct Equation {
   int64_t value = 0;
   // Unsuppressed cells of the candidate release with this set of atoms.
   std::vector<int32_t> candidate_cells;
+  bool suppressed_before = false;  // by an earlier release
+  bool published_before = false;   // by an earlier release
 };
 
 std::string KeyOf(const Restriction& restriction) {
@@ -59,7 +61,12 @@ absl::StatusOr<std::vector<Equation>> EquationsOf(
         equation.atoms = space.AtomsOf(restriction);
       }
       Equation& equation = equations[it->second];
-      if (!published) continue;
+      const bool earlier = r + 1 < releases.size();
+      if (!published) {
+        equation.suppressed_before |= earlier;
+        continue;
+      }
+      equation.published_before |= earlier;
       if (equation.exact && equation.value != count) {
         return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
                                                 " disagrees with an earlier release on cell ",
@@ -89,6 +96,14 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
   if (!made.ok()) return made.status();
   const std::vector<Equation>& equations = *made;
   result.equations = static_cast<int64_t>(equations.size());
+  for (const Equation& equation : equations) {
+    if (equation.suppressed_before && !equation.published_before) {
+      result.previously_suppressed.insert(result.previously_suppressed.end(),
+                                          equation.candidate_cells.begin(),
+                                          equation.candidate_cells.end());
+    }
+  }
+  std::sort(result.previously_suppressed.begin(), result.previously_suppressed.end());
   absl::StatusOr<std::vector<int64_t>> counted = counter(space);
   if (!counted.ok()) return counted.status();
   const std::vector<int64_t>& counts = *counted;

@@ -60,6 +60,10 @@ struct LinkedAuditResult {
   int64_t equations = 0;        // distinct released cells
   int64_t sensitive_atoms = 0;  // with 1 .. k-1 records
   int64_t lp_solves = 0;
+  // Cells the candidate publishes that an earlier release suppressed and
+  // none published: they must stay suppressed (the audit below assumes
+  // they are published).
+  std::vector<int32_t> previously_suppressed;
   std::vector<ExposedAtom> exposed;  // empty: the releases are safe together
 };
 

@@ -174,6 +174,17 @@ TEST(LinkedAuditTest, TablesSharingAMarginExposeAHiddenCell) {
   EXPECT_THAT(repaired.exposed, IsEmpty());
 }
 
+TEST(LinkedAuditTest, NamesCellsTheCandidateWouldPublishAfterAnEarlierSuppression) {
+  const Population p = Schools();
+  const v1::LedgerRelease first =
+      Release(p, "first", {}, {{"stadtteil", {{0}, {1}, {}}}}, /*suppressed=*/{0, 1});
+  const v1::LedgerRelease again = Release(p, "again", {}, {{"stadtteil", {{0}, {1}, {}}}});
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result, Audit(p, {&first, &again}));
+  EXPECT_THAT(result.previously_suppressed, ElementsAre(0, 1));
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult same, Audit(p, {&first, &first}));
+  EXPECT_THAT(same.previously_suppressed, IsEmpty());
+}
+
 TEST(LinkedAuditTest, ReleasesOfAnotherVersionAreRejected) {
   const Population p = Schools();
   v1::LedgerRelease stale = Release(p, "stale", {{"stadtteil", {0}}}, {});

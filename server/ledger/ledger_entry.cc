@@ -1,0 +1,108 @@
+#include "server/ledger/ledger_entry.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/canonical.h"
+#include "server/engine/partition_counter.h"
+
+namespace cellgate::ledger {
+namespace {
+
+// The finest codes whose entry at `level` has one of `codes`.
+absl::StatusOr<v1::CodeSet> FinestCodes(const engine::DimensionLevels& d,
+                                        const std::string& level,
+                                        const absl::flat_hash_set<std::string>& codes) {
+  const int l = d.LevelIndex(level);
+  if (l < 0) {
+    return absl::InternalError(
+        absl::StrCat("dimension \"", d.name, "\" has no level \"", level, "\""));
+  }
+  v1::CodeSet set;
+  for (size_t f = 0; f < d.entry_of[l].size(); ++f) {
+    const int32_t e = d.entry_of[l][f];
+    if (e >= 0 && codes.contains(d.entries[l][e].code)) set.add_codes(static_cast<uint32_t>(f));
+  }
+  return set;
+}
+
+}  // namespace
+
+std::string RepeatHash(const v1::Query& query) {
+  v1::Query shape = query;
+  shape.clear_purpose();
+  shape.clear_legal_basis();
+  shape.clear_justification();
+  shape.clear_client_request_id();
+  return CanonicalSha256Hex(shape);
+}
+
+absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& version,
+                                                const v1::Query& query,
+                                                const v1::ComputedTable& table,
+                                                const v1::ReleaseDecision& decision) {
+  v1::LedgerRelease entry;
+  entry.set_dataset(table.dataset());
+  entry.set_dataset_version(table.dataset_version());
+  entry.set_dataset_version_hash(table.dataset_version_hash());
+  entry.set_query_hash(RepeatHash(query));
+  entry.set_policy_version(decision.table().policy_version());
+  entry.set_released_at(absl::ToUnixSeconds(absl::Now()));
+  for (const v1::Filter& filter : query.filters()) {
+    const engine::DimensionLevels* d = version.FindDimension(filter.dimension());
+    if (d == nullptr) return absl::InternalError("filter on an unknown dimension");
+    absl::flat_hash_set<std::string> codes(filter.codes().begin(), filter.codes().end());
+    absl::StatusOr<v1::CodeSet> set = FinestCodes(*d, filter.level(), codes);
+    if (!set.ok()) return set.status();
+    v1::LedgerFilter& out = *entry.add_filters();
+    out.set_dimension(filter.dimension());
+    *out.mutable_codes() = std::move(*set);
+  }
+  for (const v1::Axis& axis : table.axes()) {
+    const engine::DimensionLevels* d = version.FindDimension(axis.dimension());
+    if (d == nullptr) return absl::InternalError("axis on an unknown dimension");
+    v1::LedgerAxis& out = *entry.add_axes();
+    out.set_dimension(axis.dimension());
+    for (const v1::AxisEntry& e : axis.entries()) {
+      if (e.is_total()) {
+        out.add_entries()->set_all(true);
+        continue;
+      }
+      absl::StatusOr<v1::CodeSet> set = FinestCodes(*d, e.level(), {e.code()});
+      if (!set.ok()) return set.status();
+      *out.add_entries() = std::move(*set);
+    }
+  }
+  if (decision.table().cells_size() != table.record_count_size()) {
+    return absl::InternalError("decision and computed table differ in size");
+  }
+  for (int c = 0; c < table.record_count_size(); ++c) {
+    entry.add_counts(table.record_count(c));
+    const v1::ReleasedCell& cell = decision.table().cells(c);
+    entry.add_suppressed(cell.values_size() > 0 && cell.values(0).status() == v1::SUPPRESSED);
+  }
+  return entry;
+}
+
+absl::flat_hash_map<std::string, int> DimensionSizesOf(const engine::LoadedVersion& version) {
+  absl::flat_hash_map<std::string, int> sizes;
+  for (const v1::ColumnSchema& column : version.schema().columns()) {
+    const engine::DimensionLevels* d = version.FindDimension(column.name());
+    if (d != nullptr) sizes[column.name()] = static_cast<int>(d->entries[0].size());
+  }
+  return sizes;
+}
+
+policies::AtomCounter AtomCounterFor(const engine::LoadedVersion& version) {
+  return [&version](const policies::AtomSpace& space) {
+    std::vector<engine::CodePartition> partition;
+    for (const policies::DimensionBlocks& d : space.dimensions()) {
+      partition.push_back({d.dimension, d.block_of, d.stride});
+    }
+    return engine::CountByPartition(version, partition, space.atoms());
+  };
+}
+
+}  // namespace cellgate::ledger

@@ -1,0 +1,50 @@
+// Protection across releases: protects a computed table, audits it
+// together with the earlier releases it is linked to, and repairs what the
+// union would disclose by suppressing more cells of the new table, round
+// after round, until the union is safe; refuses when more suppression in
+// the new table cannot help. docs/adr/0003-release-ledger.md.
+// Thread-compatible; the caller serializes per dataset (release_ledger.h).
+#ifndef CELLGATE_SERVER_LEDGER_LINKED_PROTECTION_H_
+#define CELLGATE_SERVER_LEDGER_LINKED_PROTECTION_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cellgate/v1/audit.pb.h"
+#include "cellgate/v1/ledger.pb.h"
+#include "cellgate/v1/query.pb.h"
+#include "cellgate/v1/table.pb.h"
+#include "policies/table_protector.h"
+#include "server/engine/loaded_version.h"
+#include "server/ledger/release_ledger.h"
+
+namespace cellgate::ledger {
+
+struct LinkedProtectionOptions {
+  // Largest joint atom space audited; beyond it the query is refused.
+  int64_t max_atoms = 200000;
+  // Protect-and-audit rounds before giving up.
+  int max_rounds = 24;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct LinkedDecision {
+  v1::ReleaseDecision decision;
+  // The ledger entry to append once the release is decided.
+  v1::LedgerRelease entry;
+};
+
+// Decides the release of `table` (computed for `query` on `version`) given
+// the earlier releases in `ledger`. `audit` receives what the DPO should
+// see, also when the table is refused. FAILED_PRECONDITION (naming no
+// value) if no suppression makes the union safe or the joint audit is too
+// large; the protector's errors pass through.
+absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
+    const policies::TableProtector& protector, const engine::LoadedVersion& version,
+    const v1::Query& query, const v1::ComputedTable& table, const ReleaseLedger& ledger,
+    const LinkedProtectionOptions& options, v1::LedgerAudit& audit);
+
+}  // namespace cellgate::ledger
+
+#endif  // CELLGATE_SERVER_LEDGER_LINKED_PROTECTION_H_

@@ -1,0 +1,81 @@
+// The release ledger: every release of every dataset version, kept in the
+// encrypted store and indexed in memory by population, so that an audit
+// reads only the releases linked to its table: those whose populations
+// (the boxes their filters cut out) overlap the table's, directly or
+// through each other. Releases of other versions, and of populations that
+// share no unit with the table, never enter. Thread-safe.
+//
+//   ASSIGN_OR_RETURN(auto ledger, ReleaseLedger::Open(store));
+//   absl::MutexLock serial(&ledger->SerializerFor("schueler"));
+//   auto linked = ledger->Linked(candidate);   // audit against these
+//   RETURN_IF_ERROR(ledger->Append(candidate));  // durable, then indexed
+#ifndef CELLGATE_SERVER_LEDGER_RELEASE_LEDGER_H_
+#define CELLGATE_SERVER_LEDGER_RELEASE_LEDGER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cellgate/v1/ledger.pb.h"
+#include "server/store/store.h"
+
+namespace cellgate::ledger {
+
+class ReleaseLedger {
+ public:
+  // Reads every release from `store` (which must outlive the ledger).
+  static absl::StatusOr<std::unique_ptr<ReleaseLedger>> Open(store::Store& store);
+
+  // The earlier releases of candidate's dataset version linked to it,
+  // oldest first.
+  std::vector<std::shared_ptr<const v1::LedgerRelease>> Linked(
+      const v1::LedgerRelease& candidate) const;
+  // Writes `release` to the store (durable), then indexes it. Errors of the
+  // store pass through and leave the ledger unchanged.
+  absl::Status Append(v1::LedgerRelease release);
+
+  // Held by the caller from Linked through Append, so that two linked
+  // releases of one dataset are never audited without each other.
+  absl::Mutex& SerializerFor(const std::string& dataset);
+
+  int64_t size() const;
+
+ private:
+  // A population: per filtered dimension, the sorted finest codes allowed.
+  using Box = absl::flat_hash_map<std::string, std::vector<uint32_t>>;
+  struct Bucket {
+    std::vector<std::shared_ptr<const v1::LedgerRelease>> releases;
+    std::vector<Box> boxes;
+    // dimension -> finest code -> releases whose box allows it there.
+    absl::flat_hash_map<std::string, absl::flat_hash_map<uint32_t, std::vector<int32_t>>> postings;
+    // dimension -> releases that do not filter it (only for dimensions
+    // some release filters).
+    absl::flat_hash_map<std::string, std::vector<int32_t>> unfiltered;
+  };
+
+  explicit ReleaseLedger(store::Store& store) : store_(store) {}
+  static Box BoxOf(const v1::LedgerRelease& release);
+  static bool Overlap(const Box& a, const Box& b);
+  void Index(std::shared_ptr<const v1::LedgerRelease> release) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Indexes of the releases in `bucket` that might overlap `box`.
+  static std::vector<int32_t> Candidates(const Bucket& bucket, const Box& box);
+
+  store::Store& store_;
+  mutable absl::Mutex mu_;
+  absl::btree_map<std::pair<std::string, int64_t>, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  int64_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex serializers_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<absl::Mutex>> serializers_
+      ABSL_GUARDED_BY(serializers_mu_);
+};
+
+}  // namespace cellgate::ledger
+
+#endif  // CELLGATE_SERVER_LEDGER_RELEASE_LEDGER_H_

@@ -1,0 +1,95 @@
+// The ledger's index: which earlier releases an audit must read.
+#include "server/ledger/release_ledger.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cellgate::ledger {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// A one-cell release of schueler version `version` filtered to `filters`
+// (dimension -> finest codes).
+v1::LedgerRelease Release(const std::string& id, int64_t version,
+                          const std::vector<std::pair<std::string, std::vector<uint32_t>>>& filters) {
+  v1::LedgerRelease release;
+  release.set_release_id(id);
+  release.set_dataset("schueler");
+  release.set_dataset_version(version);
+  for (const auto& [dimension, codes] : filters) {
+    v1::LedgerFilter& filter = *release.add_filters();
+    filter.set_dimension(dimension);
+    for (uint32_t c : codes) filter.mutable_codes()->add_codes(c);
+  }
+  release.add_counts(10);
+  release.add_suppressed(false);
+  return release;
+}
+
+std::vector<std::string> Ids(const std::vector<std::shared_ptr<const v1::LedgerRelease>>& releases) {
+  std::vector<std::string> ids;
+  for (const auto& r : releases) ids.push_back(r->release_id());
+  return ids;
+}
+
+class ReleaseLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    ledger_.reset();
+    store_.reset();
+    auto key = store::SecretKey::FromBytes(std::string(32, 'k'));
+    ASSERT_TRUE(key.ok());
+    store::InMemoryKeySource keys(std::move(*key));
+    store::StoreOptions options;
+    options.path = dir_.File("store.db");
+    ASSERT_OK_AND_ASSIGN(store_, store::Store::Open(options, keys, clock_));
+    ASSERT_OK_AND_ASSIGN(ledger_, ReleaseLedger::Open(*store_));
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ReleaseLedger> ledger_;
+};
+
+TEST_F(ReleaseLedgerTest, LinksOverlappingPopulationsAndLeavesDisjointOnesOut) {
+  ASSERT_OK(ledger_->Append(Release("year24", 1, {{"jahr", {24}}})));
+  ASSERT_OK(ledger_->Append(Release("year25", 1, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("year25_st3", 1, {{"jahr", {25}}, {"stadtteil", {3}}})));
+  ASSERT_OK(ledger_->Append(Release("all_years", 1, {})));
+  ASSERT_OK(ledger_->Append(Release("v2_year25", 2, {{"jahr", {25}}})));
+  // A Stadtteil-4 table of 2025 shares units with the 2025 table and the
+  // all-years table, not with 2024's (directly) nor Stadtteil 3's ...
+  const auto linked = ledger_->Linked(Release("new", 1, {{"jahr", {25}}, {"stadtteil", {4}}}));
+  // ... but the all-years table links it to every release of version 1.
+  EXPECT_THAT(Ids(linked), ElementsAre("year24", "year25", "year25_st3", "all_years"));
+}
+
+TEST_F(ReleaseLedgerTest, UnrelatedReleasesStayOutWithoutALinkingTable) {
+  ASSERT_OK(ledger_->Append(Release("year24", 1, {{"jahr", {24}}})));
+  ASSERT_OK(ledger_->Append(Release("year25_st3", 1, {{"jahr", {25}}, {"stadtteil", {3}}})));
+  ASSERT_OK(ledger_->Append(Release("year25_st4_school", 1,
+                                    {{"jahr", {25}}, {"stadtteil", {4}}, {"schule", {7}}})));
+  EXPECT_THAT(Ids(ledger_->Linked(Release("new", 1, {{"jahr", {25}}, {"stadtteil", {4}}}))),
+              ElementsAre("year25_st4_school"));
+  EXPECT_THAT(Ids(ledger_->Linked(Release("other", 1, {{"jahr", {23}}}))), IsEmpty());
+  // Another version's releases are audited by their own version.
+  EXPECT_THAT(Ids(ledger_->Linked(Release("v2", 2, {}))), IsEmpty());
+}
+
+TEST_F(ReleaseLedgerTest, SurvivesARestartAndKeepsIdsUnique) {
+  ASSERT_OK(ledger_->Append(Release("a", 1, {{"jahr", {25}}})));
+  EXPECT_FALSE(ledger_->Append(Release("a", 1, {{"jahr", {25}}})).ok());
+  EXPECT_EQ(ledger_->size(), 1);  // the failed append left the index unchanged
+  Reopen();
+  EXPECT_EQ(ledger_->size(), 1);
+  EXPECT_THAT(Ids(ledger_->Linked(Release("b", 1, {}))), ElementsAre("a"));
+}
+
+}  // namespace
+}  // namespace cellgate::ledger
