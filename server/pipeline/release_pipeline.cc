@@ -10,6 +10,7 @@
 #include "policies/policy_loader.h"
 #include "policies/table_protector.h"
 #include "server/engine/table_computer.h"
+#include "server/ledger/linked_protection.h"
 #include "server/pipeline/text_checks.h"
 
 namespace cellgate::pipeline {
@@ -59,8 +60,9 @@ v1::AuditRecord NewRecord(const RequestInfo& request, const v1::Query& query) {
 }  // namespace
 
 ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
-                                 audit::AuditLog& log, PipelineOptions options)
-    : catalog_(catalog), policies_(policies), log_(log), options_(options) {}
+                                 audit::AuditLog& log, PipelineOptions options,
+                                 ledger::ReleaseLedger* ledger)
+    : catalog_(catalog), policies_(policies), log_(log), options_(options), ledger_(ledger) {}
 
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
                                                             v1::AuditRecord& record) {
@@ -80,7 +82,24 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
                    engine::ComputeTable(*version, query, limits));
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));
-  return protector.Protect(table, deadline);
+  if (ledger_ == nullptr) return protector.Protect(table, deadline);
+  // Linked releases of this dataset are audited one after the other, each
+  // against all before it; the entry is durable before the table leaves
+  // (if the audit record then fails, the ledger holds a release nobody
+  // saw: more than the attacker knows, which errs on the safe side).
+  absl::MutexLock serial(&ledger_->SerializerFor(query.dataset()));
+  ledger::LinkedProtectionOptions linked_options;
+  linked_options.max_atoms = options_.max_ledger_atoms;
+  linked_options.deadline = deadline;
+  ASSIGN_OR_RETURN(ledger::LinkedDecision linked,
+                   ledger::ProtectAcrossReleases(protector, *version, query, table, *ledger_,
+                                                 linked_options, *record.mutable_ledger_audit()));
+  linked.entry.set_release_id(record.release_id());
+  if (absl::Status stored = ledger_->Append(std::move(linked.entry)); !stored.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("the release ledger cannot record the release: ", stored.message()));
+  }
+  return std::move(linked.decision);
 }
 
 absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,

@@ -1,6 +1,7 @@
 // ReleasePipeline: the only way to obtain a releasable table. It runs
-// validate → compute → protect → record → answer, and returns the table only
-// after its audit record is durable. Refusals are recorded too. Free of any
+// validate → compute → protect (with the release ledger) → record → answer,
+// and returns the table only after its ledger entry and audit record are
+// durable. Refusals are recorded too. Free of any
 // transport; thread-safe.
 //
 //   ReleasePipeline pipeline(catalog, policy_set, audit_log, options);
@@ -17,6 +18,7 @@
 #include "audit/audit_log.h"
 #include "cellgate/v1/data_service.pb.h"
 #include "policies/policy_set.h"
+#include "server/ledger/release_ledger.h"
 #include "server/pipeline/dataset_catalog.h"
 #include "server/pipeline/request_info.h"
 
@@ -28,13 +30,19 @@ struct PipelineOptions {
   // Time budget of one query from the start of Release; past it the query
   // is refused with DEADLINE_EXCEEDED (and recorded).
   absl::Duration max_query_time = absl::Seconds(30);
+  // Largest joint atom space of an audit against earlier releases.
+  int64_t max_ledger_atoms = 200000;
 };
 
 class ReleasePipeline final {
  public:
-  // All references must outlive the pipeline.
+  // All references must outlive the pipeline. With a `ledger`, every table
+  // is audited together with the earlier releases it is linked to and kept
+  // in the ledger before it leaves; without one (tests and the attack
+  // suite's baseline only), each table is protected on its own.
   ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
-                  audit::AuditLog& log, PipelineOptions options);
+                  audit::AuditLog& log, PipelineOptions options,
+                  ledger::ReleaseLedger* ledger = nullptr);
 
   // Computes, protects and records the table for `query`, then returns it
   // with its receipt. Every outcome is recorded: a failure returns its
@@ -56,6 +64,7 @@ class ReleasePipeline final {
   const policies::PolicySet& policies_;
   audit::AuditLog& log_;
   const PipelineOptions options_;
+  ledger::ReleaseLedger* const ledger_;  // may be null
 };
 
 }  // namespace cellgate::pipeline

@@ -99,8 +99,10 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.max_cells = config.limits().max_cells();
   pipeline_options.max_query_time = absl::Seconds(config.limits().max_query_seconds());
-  app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(*app->catalog_, *app->policies_,
-                                                               *app->log_, pipeline_options);
+  pipeline_options.max_ledger_atoms = config.limits().max_ledger_atoms();
+  ASSIGN_OR_RETURN(app->ledger_, Part(ledger::ReleaseLedger::Open(*app->store_), "release ledger"));
+  app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(
+      *app->catalog_, *app->policies_, *app->log_, pipeline_options, app->ledger_.get());
   app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file);
   if (pending != store::PendingRotation::kNone) {
     v1::AuditRecord settled;

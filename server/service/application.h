@@ -19,6 +19,7 @@
 #include "policies/policy_set.h"
 #include "server/auth/authorizer.h"
 #include "server/service/principal_limiter.h"
+#include "server/ledger/release_ledger.h"
 #include "server/pipeline/admin_operations.h"
 #include "server/pipeline/dataset_catalog.h"
 #include "server/pipeline/release_pipeline.h"
@@ -67,6 +68,7 @@ class Application {
   std::unique_ptr<policies::PolicySet> policies_;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<pipeline::DatasetCatalog> catalog_;
+  std::unique_ptr<ledger::ReleaseLedger> ledger_;
   std::unique_ptr<pipeline::ReleasePipeline> pipeline_;
   std::unique_ptr<pipeline::AdminOperations> admin_;
   std::unique_ptr<PrincipalLimiter> query_limiter_;

@@ -61,6 +61,7 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
     limits->set_max_queries_in_flight_per_principal(4);
   }
   if (limits->max_query_seconds() <= 0) limits->set_max_query_seconds(30);
+  if (limits->max_ledger_atoms() <= 0) limits->set_max_ledger_atoms(200000);
   if (limits->max_queries_per_minute_per_principal() <= 0) {
     limits->set_max_queries_per_minute_per_principal(600);
   }
