@@ -69,7 +69,11 @@ class ProtectionLp {
     if (amount > moved_limit) {
       return absl::FailedPreconditionError("the table cannot be protected by suppression");
     }
-    lp_.SetBounds(moved, amount, moved_limit);
+    // Exactly `amount`: with suppressed cells free, a larger move can cost
+    // nothing too, and the certificate must move the cell by its level (a
+    // feasible larger move scales down to it: the constraints are convex
+    // and hold at zero).
+    lp_.SetBounds(moved, amount, amount);
     lp_.SetBounds(other, 0, 0);
     absl::StatusOr<LpSolution> solution = lp_.Solve(LpSense::kMinimize);
     lp_.SetBounds(moved, 0, moved_limit);

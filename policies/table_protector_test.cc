@@ -236,6 +236,29 @@ v1::ComputedTable SchoolsWithTotal() {
   return table;
 }
 
+// Regression: Stadtteil x sex with margins, where a whole row (2 pupils)
+// is primary. Already suppressed cells cost nothing, so the protection LP
+// could move a cell by more than its level, and the certificate check
+// refused the table with INTERNAL.
+TEST(TableProtectorTest, CertificatesMoveACellByExactlyItsLevelWhenMoreWouldCostNothing) {
+  v1::ComputedTable table;
+  table.set_dataset("schueler");
+  v1::Axis stadtteil = MakeAxis("stadtteil", {"1", "2", "3", "4", "_T"});
+  v1::Axis sex = MakeAxis("sex", {"m", "w", "_T"});
+  for (int e = 0; e < 4; ++e) stadtteil.mutable_entries(e)->set_parent(4);
+  for (int e = 0; e < 2; ++e) sex.mutable_entries(e)->set_parent(2);
+  *table.add_axes() = stadtteil;
+  *table.add_axes() = sex;
+  for (int64_t n : {20, 20, 40, 1, 1, 2, 1, 29, 30, 12, 13, 25, 34, 63, 97}) {
+    table.add_record_count(n);
+  }
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  const v1::ReleaseDecision d = ProtectOrDie(Policy(3), table);
+  ASSERT_EQ(d.table().cells_size(), 15);
+  EXPECT_EQ(Value(d, 5).status(), v1::SUPPRESSED);  // Stadtteil 2's total of 2
+  EXPECT_EQ(Value(d, 14).status(), v1::PUBLISHED);
+}
+
 TEST(TableProtectorLedgerTest, LedgerCellIsSuppressedWithAPartnerAndLooksSecondary) {
   ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(Policy(3)));
   ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision plain, protector.Protect(SchoolsWithTotal()));
