@@ -1,0 +1,293 @@
+#include "tests/attacks/attack_world.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "audit/verify/log_reader.h"
+#include "common/status_macros.h"
+#include "common/textproto.h"
+#include "policies/lp/linear_program.h"
+
+namespace cellgate::attacks {
+namespace {
+
+constexpr char kSchema[] = R"pb(
+  id: "schueler"
+  title: "Schülerinnen und Schüler"
+  columns { name: "pupil_key" label: "Schlüssel" kind: UNIT_ID }
+  columns {
+    name: "stadtteil" label: "Stadtteil" kind: DIMENSION
+    levels {
+      name: "stadtteil" label: "Stadtteil"
+      codes { code: "1" label: "Altstadt" parent: "A" }
+      codes { code: "2" label: "Hafen" parent: "A" }
+      codes { code: "3" label: "Nord" parent: "B" }
+      codes { code: "4" label: "Süd" parent: "B" }
+    }
+    levels {
+      name: "sozialraum" label: "Sozialraum"
+      codes { code: "A" label: "Mitte" }
+      codes { code: "B" label: "Außen" }
+    }
+  }
+  columns {
+    name: "schule" label: "Schule" kind: DIMENSION
+    levels {
+      name: "schule" label: "Schule"
+      codes { code: "s1" label: "GS 1" } codes { code: "s2" label: "GS 2" }
+      codes { code: "s3" label: "GS 3" } codes { code: "s4" label: "GS 4" }
+    }
+  }
+  columns {
+    name: "sex" label: "Geschlecht" kind: DIMENSION
+    levels { name: "sex" label: "Geschlecht" codes { code: "m" label: "männlich" } codes { code: "w" label: "weiblich" } }
+  }
+  columns {
+    name: "nat" label: "Staatsangehörigkeit" kind: DIMENSION
+    levels { name: "nat" label: "Staatsangehörigkeit" codes { code: "de" label: "deutsch" } codes { code: "nd" label: "nichtdeutsch" } }
+  }
+  columns { name: "fehltage" label: "Fehltage" kind: MEASURE decimals: 0 }
+)pb";
+
+std::string Csv(const std::vector<Pupil>& pupils) {
+  std::string csv = "pupil_key,stadtteil,schule,sex,nat,fehltage\n";
+  for (size_t i = 0; i < pupils.size(); ++i) {
+    const Pupil& p = pupils[i];
+    absl::StrAppend(&csv, "p", i, ",", p.stadtteil, ",", p.schule, ",", p.sex, ",", p.nat, ",",
+                    p.fehltage, "\n");
+  }
+  return csv;
+}
+
+pipeline::RequestInfo RequestFor(const std::string& department) {
+  pipeline::RequestInfo request;
+  request.requester.set_principal(department + "-analyst");
+  request.requester.set_department(department);
+  request.method = "/cellgate.v1.DataService/Query";
+  return request;
+}
+
+// "dimension@level" -> {dimension, level}.
+std::pair<std::string, std::string> DimensionAndLevel(const std::string& spec) {
+  std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('@', 1));
+  return {parts[0], parts.size() > 1 ? parts[1] : ""};
+}
+
+}  // namespace
+
+v1::Query ToQuery(const Ask& ask) {
+  v1::Query query;
+  query.set_dataset("schueler");
+  query.add_measures()->set_kind(v1::Measure::COUNT);
+  if (ask.mean) {
+    v1::Measure& mean = *query.add_measures();
+    mean.set_kind(v1::Measure::MEAN);
+    mean.set_column("fehltage");
+  }
+  for (const std::string& spec : ask.group_by) {
+    const auto [dimension, level] = DimensionAndLevel(spec);
+    v1::Grouping& grouping = *query.add_group_by();
+    grouping.set_dimension(dimension);
+    grouping.set_level(level);
+  }
+  for (const auto& [spec, codes] : ask.filters) {
+    const auto [dimension, level] = DimensionAndLevel(spec);
+    v1::Filter& filter = *query.add_filters();
+    filter.set_dimension(dimension);
+    filter.set_level(level);
+    for (const std::string& code : codes) filter.add_codes(code);
+  }
+  query.set_totals(ask.totals);
+  query.set_purpose("bildungsbericht");
+  query.set_legal_basis("schulg_67");
+  return query;
+}
+
+absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(const std::vector<Pupil>& pupils) {
+  std::unique_ptr<AttackWorld> world(new AttackWorld());
+  RETURN_IF_ERROR(ParseTextProto(kSchema, "schema", world->schema_));
+  ASSIGN_OR_RETURN(store::SecretKey key, store::SecretKey::FromBytes(std::string(32, '\x42')));
+  world->keys_ = std::make_unique<store::InMemoryKeySource>(std::move(key));
+  store::StoreOptions store_options;
+  store_options.path = world->dir_.File("store.db");
+  ASSIGN_OR_RETURN(world->store_, store::Store::Open(store_options, *world->keys_, world->clock_));
+  audit::AuditLogOptions log_options;
+  log_options.dir = world->dir_.File("audit");
+  log_options.origin = "cellgate.test/attacks/v1";
+  ASSIGN_OR_RETURN(world->log_, audit::AuditLog::Open(log_options, world->clock_, nullptr));
+  v1::DisclosurePolicy policy;
+  policy.set_id("default");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  ASSIGN_OR_RETURN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+  world->policies_ = std::make_unique<policies::PolicySet>(std::move(set));
+  ASSIGN_OR_RETURN(world->catalog_, pipeline::DatasetCatalog::Open(*world->store_));
+  world->admin_ = std::make_unique<pipeline::AdminOperations>(*world->catalog_, *world->log_);
+  ASSIGN_OR_RETURN(world->ledger_, ledger::ReleaseLedger::Open(*world->store_));
+  world->cellgate_ = std::make_unique<pipeline::ReleasePipeline>(
+      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions(),
+      world->ledger_.get());
+  world->baseline_ = std::make_unique<pipeline::ReleasePipeline>(
+      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions());
+  RETURN_IF_ERROR(world->admin_->CreateDataset(RequestFor("steward"), world->schema_));
+  RETURN_IF_ERROR(world->Ingest(pupils));
+  return world;
+}
+
+absl::Status AttackWorld::Ingest(const std::vector<Pupil>& pupils) {
+  const pipeline::RequestInfo steward = RequestFor("steward");
+  ASSIGN_OR_RETURN(auto ingest, admin_->BeginIngest(steward, "schueler", "schueler.csv"));
+  const absl::Status added = ingest->session().AddChunk(Csv(pupils));
+  return admin_->FinishIngest(steward, std::move(ingest), "schulg_67", added).status();
+}
+
+absl::Status AttackWorld::Reingest(const std::vector<Pupil>& pupils) { return Ingest(pupils); }
+
+absl::StatusOr<v1::QueryResponse> AttackWorld::Ask(pipeline::ReleasePipeline& pipeline,
+                                                   const struct Ask& ask,
+                                                   const std::string& department,
+                                                   int64_t version) {
+  v1::Query query = ToQuery(ask);
+  query.set_version(version);
+  return pipeline.Release(RequestFor(department), query);
+}
+
+absl::StatusOr<v1::QueryResponse> AttackWorld::Cellgate(const struct Ask& ask,
+                                                        const std::string& department,
+                                                        int64_t version) {
+  return Ask(*cellgate_, ask, department, version);
+}
+
+absl::StatusOr<v1::QueryResponse> AttackWorld::Baseline(const struct Ask& ask,
+                                                        const std::string& department,
+                                                        int64_t version) {
+  return Ask(*baseline_, ask, department, version);
+}
+
+absl::StatusOr<v1::AuditRecord> AttackWorld::LastAuditRecord() const {
+  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  if (log.records.empty()) return absl::NotFoundError("the audit log is empty");
+  return log.records.back().record;
+}
+
+Attacker::Attacker(const v1::DatasetSchema& schema) {
+  for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.kind() != v1::DIMENSION) continue;
+    Dimension d;
+    d.name = column.name();
+    for (const v1::Code& code : column.levels(0).codes()) d.finest.push_back(code.code());
+    // Walk parents level by level: code at level l of each finest code.
+    std::vector<std::string> current = d.finest;
+    for (int l = 0; l < column.levels_size(); ++l) {
+      if (l > 0) {
+        for (std::string& code : current) {
+          for (const v1::Code& c : column.levels(l - 1).codes()) {
+            if (c.code() == code) {
+              code = c.parent();
+              break;
+            }
+          }
+        }
+      }
+      d.code_at[column.levels(l).name()] = current;
+    }
+    d.code_at[""] = d.finest;
+    atoms_ *= static_cast<int>(d.finest.size());
+    dimensions_.push_back(std::move(d));
+  }
+}
+
+std::vector<int> Attacker::AtomsWhere(
+    const std::function<bool(size_t, const std::string&)>& keep) const {
+  std::vector<int> atoms;
+  for (int atom = 0; atom < atoms_; ++atom) {
+    int rest = atom;
+    bool inside = true;
+    for (size_t d = dimensions_.size(); d-- > 0;) {
+      const int size = static_cast<int>(dimensions_[d].finest.size());
+      inside = inside && keep(d, dimensions_[d].finest[rest % size]);
+      rest /= size;
+    }
+    if (inside) atoms.push_back(atom);
+  }
+  return atoms;
+}
+
+void Attacker::Learn(const v1::Query& query, const v1::ReleasedTable& table) {
+  int count = -1;
+  for (int m = 0; m < table.measures_size(); ++m) {
+    if (table.measures(m).measure().kind() == v1::Measure::COUNT) count = m;
+  }
+  if (count < 0) return;
+  auto index_of = [&](const std::string& name) {
+    for (size_t d = 0; d < dimensions_.size(); ++d) {
+      if (dimensions_[d].name == name) return d;
+    }
+    return dimensions_.size();
+  };
+  for (const v1::ReleasedCell& cell : table.cells()) {
+    auto keep = [&](size_t d, const std::string& finest) {
+      const Dimension& dimension = dimensions_[d];
+      const size_t f = std::find(dimension.finest.begin(), dimension.finest.end(), finest) -
+                       dimension.finest.begin();
+      for (const v1::Filter& filter : query.filters()) {
+        if (index_of(filter.dimension()) != d) continue;
+        const std::string& code = dimension.code_at.at(filter.level())[f];
+        if (std::find(filter.codes().begin(), filter.codes().end(), code) == filter.codes().end()) {
+          return false;
+        }
+      }
+      for (int a = 0; a < table.axes_size(); ++a) {
+        if (index_of(table.axes(a).dimension()) != d || cell.codes(a) == "_T") continue;
+        std::string level;
+        for (const v1::AxisEntry& entry : table.axes(a).entries()) {
+          if (entry.code() == cell.codes(a)) level = entry.level();
+        }
+        if (dimension.code_at.at(level)[f] != cell.codes(a)) return false;
+      }
+      return true;
+    };
+    const v1::CellValue& value = cell.values(count);
+    Row row{AtomsWhere(keep), 0, 0};
+    if (value.status() == v1::PUBLISHED || value.status() == v1::ZERO) {
+      row.lower = row.upper = value.value();
+    } else if (value.status() == v1::SUPPRESSED) {
+      row.lower = 1;
+      row.upper = policies::kInfinity;
+    } else {
+      continue;
+    }
+    rows_.push_back(std::move(row));
+  }
+}
+
+Attacker::Bounds Attacker::CountOf(
+    const std::map<std::string, std::vector<std::string>>& set) const {
+  policies::LinearProgram lp;
+  for (int atom = 0; atom < atoms_; ++atom) lp.AddVariable(0, policies::kInfinity);
+  for (const Row& row : rows_) {
+    std::vector<std::pair<int, double>> terms;
+    for (int atom : row.atoms) terms.emplace_back(atom, 1.0);
+    if (!terms.empty()) lp.AddRow(terms, row.lower, row.upper);
+  }
+  std::vector<std::pair<int, double>> objective;
+  for (int atom : AtomsWhere([&](size_t d, const std::string& finest) {
+         const auto codes = set.find(dimensions_[d].name);
+         return codes == set.end() ||
+                std::find(codes->second.begin(), codes->second.end(), finest) != codes->second.end();
+       })) {
+    objective.emplace_back(atom, 1.0);
+  }
+  Bounds bounds;
+  absl::StatusOr<policies::LpSolution> low = lp.Solve(policies::LpSense::kMinimize, objective);
+  absl::StatusOr<policies::LpSolution> high = lp.Solve(policies::LpSense::kMaximize, objective);
+  bounds.lower = low.ok() ? low->objective : -1;
+  bounds.upper = !high.ok() ? -1
+                 : high->outcome == policies::LpSolution::kUnbounded ? policies::kInfinity
+                                                                      : high->objective;
+  return bounds;
+}
+
+}  // namespace cellgate::attacks
