@@ -23,6 +23,10 @@ constexpr FormatInfo kFormats[] = {
 
 }  // namespace
 
+ExportOptions OptionsOf(const v1::Manifest& manifest) {
+  return {manifest.id(), manifest.title(), manifest.publisher(), manifest.symbols()};
+}
+
 std::optional<ExportFormat> ParseExportFormat(absl::string_view name) {
   for (const FormatInfo& info : kFormats) {
     if (info.name == name) return info.format;

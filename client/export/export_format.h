@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "cellgate/v1/manifest.pb.h"
 
 namespace cellgate::client {
 
@@ -19,6 +20,18 @@ enum class ExportFormat {
   kFfcsv,  // GENESIS-style flat long format with a quality flag
   kHtml,   // one report page for all tables, with charts
 };
+
+// What every exporter needs besides the table: the manifest's identity and
+// the symbol set.
+struct ExportOptions {
+  std::string manifest_id;
+  std::string manifest_title;
+  std::string publisher;  // may be empty
+  v1::SymbolSet symbols = v1::SYMBOL_SET_DIN_55301;
+};
+
+// Returns the options of `manifest`.
+ExportOptions OptionsOf(const v1::Manifest& manifest);
 
 // Returns the format called `name`, or nullopt if there is none.
 std::optional<ExportFormat> ParseExportFormat(absl::string_view name);
