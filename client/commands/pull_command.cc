@@ -239,7 +239,7 @@ absl::Status WriteReport(const PullPlan& plan, std::vector<TableOutcome>& outcom
       o.pulled = EarlierPull(plan, m.tables(i));
     }
     ReportEntry entry{m.tables(i), o.pulled.has_value() ? &*o.pulled : nullptr, ""};
-    if (o.kind == TableOutcome::Kind::kPending) entry.missing_reason = o.reason;
+    if (!m.tables(i).pending_reason().empty()) entry.missing_reason = m.tables(i).pending_reason();
     if (o.kind == TableOutcome::Kind::kFailed) {
       entry.missing_reason = absl::StrCat("nicht abgerufen (", o.error.message(), ")");
     }

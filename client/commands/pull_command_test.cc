@@ -221,7 +221,16 @@ TEST_F(PullCommandTest, FormatsAndTablesFlagsNarrowThePull) {
   EXPECT_FALSE(Exists("abschluesse.csv"));
   EXPECT_FALSE(Exists("bericht.html"));
   EXPECT_EQ(fake_.query_requests.size(), 1u);
+  EXPECT_THAT(progress_.str(), Not(HasSubstr("vhs")));
   EXPECT_THAT(progress_.str(), HasSubstr("[1/1] abschluesse_sex"));
+}
+
+TEST_F(PullCommandTest, ReportNamesThePendingReasonEvenWhenTheTableIsNotSelected) {
+  ASSERT_THAT(Pull({"--tables", "abschluesse"}), IsOk());
+  const std::string html = ReadTestFile(out_dir_ + "/bericht.html");
+  EXPECT_THAT(html, HasSubstr("Nicht verfügbar: Datensatz fehlt"));
+  EXPECT_THAT(html, HasSubstr("<h2>2. Schulabgänger nach Geschlecht</h2>\n<p class=\"missing\">"
+                              "Nicht verfügbar: noch nicht abgerufen"));
 }
 
 TEST_F(PullCommandTest, LetterSymbolsReachTheFiles) {

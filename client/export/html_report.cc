@@ -186,9 +186,13 @@ std::optional<ChartData> ChartOf(const v1::PulledTable& pulled, v1::SymbolSet sy
   const std::vector<int> xs = grid.NonTotalEntries(x_axis);
   for (int x : xs) chart.categories.push_back(Label(t, x_axis, x));
   std::vector<int> series = {-1};
+  std::string shown_series;
   if (series_axis >= 0) {
     series = grid.NonTotalEntries(series_axis);
-    if (series.size() > kMaxSeries) series.resize(kMaxSeries);
+    if (series.size() > kMaxSeries) {
+      shown_series = absl::StrCat(" (die ersten ", kMaxSeries, " von ", series.size(), ")");
+      series.resize(kMaxSeries);
+    }
   }
   for (int s : series) {
     ChartSeries cs;
@@ -206,6 +210,9 @@ std::optional<ChartData> ChartOf(const v1::PulledTable& pulled, v1::SymbolSet sy
   for (int a = 0; a < t.axes_size(); ++a) {
     if (a == x_axis || a == series_axis) continue;
     parts.push_back(absl::StrCat(AxisLabel(t.axes(a)), ": ", Label(t, a, fixed[a])));
+  }
+  if (series_axis >= 0) {
+    parts.push_back(absl::StrCat("Linien: ", AxisLabel(t.axes(series_axis)), shown_series));
   }
   caption = absl::StrCat("Dargestellt: ", absl::StrJoin(parts, "; "));
   return chart;

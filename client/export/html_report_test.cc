@@ -63,6 +63,7 @@ TEST(HtmlReportTest, SeveralYearsGiveOneLinePerEntry) {
   EXPECT_EQ(chart->series[0].label, "ohne Berufsreife");
   EXPECT_EQ(chart->series[0].points[0].symbol, ".");
   EXPECT_EQ(chart->series[0].points[1].value, 60);
+  EXPECT_EQ(caption, "Dargestellt: Anzahl; Linien: Abschlussart");
 }
 
 TEST(HtmlReportTest, ChartNoneGivesNoChart) {
