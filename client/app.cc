@@ -9,6 +9,7 @@
 #include "client/commands/admin_commands.h"
 #include "client/commands/audit_commands.h"
 #include "client/commands/dataset_commands.h"
+#include "client/commands/pull_command.h"
 #include "client/commands/query_command.h"
 #include "client/exit_codes.h"
 #include "client/grpc_connection.h"
@@ -28,6 +29,9 @@ Commands:
   describe DATASET                      columns, code lists, measures, versions
   query --dataset D --purpose P --legal-basis L [query flags]
                                         ask for a protected aggregate table
+  pull MANIFEST --out DIR [--formats F,...] [--tables ID,...] [--symbols din|letters] [--resume]
+                                        pull every table of a manifest and write it
+                                        as csv, csv-de, json, ffcsv and an html report
   admin create-dataset SCHEMA.textproto create a dataset (data steward)
   admin ingest DATASET FILE.csv --legal-basis L [--source-name NAME]
                                         load a CSV file as a new version
@@ -63,6 +67,17 @@ Query flags:
   --justification TEXT     free text for the audit record
   --request-id ID          your own id, echoed in the audit record
   --format table|csv|json  output format (default table)
+
+Pull flags:
+  --out DIR                directory for the files (created if missing; required)
+  --formats F,...          csv, csv-de, json, ffcsv, html (default: the manifest's)
+  --tables ID,...          pull only these tables of the manifest
+  --symbols din|letters    symbols for withheld cells: DIN 55301 (default: . – x /)
+                           or letter codes (g k x u)
+  --resume                 skip tables already written from the same manifest
+                           entry and dataset version
+  Progress goes to stderr, the summary to stdout; the exit code is that of the
+  first failed table (the others are written all the same).
 
 datasets, describe, admin versions, audit list and audit show also accept
 --format table|json.
@@ -103,8 +118,10 @@ absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& p
   return std::move(*pem);
 }
 
-absl::Status RunCommand(const CommandLine& line, Connection& connection, std::ostream& out) {
+absl::Status RunCommand(const CommandLine& line, Connection& connection, std::ostream& out,
+                        std::ostream& err) {
   const std::string& c = line.command;
+  if (c == "pull") return RunPull(line, connection, out, err);
   if (c == "datasets") return RunDatasets(line, connection, out);
   if (c == "describe") return RunDescribe(line, connection, out);
   if (c == "query") return RunQuery(line, connection, out);
@@ -163,7 +180,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env,
   }
   absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
   absl::Status status = connection.status();
-  if (status.ok()) status = RunCommand(*line, **connection, out);
+  if (status.ok()) status = RunCommand(*line, **connection, out, err);
   out.flush();
   if (status.ok()) return kExitOk;
   err << FailureText(status, line->global.server);

@@ -44,6 +44,13 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "justification"},
         {.name = "request-id"},
         kFormat}},
+      {"pull",
+       {"MANIFEST"},
+       {{.name = "out", .required = true},
+        {.name = "formats"},
+        {.name = "tables"},
+        {.name = "symbols"},
+        {.name = "resume", .takes_value = false}}},
       {"admin create-dataset", {"SCHEMA.textproto"}, {}},
       {"admin ingest",
        {"DATASET", "FILE.csv"},
@@ -216,7 +223,7 @@ absl::Status Parser::CheckComplete() const {
     return UsageError("\"audit\" needs a subcommand: list or show");
   }
   if (command_ == nullptr) {
-    return UsageError("missing command: datasets, describe, query, admin or audit");
+    return UsageError("missing command: datasets, describe, query, pull, admin or audit");
   }
   const std::vector<absl::string_view>& names = command_->args;
   if (result_.args.size() < names.size()) {

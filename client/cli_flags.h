@@ -32,7 +32,7 @@ struct CommandLine {
   GlobalFlags global;
   // True if --help or -h was given; nothing else is then checked.
   bool help = false;
-  // "datasets", "describe", "query", "admin create-dataset", "admin ingest",
+  // "datasets", "describe", "query", "pull", "admin create-dataset", "admin ingest",
   // "admin versions", "audit list" or "audit show"; empty only with help.
   std::string command;
   // Positional arguments after the command words, in order.
@@ -56,8 +56,8 @@ using EnvLookup = std::function<std::string(const std::string& name)>;
 // exit_codes.h) naming the flag, value or argument on: an unknown command or
 // flag, a flag without its value, a value given to a switch, a single flag
 // given twice, a missing or extra positional argument, a missing required
-// flag (query: --dataset, --purpose, --legal-basis; admin ingest:
-// --legal-basis) or a --timeout that is not a whole number of seconds > 0.
+// flag (query: --dataset, --purpose, --legal-basis; pull: --out; admin
+// ingest: --legal-basis) or a --timeout that is not a whole number of seconds > 0.
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args,
                                              const EnvLookup& env);
 

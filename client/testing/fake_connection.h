@@ -11,6 +11,7 @@
 #ifndef CELLGATE_CLIENT_TESTING_FAKE_CONNECTION_H_
 #define CELLGATE_CLIENT_TESTING_FAKE_CONNECTION_H_
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,8 +31,10 @@ class FakeConnection final : public Connection {
     describe_requests.push_back(request);
     return describe_response;
   }
+  // Answers with `query_handler` if set, else with `query_response`.
   absl::StatusOr<v1::QueryResponse> Query(const v1::QueryRequest& request) override {
     query_requests.push_back(request);
+    if (query_handler) return query_handler(request);
     return query_response;
   }
   absl::StatusOr<v1::CreateDatasetResponse> CreateDataset(
@@ -85,6 +88,7 @@ class FakeConnection final : public Connection {
   absl::StatusOr<v1::ListDatasetsResponse> list_datasets_response = v1::ListDatasetsResponse();
   absl::StatusOr<v1::DescribeDatasetResponse> describe_response = v1::DescribeDatasetResponse();
   absl::StatusOr<v1::QueryResponse> query_response = v1::QueryResponse();
+  std::function<absl::StatusOr<v1::QueryResponse>(const v1::QueryRequest&)> query_handler;
   absl::StatusOr<v1::CreateDatasetResponse> create_response = v1::CreateDatasetResponse();
   absl::StatusOr<v1::IngestResponse> ingest_response = v1::IngestResponse();
   absl::StatusOr<v1::ListVersionsResponse> list_versions_response = v1::ListVersionsResponse();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cellgate/v1/data_service.pb.h"
+#include "cellgate/v1/manifest.pb.h"
 
 namespace cellgate::client::testing {
 
@@ -81,6 +82,50 @@ inline v1::QueryResponse SchoolTable() {
   response.mutable_receipt()->set_seq(42);
   response.mutable_receipt()->set_leaf_hash(std::string(32, '\x01'));
   return response;
+}
+
+// A pulled table for the export tests: school leavers of 2025 by
+// Abschlussart (total, then three codes), count and mean age, with a
+// published, a suppressed, a zero / not applicable and an unreliable cell.
+inline v1::PulledTable PulledLeaversTable() {
+  v1::PulledTable pulled;
+  v1::ManifestTable& spec = *pulled.mutable_table();
+  spec.set_id("abschluesse");
+  spec.set_title("Schulabgänger nach Abschlussart");
+  spec.set_dataset("abgang");
+  spec.mutable_years()->set_dimension("abgangsjahr");
+  spec.mutable_years()->add_codes("2025");
+  spec.add_footnotes("Abgänger öffentlicher Schulen");
+  pulled.set_manifest_sha256("m0");
+  v1::QueryResponse& r = *pulled.mutable_response();
+  r.mutable_receipt()->set_release_id("rel-1");
+  r.mutable_receipt()->set_seq(42);
+  v1::ReleasedTable& t = *r.mutable_table();
+  t.set_dataset("abgang");
+  t.set_dataset_version(3);
+  t.set_dataset_version_hash("abc123");
+  t.set_policy_id("abgang-standard");
+  t.set_policy_version(2);
+  t.set_policy_hash("def456");
+  v1::Axis& year = *t.add_axes();
+  year.set_dimension("abgangsjahr");
+  year.set_label("Abgangsjahr");
+  AddEntry(year, "2025", "2025", "abgangsjahr", -1);
+  v1::Axis& kind = *t.add_axes();
+  kind.set_dimension("abschluss");
+  kind.set_label("Abschlussart");
+  AddEntry(kind, "_T", "Insgesamt", "", -1);
+  AddEntry(kind, "ohne_BR", "ohne Berufsreife", "abschluss", 0);
+  AddEntry(kind, "BR", "Berufsreife", "abschluss", 0);
+  AddEntry(kind, "AHR", "allgemeine Hochschulreife", "abschluss", 0);
+  AddMeasure(t, v1::Measure::COUNT, "", "Anzahl", 0);
+  AddMeasure(t, v1::Measure::MEAN, "alter", "Alter (Mittel)", 0);
+  using S = v1::CellStatus;
+  AddCell(t, {"2025", "_T"}, {{S::PUBLISHED, 1234}, {S::PUBLISHED, 18.26}});
+  AddCell(t, {"2025", "ohne_BR"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
+  AddCell(t, {"2025", "BR"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}});
+  AddCell(t, {"2025", "AHR"}, {{S::PUBLISHED, 1100}, {S::UNRELIABLE, 19.04}});
+  return pulled;
 }
 
 }  // namespace cellgate::client::testing

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: generates Musterstadt, creates the encrypted store, certificates
 # and config, starts cellgate-server, loads the data as the steward, asks
-# queries as departments through the real client, shows the DPO an audit
-# record, and stops the server. Everything goes under demo-out/.
+# queries as departments through the real client, pulls the Bildungsbericht
+# manifest (client/manifests/bildungsbericht.textproto) into demo-out/
+# bildungsbericht/, shows the DPO an audit record, and stops the server. Everything goes under demo-out/.
 # Usage: run-demo.sh BUILD_DIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +23,8 @@ trap stop EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/audit" "$out/port"
+rm -rf "$out/store.db" "$out/store.db-wal" "$out/store.db-shm" "$out/audit" "$out/port" \
+  "$out/bildungsbericht"
 mkdir -p "$out"
 
 step "generating Musterstadt (seed 2026, scale $scale) into $out/data"
@@ -105,6 +107,26 @@ step "the Jugendamt tries a dataset it is not granted (refused and logged)"
 as jugendamt-analyst query --dataset abgang --by sex \
   --purpose jugendhilfeplanung --legal-basis sgb8_80 || true
 
+manifest=$root/client/manifests/bildungsbericht.textproto
+report=$out/bildungsbericht
+# The demo has no Bildungsbüro analyst, so the two departments pull their own
+# tables of the report into the same directory; the HTML page collects both.
+schulamt_tables=bev_alter_stt,schueler_schulart,schueler_nat_stt,uebergang_stt,uebergang_mh_sex,wiederholer,foerderbedarf,abschluesse
+# A pull exits non-zero if any table failed; the summary names each failure
+# and the demo goes on with the tables that were written.
+pull_failed() { echo "(some tables failed: see the summary above; the others are written)"; }
+step "the Schulamt pulls its tables of the Bildungsbericht manifest into $report"
+as schulamt-analyst pull "$manifest" --out "$report" --tables "$schulamt_tables" || pull_failed
+
+step "the Jugendamt pulls the school-entry tables into the same report"
+as jugendamt-analyst pull "$manifest" --out "$report" \
+  --tables seu_sprache,seu_bmi_sr,einschulung || pull_failed
+
+step "pulling again with --resume skips the tables already written from the same data"
+as schulamt-analyst pull "$manifest" --out "$report" --tables "$schulamt_tables" --resume \
+  >/dev/null || pull_failed
+ls "$report"
+
 step "the data-protection officer reviews the release log ($out/audit)"
 as dpo audit list --limit 40
 last_release=$(as dpo audit list --limit 1000 --type release 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {s=$1} END {print s}')
@@ -125,6 +147,8 @@ cat <<TXT
   store.db         the SQLCipher store (encrypted)
   audit-signing.*  the audit checkpoint signing key (mode 0600) and its public key
   audit/           the hash-chained release log with signed checkpoints
+  bildungsbericht/ the pulled report tables (csv, csv-de, json, ffcsv) and
+                   bildungsbericht-2025.html, the report page with charts
   server.textproto the server configuration
   server.log       the server's log
 TXT

@@ -84,6 +84,25 @@ python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["receipt"]["chec
   <<<"$json" > "$work/kept-checkpoint" 2>/dev/null
 check "the receipt carries a signed checkpoint" grep -q "cellgate.e2e.example/audit/v1" "$work/kept-checkpoint"
 
+# --- cellgate pull: a manifest table through the real client ------------------
+manifest=$src/client/manifests/bildungsbericht.textproto
+check "pull writes a table of the shipped manifest" \
+  as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse
+check "the csv-de file opens in German Excel (BOM) and names its release" \
+  bash -c 'head -c 3 "$1" | od -An -tx1 | grep -q "ef bb bf" && grep -q "^Release-ID;" "$1"' \
+  _ "$work/pull/abschluesse.de.csv"
+check "the json file carries the release id the server gave" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["schema"]=="cellgate.table/1" and len(d["provenance"]["release_id"])==32' \
+  "$work/pull/abschluesse.json"
+check "the html report is written" grep -q "<svg" "$work/pull/bildungsbericht-2025.html"
+resumed() {
+  as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse --resume 2>&1 |
+    grep -q "1 skipped"
+}
+check "pull --resume skips the written table" resumed
+
 # --- clear errors that change nothing -----------------------------------------
 expect_fail "malformed query names the bad dimension" 5 'stadtteill' \
   as schulamt-analyst query --dataset abgang --by stadtteill --purpose bildungsbericht --legal-basis schulg_rlp_67

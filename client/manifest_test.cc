@@ -1,0 +1,227 @@
+#include "client/manifest.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace cellgate::client {
+namespace {
+
+using ::cellgate::testing::IsOk;
+using ::cellgate::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// A valid manifest with one table; tests append or replace parts of it.
+constexpr char kHead[] = R"pb(
+  id: "bericht"
+  title: "Bericht"
+  purpose: "bildungsbericht"
+  legal_basis: "schulg_rlp_67"
+  formats: "csv"
+  formats: "csv-de"
+)pb";
+
+std::string Table(const std::string& extra, const std::string& id = "abschluesse") {
+  return "tables {\n  id: \"" + id + "\"\n" + R"pb(
+    title: "Abschlüsse"
+    dataset: "abgang"
+    years { dimension: "abgangsjahr" codes: "2024" codes: "2025" }
+    group_by { dimension: "abschluss" }
+    measures { kind: COUNT }
+  )pb" + extra + "}\n";
+}
+
+absl::StatusOr<LoadedManifest> Parse(const std::string& tables) {
+  return ParseManifest(std::string(kHead) + tables, "m.textproto");
+}
+
+TEST(ManifestTest, FillsManifestDefaultsIntoEachTable) {
+  absl::StatusOr<LoadedManifest> m = Parse(Table("") + Table("", "zweite"));
+  ASSERT_THAT(m, IsOk());
+  ASSERT_EQ(m->manifest.tables_size(), 2);
+  const v1::ManifestTable& t = m->manifest.tables(1);
+  EXPECT_EQ(t.purpose(), "bildungsbericht");
+  EXPECT_EQ(t.legal_basis(), "schulg_rlp_67");
+  EXPECT_THAT(t.formats(), ElementsAre("csv", "csv-de"));
+  EXPECT_EQ(m->sha256.size(), 64u);
+}
+
+TEST(ManifestTest, TableValuesOverrideDefaults) {
+  absl::StatusOr<LoadedManifest> m = Parse(Table("legal_basis: \"bdsg_3\" formats: \"json\""));
+  ASSERT_THAT(m, IsOk());
+  EXPECT_EQ(m->manifest.tables(0).legal_basis(), "bdsg_3");
+  EXPECT_THAT(m->manifest.tables(0).formats(), ElementsAre("json"));
+}
+
+TEST(ManifestTest, CountWithColumnNamesFileTableFieldAndValue) {
+  EXPECT_THAT(Parse(Table("measures { kind: COUNT column: \"alter\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("m.textproto: table \"abschluesse\""),
+                             HasSubstr("field \"measures[1].column\""), HasSubstr("\"alter\""))));
+}
+
+TEST(ManifestTest, MeanWithoutColumnIsRejected) {
+  EXPECT_THAT(Parse(Table("measures { kind: MEAN }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"measures[1].column\""),
+                             HasSubstr("MEAN needs a column"))));
+}
+
+TEST(ManifestTest, UnknownFormatNamesTheFormat) {
+  EXPECT_THAT(Parse(Table("formats: \"pdf\"")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"abschluesse\""),
+                             HasSubstr("field \"formats[0]\""),
+                             HasSubstr("unknown export format \"pdf\""))));
+}
+
+TEST(ManifestTest, RepeatedTableIdIsRejected) {
+  EXPECT_THAT(Parse(Table("") + Table("")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"id\""), HasSubstr("\"abschluesse\" repeats"))));
+}
+
+TEST(ManifestTest, BadTableIdIsNamedByPosition) {
+  EXPECT_THAT(Parse(Table("", "Ab schluss")), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     AllOf(HasSubstr("table #1"), HasSubstr("\"Ab schluss\""))));
+}
+
+TEST(ManifestTest, SharesAreNotYetSupported) {
+  EXPECT_THAT(Parse(Table("shares { label: \"Quote\" of_dimension: \"abschluss\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0]\""),
+                             HasSubstr("not yet supported by the server"))));
+}
+
+TEST(ManifestTest, FiveDimensionsAreTooMany) {
+  EXPECT_THAT(Parse(Table("group_by { dimension: \"sex\" } group_by { dimension: \"mh\" } "
+                          "group_by { dimension: \"schulart\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"group_by\""), HasSubstr("at most 3"))));
+}
+
+TEST(ManifestTest, GroupingByTheYearDimensionIsRejected) {
+  EXPECT_THAT(Parse(Table("group_by { dimension: \"abgangsjahr\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"group_by[1].dimension\""),
+                             HasSubstr("\"abgangsjahr\" is grouped twice"))));
+}
+
+TEST(ManifestTest, MissingLegalBasisIsRejected) {
+  const std::string text = std::string(R"pb(id: "b" title: "B" formats: "csv"
+                                            purpose: "p")pb") +
+                           Table("");
+  EXPECT_THAT(ParseManifest(text, "m.textproto"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("field \"legal_basis\"")));
+}
+
+TEST(ManifestTest, SyntaxErrorNamesFileLineAndColumn) {
+  EXPECT_THAT(ParseManifest("id: \"b\"\ntitel: \"x\"\n", "m.textproto"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("m.textproto:2:")));
+}
+
+TEST(ManifestTest, TableQueryGroupsByYearFirstAndFiltersTheYears) {
+  absl::StatusOr<LoadedManifest> m =
+      Parse(Table("filters { dimension: \"sex\" codes: \"w\" } no_totals: true"));
+  ASSERT_THAT(m, IsOk());
+  const v1::QueryRequest r = TableQuery(m->manifest.tables(0), 7, "why", "req-1");
+  const v1::Query& q = r.query();
+  EXPECT_EQ(q.dataset(), "abgang");
+  EXPECT_EQ(q.version(), 7);
+  ASSERT_EQ(q.group_by_size(), 2);
+  EXPECT_EQ(q.group_by(0).dimension(), "abgangsjahr");
+  EXPECT_EQ(q.group_by(1).dimension(), "abschluss");
+  ASSERT_EQ(q.filters_size(), 2);
+  EXPECT_EQ(q.filters(0).dimension(), "abgangsjahr");
+  EXPECT_THAT(q.filters(0).codes(), ElementsAre("2024", "2025"));
+  EXPECT_EQ(q.filters(1).dimension(), "sex");
+  EXPECT_FALSE(q.totals());
+  EXPECT_EQ(q.purpose(), "bildungsbericht");
+  EXPECT_EQ(q.legal_basis(), "schulg_rlp_67");
+  EXPECT_EQ(q.justification(), "why");
+  EXPECT_EQ(q.client_request_id(), "req-1");
+}
+
+TEST(ManifestTest, TableShaChangesWithTheEntry) {
+  absl::StatusOr<LoadedManifest> a = Parse(Table(""));
+  absl::StatusOr<LoadedManifest> b = Parse(Table("no_totals: true"));
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ(TableSha256(a->manifest.tables(0)), TableSha256(a->manifest.tables(0)));
+  EXPECT_NE(TableSha256(a->manifest.tables(0)), TableSha256(b->manifest.tables(0)));
+}
+
+// A schema with a year, a hierarchical area and a measure.
+v1::DatasetSchema Schema() {
+  v1::DatasetSchema s;
+  s.set_id("abgang");
+  auto dim = [&](const std::string& name, std::vector<std::pair<std::string, std::vector<std::string>>> levels) {
+    v1::ColumnSchema* c = s.add_columns();
+    c->set_name(name);
+    c->set_kind(v1::DIMENSION);
+    for (auto& [level, codes] : levels) {
+      v1::Level* l = c->add_levels();
+      l->set_name(level);
+      for (auto& code : codes) l->add_codes()->set_code(code);
+    }
+  };
+  dim("abgangsjahr", {{"abgangsjahr", {"2024", "2025"}}});
+  dim("abschluss", {{"abschluss", {"ohne_BR", "AHR"}}});
+  dim("bezirk", {{"bezirk", {"011", "012"}}, {"stadtteil", {"01"}}});
+  v1::ColumnSchema* m = s.add_columns();
+  m->set_name("alter");
+  m->set_kind(v1::MEASURE);
+  return s;
+}
+
+absl::Status Check(const std::string& extra) {
+  absl::StatusOr<LoadedManifest> m = Parse(Table(extra));
+  if (!m.ok()) return m.status();
+  return CheckTableAgainstSchema(m->manifest.tables(0), Schema(), "m.textproto");
+}
+
+TEST(ManifestTest, TableMatchingTheSchemaPasses) {
+  EXPECT_THAT(Check("group_by { dimension: \"bezirk\" level: \"stadtteil\" } "
+                    "filters { dimension: \"bezirk\" codes: \"011\" } "
+                    "measures { kind: MEAN column: \"alter\" }"),
+              IsOk());
+}
+
+TEST(ManifestTest, UnknownLevelIsNamedAgainstTheSchema) {
+  EXPECT_THAT(Check("group_by { dimension: \"bezirk\" level: \"sozialraum\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"abschluesse\""),
+                             HasSubstr("field \"group_by[1].level\""),
+                             HasSubstr("\"sozialraum\" is not a level of dimension \"bezirk\""))));
+}
+
+TEST(ManifestTest, UnknownFilterCodeIsNamed) {
+  EXPECT_THAT(Check("filters { dimension: \"bezirk\" level: \"stadtteil\" codes: \"99\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"filters[0].codes[0]\""),
+                             HasSubstr("\"99\" is not a code of level \"stadtteil\""))));
+}
+
+TEST(ManifestTest, UnknownYearIsNamed) {
+  absl::StatusOr<LoadedManifest> m = Parse(Table(""));
+  ASSERT_THAT(m, IsOk());
+  m->manifest.mutable_tables(0)->mutable_years()->set_codes(1, "2030");
+  EXPECT_THAT(CheckTableAgainstSchema(m->manifest.tables(0), Schema(), "m.textproto"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"years.codes[1]\""), HasSubstr("\"2030\""))));
+}
+
+TEST(ManifestTest, SumOfADimensionIsNotAMeasure) {
+  EXPECT_THAT(Check("measures { kind: SUM column: \"abschluss\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"measures[1].column\""),
+                             HasSubstr("\"abschluss\" is not a MEASURE column of dataset "
+                                       "\"abgang\""))));
+}
+
+}  // namespace
+}  // namespace cellgate::client
