@@ -224,15 +224,18 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
       tables[t].required.push_back({c, lower, level});
     }
   }
-  // Ledger cells: open upwards by their level (a small set of units inside
-  // them must be able to grow to k), merged with a primary requirement.
+  // Ledger cells: open by their levels (a small set of units inside them
+  // must be able to grow to k), merged with a primary requirement. The
+  // lower level stops at the floor.
   for (const Protection& p : ledger.protect) {
+    const double lower = std::min(p.lower, counts.values[p.cell] - counts.floor);
     auto same = std::find_if(counts.required.begin(), counts.required.end(),
                              [&](const Protection& r) { return r.cell == p.cell; });
     if (same != counts.required.end()) {
       same->upper = std::max(same->upper, p.upper);
+      same->lower = std::max(same->lower, lower);
     } else {
-      counts.required.push_back({p.cell, 0, p.upper});
+      counts.required.push_back({p.cell, lower, p.upper});
     }
   }
   std::sort(counts.required.begin(), counts.required.end(),

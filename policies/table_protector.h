@@ -27,12 +27,12 @@ inline constexpr char kSecondaryRuleId[] = "secondary";
 inline constexpr char kLedgerRuleId[] = "ledger";
 
 // What earlier releases demand of a table (server/ledger): cells that must
-// stay suppressed, and cells that must be suppressed and able to rise by
-// at least their `upper` level, so that a small set of units they cover
+// stay suppressed, and cells that must be suppressed and able to move by
+// their `lower` and `upper` levels, so that a small set of units they cover
 // stays open together with the earlier releases.
 struct LedgerConstraints {
   std::vector<int32_t> keep_suppressed;
-  std::vector<Protection> protect;  // lower is ignored
+  std::vector<Protection> protect;
   bool empty() const { return keep_suppressed.empty() && protect.empty(); }
 };
 

@@ -92,11 +92,27 @@ void AddRequest(const v1::AuditRecord& r, KeyValueText& text) {
   text.Add("query hash", r.query_hash());
 }
 
+// The audit against earlier releases, in one line for the DPO.
+std::string LedgerText(const v1::LedgerAudit& a) {
+  std::string text = absl::StrCat("linked to ", a.linked_releases(), " earlier releases");
+  if (a.linked_releases() > 0) {
+    absl::StrAppend(&text, "; ", a.rounds(), " rounds, ", a.atoms(), " atoms, ",
+                    a.sensitive_atoms(), " small, ", a.lp_solves(), " LP solves");
+  }
+  if (a.kept_suppressed() + a.ledger_suppressed() > 0) {
+    absl::StrAppend(&text, "; kept suppressed ", a.kept_suppressed(), ", suppressed ",
+                    a.ledger_suppressed());
+  }
+  if (!a.note().empty()) absl::StrAppend(&text, "; ", a.note());
+  return text;
+}
+
 void AddOutcome(const v1::AuditRecord& r, KeyValueText& text) {
   text.Add("decision", DecisionName(r.decision()));
   text.Add("reasons", absl::StrJoin(r.reason_codes(), ", "));
   text.Add("reason", r.reason());
   if (r.has_counts()) text.Add("counts", CountsText(r.counts()));
+  if (r.has_ledger_audit()) text.Add("release ledger", LedgerText(r.ledger_audit()));
   text.Add("table digest", r.released_table_sha256());
   text.Add("source", r.source_name());
   text.Add("source sha256", r.source_sha256());

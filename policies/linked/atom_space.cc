@@ -1,6 +1,9 @@
 #include "policies/linked/atom_space.h"
 
+#include <algorithm>
 #include <map>
+#include <numeric>
+#include <set>
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +23,70 @@ absl::Status Sign(const v1::CodeSet& codes, const std::string& dimension, int32_
     signature[code].push_back(set_id);
   }
   return absl::OkStatus();
+}
+
+// Triangulates the interaction graph of `releases` (one clique per
+// release's dimension set) by greedy min-fill elimination and returns its
+// maximal cliques. `weight` is the number of blocks of each dimension.
+std::vector<std::set<int>> ChordalCliques(const std::vector<std::set<int>>& release_dims,
+                                          const std::vector<int32_t>& weight) {
+  const int n = static_cast<int>(weight.size());
+  std::vector<std::set<int>> adjacent(n);
+  for (const std::set<int>& dims : release_dims) {
+    for (int a : dims) {
+      for (int b : dims) {
+        if (a != b) adjacent[a].insert(b);
+      }
+    }
+  }
+  std::vector<bool> eliminated(n, false);
+  std::vector<std::set<int>> cliques;
+  for (int step = 0; step < n; ++step) {
+    int best = -1;
+    int64_t best_fill = 0;
+    double best_size = 0;
+    for (int v = 0; v < n; ++v) {
+      if (eliminated[v]) continue;
+      int64_t fill = 0;
+      double size = weight[v];
+      for (int a : adjacent[v]) {
+        size *= weight[a];
+        for (int b : adjacent[v]) {
+          if (a < b && !adjacent[a].contains(b)) ++fill;
+        }
+      }
+      if (best < 0 || fill < best_fill || (fill == best_fill && size < best_size)) {
+        best = v;
+        best_fill = fill;
+        best_size = size;
+      }
+    }
+    std::set<int> clique = adjacent[best];
+    clique.insert(best);
+    for (int a : adjacent[best]) {
+      for (int b : adjacent[best]) {
+        if (a != b) adjacent[a].insert(b);
+      }
+    }
+    for (int a : adjacent[best]) adjacent[a].erase(best);
+    eliminated[best] = true;
+    cliques.push_back(std::move(clique));
+  }
+  // Keep the maximal ones, in a deterministic order.
+  std::vector<std::set<int>> maximal;
+  for (size_t i = 0; i < cliques.size(); ++i) {
+    bool contained = false;
+    for (size_t j = 0; j < cliques.size() && !contained; ++j) {
+      if (i == j) continue;
+      const bool subset = std::includes(cliques[j].begin(), cliques[j].end(),
+                                        cliques[i].begin(), cliques[i].end());
+      contained = subset && (cliques[j].size() > cliques[i].size() || j < i);
+    }
+    if (!contained) maximal.push_back(cliques[i]);
+  }
+  std::sort(maximal.begin(), maximal.end());
+  if (maximal.empty()) maximal.emplace_back();  // no dimensions at all: the total
+  return maximal;
 }
 
 }  // namespace
@@ -46,15 +113,13 @@ absl::StatusOr<AtomSpace> AtomSpace::Build(
     for (const v1::LedgerRelease* release : releases) {
       for (const v1::LedgerFilter& filter : release->filters()) {
         if (filter.dimension() != name || filter.codes().all()) continue;
-        auto status = Sign(filter.codes(), name, set_id++, signature);
-        if (!status.ok()) return status;
+        if (absl::Status s = Sign(filter.codes(), name, set_id++, signature); !s.ok()) return s;
       }
       for (const v1::LedgerAxis& axis : release->axes()) {
         if (axis.dimension() != name) continue;
         for (const v1::CodeSet& entry : axis.entries()) {
           if (entry.all()) continue;
-          auto status = Sign(entry, name, set_id++, signature);
-          if (!status.ok()) return status;
+          if (absl::Status s = Sign(entry, name, set_id++, signature); !s.ok()) return s;
         }
       }
     }
@@ -67,19 +132,79 @@ absl::StatusOr<AtomSpace> AtomSpace::Build(
       blocks.block_of.push_back(it->second);
     }
     if (blocks.blocks == 0) blocks.blocks = 1;  // a dimension without codes
-    if (space.atoms_ > max_atoms / blocks.blocks) {
+    space.index_of_[name] = space.dimensions_.size();
+    space.dimensions_.push_back(std::move(blocks));
+  }
+
+  std::vector<std::set<int>> release_dims;
+  for (const v1::LedgerRelease* release : releases) {
+    std::set<int> dims;
+    for (const v1::LedgerFilter& f : release->filters()) {
+      dims.insert(static_cast<int>(space.index_of_.at(f.dimension())));
+    }
+    for (const v1::LedgerAxis& a : release->axes()) {
+      dims.insert(static_cast<int>(space.index_of_.at(a.dimension())));
+    }
+    release_dims.push_back(std::move(dims));
+  }
+  std::vector<int32_t> weight;
+  for (const DimensionBlocks& d : space.dimensions_) weight.push_back(d.blocks);
+  const std::vector<std::set<int>> cliques = ChordalCliques(release_dims, weight);
+
+  for (const std::set<int>& dims : cliques) {
+    Clique clique;
+    clique.dimensions.assign(dims.begin(), dims.end());
+    clique.strides.resize(clique.dimensions.size());
+    for (size_t j = clique.dimensions.size(); j-- > 0;) {
+      clique.strides[j] = clique.atoms;
+      const int32_t blocks = space.dimensions_[clique.dimensions[j]].blocks;
+      if (clique.atoms > max_atoms / blocks) clique.atoms = max_atoms + 1;  // saturate
+      else clique.atoms *= blocks;
+    }
+    clique.first_atom = space.atoms_;
+    space.atoms_ += clique.atoms;
+    if (space.atoms_ > max_atoms) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the table is linked to earlier releases whose joint audit would exceed ", max_atoms,
           " atoms; ask for fewer dimensions or a narrower population"));
     }
-    space.atoms_ *= blocks.blocks;
-    space.index_of_[name] = space.dimensions_.size();
-    space.dimensions_.push_back(std::move(blocks));
+    space.cliques_.push_back(std::move(clique));
   }
-  int64_t stride = 1;
-  for (auto it = space.dimensions_.rbegin(); it != space.dimensions_.rend(); ++it) {
-    it->stride = stride;
-    stride *= it->blocks;
+  // Each release in the smallest clique that holds its dimensions.
+  for (const std::set<int>& dims : release_dims) {
+    int best = -1;
+    for (size_t c = 0; c < cliques.size(); ++c) {
+      if (!std::includes(cliques[c].begin(), cliques[c].end(), dims.begin(), dims.end())) continue;
+      if (best < 0 || space.cliques_[c].atoms < space.cliques_[best].atoms) best = static_cast<int>(c);
+    }
+    if (best < 0) return absl::InternalError("no clique holds a release's dimensions");
+    space.clique_of_release_.push_back(best);
+  }
+  // The junction tree: a maximum spanning tree by separator size.
+  std::vector<std::tuple<int, int, int>> pairs;  // (-|separator|, a, b)
+  for (size_t a = 0; a < cliques.size(); ++a) {
+    for (size_t b = a + 1; b < cliques.size(); ++b) {
+      std::vector<int> common;
+      std::set_intersection(cliques[a].begin(), cliques[a].end(), cliques[b].begin(),
+                            cliques[b].end(), std::back_inserter(common));
+      pairs.emplace_back(-static_cast<int>(common.size()), static_cast<int>(a),
+                         static_cast<int>(b));
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<int> root(cliques.size());
+  std::iota(root.begin(), root.end(), 0);
+  auto find = [&](int x) {
+    while (root[x] != x) x = root[x] = root[root[x]];
+    return x;
+  };
+  for (const auto& [negative_size, a, b] : pairs) {
+    if (find(a) == find(b)) continue;
+    root[find(a)] = find(b);
+    Separator separator{a, b, {}};
+    std::set_intersection(cliques[a].begin(), cliques[a].end(), cliques[b].begin(),
+                          cliques[b].end(), std::back_inserter(separator.dimensions));
+    space.separators_.push_back(std::move(separator));
   }
   return space;
 }
@@ -119,18 +244,20 @@ Restriction AtomSpace::RestrictionOf(const v1::LedgerRelease& release, int64_t c
   return restriction;
 }
 
-std::vector<int64_t> AtomSpace::AtomsOf(const Restriction& restriction) const {
-  std::vector<int64_t> atoms = {0};
-  for (size_t d = 0; d < dimensions_.size(); ++d) {
+std::vector<int64_t> AtomSpace::AtomsOf(int clique_index, const Restriction& restriction) const {
+  const Clique& clique = cliques_[clique_index];
+  std::vector<int64_t> atoms = {clique.first_atom};
+  for (size_t j = 0; j < clique.dimensions.size(); ++j) {
+    const std::vector<bool>& allowed = restriction[clique.dimensions[j]];
     std::vector<int64_t> next;
     for (int64_t base : atoms) {
-      for (size_t b = 0; b < restriction[d].size(); ++b) {
-        if (restriction[d][b]) next.push_back(base + static_cast<int64_t>(b) * dimensions_[d].stride);
+      for (size_t b = 0; b < allowed.size(); ++b) {
+        if (allowed[b]) next.push_back(base + static_cast<int64_t>(b) * clique.strides[j]);
       }
     }
     atoms = std::move(next);
   }
-  return atoms;  // ascending: dimensions slowest first, blocks ascending
+  return atoms;
 }
 
 }  // namespace cellgate::policies

@@ -57,8 +57,10 @@ absl::StatusOr<std::vector<Equation>> EquationsOf(
       const Restriction restriction = space.RestrictionOf(release, cell);
       const auto [it, added] = equation_of.emplace(KeyOf(restriction), equations.size());
       if (added) {
+        // Any clique that holds the release's dimensions describes the
+        // cell; the separators make them agree.
         Equation& equation = equations.emplace_back();
-        equation.atoms = space.AtomsOf(restriction);
+        equation.atoms = space.AtomsOf(space.CliqueOf(r), restriction);
       }
       Equation& equation = equations[it->second];
       const bool earlier = r + 1 < releases.size();
@@ -104,22 +106,26 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     }
   }
   std::sort(result.previously_suppressed.begin(), result.previously_suppressed.end());
-  absl::StatusOr<std::vector<int64_t>> counted = counter(space);
-  if (!counted.ok()) return counted.status();
-  const std::vector<int64_t>& counts = *counted;
-  if (static_cast<int64_t>(counts.size()) != space.atoms()) {
-    return absl::InternalError(absl::StrCat("atom counter returned ", counts.size(),
-                                            " counts for ", space.atoms(), " atoms"));
+  result.cliques = static_cast<int64_t>(space.cliques().size());
+  std::vector<int64_t> counts;
+  counts.reserve(space.atoms());
+  for (size_t c = 0; c < space.cliques().size(); ++c) {
+    absl::StatusOr<std::vector<int64_t>> counted = counter(space, static_cast<int>(c));
+    if (!counted.ok()) return counted.status();
+    if (static_cast<int64_t>(counted->size()) != space.cliques()[c].atoms) {
+      return absl::InternalError(absl::StrCat("atom counter returned ", counted->size(),
+                                              " counts for ", space.cliques()[c].atoms,
+                                              " atoms"));
+    }
+    counts.insert(counts.end(), counted->begin(), counted->end());
   }
 
   // The true table must satisfy everything released from it.
   std::vector<bool> known_empty(counts.size(), false);
-  std::vector<bool> constrained(counts.size(), false);
   for (const Equation& equation : equations) {
     int64_t sum = 0;
     for (int64_t atom : equation.atoms) {
       sum += counts[atom];
-      constrained[atom] = true;
       if (equation.exact && equation.value == 0) known_empty[atom] = true;
     }
     if (equation.exact ? sum != equation.value : sum < 1) {
@@ -130,9 +136,16 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
   }
 
   LinearProgram lp;
+  struct Deviation {
+    size_t equation;
+    int up;    // the cell larger than published
+    int down;  // the cell smaller than published
+    double cost;
+  };
+  std::vector<Deviation> deviations;
   std::vector<int> variable_of(counts.size(), -1);
   for (size_t atom = 0; atom < counts.size(); ++atom) {
-    if (constrained[atom] && !known_empty[atom]) variable_of[atom] = lp.AddVariable(0, kInfinity);
+    if (!known_empty[atom]) variable_of[atom] = lp.AddVariable(0, kInfinity);
   }
   result.variables = lp.variables();
   std::vector<size_t> equation_of_row;
@@ -143,8 +156,40 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     }
     if (terms.empty()) continue;
     const double value = static_cast<double>(equations[e].value);
+    // A cell only the candidate publishes may be withdrawn: its deviation
+    // variables (fixed at zero while auditing) let the repair LP move it.
+    if (equations[e].exact && !equations[e].published_before &&
+        !equations[e].candidate_cells.empty()) {
+      const double cost = 1.0 + value;
+      Deviation deviation{e, lp.AddVariable(0, 0), lp.AddVariable(0, 0), cost};
+      terms.emplace_back(deviation.up, -1.0);
+      terms.emplace_back(deviation.down, 1.0);
+      deviations.push_back(deviation);
+    }
     lp.AddRow(terms, equations[e].exact ? value : 1.0, equations[e].exact ? value : kInfinity);
     equation_of_row.push_back(e);
+  }
+  // Neighbouring cliques agree on the margins of their separator.
+  for (const Separator& separator : space.separators()) {
+    absl::flat_hash_map<int64_t, std::vector<std::pair<int, double>>> margin;
+    for (const auto& [clique_index, sign] : {std::pair{separator.a, 1.0}, {separator.b, -1.0}}) {
+      const Clique& clique = space.cliques()[clique_index];
+      for (int64_t local = 0; local < clique.atoms; ++local) {
+        const int variable = variable_of[clique.first_atom + local];
+        if (variable < 0) continue;
+        int64_t key = 0;
+        for (int d : separator.dimensions) {
+          const size_t j = std::find(clique.dimensions.begin(), clique.dimensions.end(), d) -
+                           clique.dimensions.begin();
+          key = key * space.dimensions()[d].blocks + space.BlockOf(clique, local, j);
+        }
+        margin[key].emplace_back(variable, sign);
+      }
+    }
+    std::vector<int64_t> keys;
+    for (const auto& [key, terms] : margin) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    for (int64_t key : keys) lp.AddRow(margin[key], 0, 0);
   }
 
   struct Sensitive {
@@ -154,11 +199,17 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     double required;
   };
   std::vector<Sensitive> sensitive;
-  for (size_t atom = 0; atom < counts.size(); ++atom) {
-    if (variable_of[atom] < 0 || counts[atom] < 1 || counts[atom] >= options.k) continue;
-    const double required = static_cast<double>(
-        std::max(counts[atom] + options.count_upper, options.k));
-    sensitive.push_back({static_cast<int64_t>(atom), variable_of[atom], -1, required});
+  for (const Clique& clique : space.cliques()) {
+    int64_t k = options.k;
+    for (int d : clique.dimensions) {
+      const auto raised = options.k_of_dimension.find(space.dimensions()[d].dimension);
+      if (raised != options.k_of_dimension.end()) k = std::max(k, raised->second);
+    }
+    for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
+      if (variable_of[atom] < 0 || counts[atom] < 1 || counts[atom] >= k) continue;
+      const double required = static_cast<double>(std::max(counts[atom] + options.count_upper, k));
+      sensitive.push_back({atom, variable_of[atom], -1, required});
+    }
   }
   result.sensitive_atoms = static_cast<int64_t>(sensitive.size());
   if (sensitive.empty()) return result;
@@ -223,16 +274,43 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     ExposedAtom exposed;
     exposed.atom = sensitive[i].atom;
     exposed.required_rise = static_cast<int64_t>(sensitive[i].required) - counts[exposed.atom];
-    for (size_t row = 0; row < equation_of_row.size(); ++row) {
-      if (std::fabs(solution->duals[row]) <= kTolerance) continue;
-      const Equation& equation = equations[equation_of_row[row]];
-      exposed.binding_cells.insert(exposed.binding_cells.end(), equation.candidate_cells.begin(),
-                                   equation.candidate_cells.end());
+    for (const Clique& clique : space.cliques()) {
+      if (exposed.atom < clique.first_atom || exposed.atom >= clique.first_atom + clique.atoms) {
+        continue;
+      }
+      for (int d : clique.dimensions) {
+        if (!exposed.dimensions.empty()) exposed.dimensions += " x ";
+        exposed.dimensions += space.dimensions()[d].dimension;
+      }
     }
-    std::sort(exposed.binding_cells.begin(), exposed.binding_cells.end());
-    exposed.binding_cells.erase(
-        std::unique(exposed.binding_cells.begin(), exposed.binding_cells.end()),
-        exposed.binding_cells.end());
+    // The repair LP: the cheapest change of the candidate's published cells
+    // that lets the atom reach its level.
+    lp.SetBounds(sensitive[i].x, sensitive[i].required, kInfinity);
+    std::vector<std::pair<int, double>> cost;
+    for (const Deviation& d : deviations) {
+      lp.SetBounds(d.up, 0, kInfinity);
+      lp.SetBounds(d.down, 0, kInfinity);
+      cost.emplace_back(d.up, d.cost);
+      cost.emplace_back(d.down, d.cost);
+    }
+    if (absl::Status status = check_deadline(); !status.ok()) return status;
+    ++result.lp_solves;
+    absl::StatusOr<LpSolution> repair = lp.Solve(LpSense::kMinimize, cost);
+    lp.SetBounds(sensitive[i].x, 0, kInfinity);
+    for (const Deviation& d : deviations) {
+      lp.SetBounds(d.up, 0, 0);
+      lp.SetBounds(d.down, 0, 0);
+    }
+    if (!repair.ok()) return repair.status();
+    if (repair->outcome == LpSolution::kOptimal) {
+      for (const Deviation& d : deviations) {
+        const double delta = repair->values[d.up] - repair->values[d.down];
+        if (std::fabs(delta) <= kTolerance) continue;
+        for (int32_t cell : equations[d.equation].candidate_cells) {
+          exposed.moves.push_back({cell, delta});
+        }
+      }
+    }
     result.exposed.push_back(std::move(exposed));
     if (static_cast<int>(result.exposed.size()) >= options.max_exposed) break;
   }

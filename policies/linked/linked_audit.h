@@ -11,7 +11,7 @@
 //
 //   ASSIGN_OR_RETURN(LinkedAuditResult result,
 //                    AuditLinkedReleases(releases, sizes, counter, {.k = 3}));
-//   if (!result.exposed.empty()) { /* suppress result.exposed[0].binding_cells */ }
+//   if (!result.exposed.empty()) { /* suppress result.exposed[0].moves */ }
 #ifndef CELLGATE_POLICIES_LINKED_LINKED_AUDIT_H_
 #define CELLGATE_POLICIES_LINKED_LINKED_AUDIT_H_
 
@@ -29,13 +29,18 @@
 
 namespace cellgate::policies {
 
-// Returns the exact record count of every atom of `space` (by atom index)
-// from the dataset version the releases were made from.
-using AtomCounter = std::function<absl::StatusOr<std::vector<int64_t>>(const AtomSpace&)>;
+// Returns the exact record count of every atom of clique `clique` of
+// `space` (by local atom index) from the dataset version the releases were
+// made from.
+using AtomCounter =
+    std::function<absl::StatusOr<std::vector<int64_t>>(const AtomSpace& space, int clique)>;
 
 struct LinkedAuditOptions {
-  // The threshold: atoms with 1 .. k-1 records are sensitive.
+  // The threshold: atoms with 1 .. k-1 records are sensitive; an atom of a
+  // clique with a dimension listed here has the larger k of the two (the
+  // policy's per-dimension k of sensitive dimensions).
   int64_t k = 3;
+  absl::flat_hash_map<std::string, int64_t> k_of_dimension = {};
   // An atom with n records must be able to reach max(n + count_upper, k).
   int64_t count_upper = 1;
   int64_t max_atoms = 200000;
@@ -44,18 +49,29 @@ struct LinkedAuditOptions {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
+// A cell of the candidate that must be able to move for an atom to open.
+struct CellMove {
+  int32_t cell = 0;
+  double delta = 0;  // > 0: the cell must be able to be this much larger
+};
+
 // A sensitive atom the releases pin below its protection level.
 struct ExposedAtom {
   int64_t atom = 0;
   // How far the atom must be able to rise above its count.
   int64_t required_rise = 0;
-  // Unsuppressed cells of the last release (the candidate) whose equations
-  // bind the attacker's maximum: suppressing one of them can open it.
-  std::vector<int32_t> binding_cells;
+  // The cheapest way to open it: published cells of the candidate (the last
+  // release) and how far each must be able to move, found by the
+  // protection LP across releases (weighted by cell size). Empty if no
+  // change of the candidate can open it.
+  std::vector<CellMove> moves;
+  // The dimensions of its clique, e.g. "schuljahr x sex" (for the DPO).
+  std::string dimensions;
 };
 
 struct LinkedAuditResult {
-  int64_t atoms = 0;            // of the atom space
+  int64_t atoms = 0;            // of all cliques of the atom space
+  int64_t cliques = 0;
   int64_t variables = 0;        // atoms not known to be empty
   int64_t equations = 0;        // distinct released cells
   int64_t sensitive_atoms = 0;  // with 1 .. k-1 records

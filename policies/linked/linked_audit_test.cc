@@ -33,12 +33,14 @@ struct Population {
   }
   // Counts records per atom, as the engine does over a loaded version.
   AtomCounter Counter() const {
-    return [this](const AtomSpace& space) -> absl::StatusOr<std::vector<int64_t>> {
-      std::vector<int64_t> counts(space.atoms(), 0);
+    return [this](const AtomSpace& space, int c) -> absl::StatusOr<std::vector<int64_t>> {
+      const Clique& clique = space.cliques()[c];
+      std::vector<int64_t> counts(clique.atoms, 0);
       for (const auto& record : records) {
         int64_t atom = 0;
-        for (const DimensionBlocks& d : space.dimensions()) {
-          atom += d.block_of[record[IndexOf(d.dimension)]] * d.stride;
+        for (size_t j = 0; j < clique.dimensions.size(); ++j) {
+          const DimensionBlocks& d = space.dimensions()[clique.dimensions[j]];
+          atom += d.block_of[record[IndexOf(d.dimension)]] * clique.strides[j];
         }
         ++counts[atom];
       }
@@ -126,7 +128,10 @@ TEST(LinkedAuditTest, DifferencingNestedFiltersIsExposed) {
   ASSERT_OK_AND_ASSIGN(LinkedAuditResult result, Audit(p, {&total, &without}));
   ASSERT_EQ(result.exposed.size(), 1u);
   EXPECT_EQ(result.exposed[0].required_rise, 1);  // 2 must be able to reach 3
-  EXPECT_THAT(result.exposed[0].binding_cells, ElementsAre(0));
+  // The repair: the second table's one cell must be able to be 1 smaller.
+  ASSERT_EQ(result.exposed[0].moves.size(), 1u);
+  EXPECT_EQ(result.exposed[0].moves[0].cell, 0);
+  EXPECT_DOUBLE_EQ(result.exposed[0].moves[0].delta, -1);
   // Each release alone is harmless.
   ASSERT_OK_AND_ASSIGN(LinkedAuditResult alone, Audit(p, {&without}));
   EXPECT_THAT(alone.exposed, IsEmpty());
@@ -164,8 +169,9 @@ TEST(LinkedAuditTest, TablesSharingAMarginExposeAHiddenCell) {
                        Audit(p, {&district_by_sex, &girls_by_district}));
   ASSERT_EQ(together.exposed.size(), 1u);
   EXPECT_EQ(together.exposed[0].required_rise, 2);  // 1 must be able to reach 3
-  // The girls table's equations pin it (cell 0 directly, or 19 - 10).
-  EXPECT_THAT(together.exposed[0].binding_cells, Not(IsEmpty()));
+  // The girls table must give way: its cells that move, never the earlier
+  // table's.
+  EXPECT_THAT(together.exposed[0].moves, Not(IsEmpty()));
   // Its girls of district 0 hidden behind district 1, the pair is safe.
   const v1::LedgerRelease girls_protected =
       Release(p, "girls", {{"sex", {1}}}, {{"bezirk", {{0}, {1}, {}}}}, /*suppressed=*/{0, 1});
@@ -183,6 +189,49 @@ TEST(LinkedAuditTest, NamesCellsTheCandidateWouldPublishAfterAnEarlierSuppressio
   EXPECT_THAT(result.previously_suppressed, ElementsAre(0, 1));
   ASSERT_OK_AND_ASSIGN(LinkedAuditResult same, Audit(p, {&first, &first}));
   EXPECT_THAT(same.previously_suppressed, IsEmpty());
+}
+
+TEST(LinkedAuditTest, CliquesMeetInSeparatorMarginsAndAnExposureCrossesThem) {
+  // District 0: 1 boy, 9 girls; district 1: 10 and 10. Schools s0..s2.
+  Population p{{"bezirk", "sex", "schule"}, {2, 2, 3}, {}};
+  p.records.push_back({0, 0, 0});
+  for (int i = 0; i < 9; ++i) p.records.push_back({0, 1, static_cast<uint32_t>(i % 3)});
+  for (int i = 0; i < 20; ++i) p.records.push_back({1, static_cast<uint32_t>(i % 2), static_cast<uint32_t>(i % 3)});
+  // District 0 by sex (its boy and girls hidden, total 10), district 1 by
+  // sex (all published), and the city's girls by school (19 in all).
+  const v1::LedgerRelease d0 =
+      Release(p, "d0", {{"bezirk", {0}}}, {{"sex", {{0}, {1}, {}}}}, /*suppressed=*/{0, 1});
+  const v1::LedgerRelease d1 = Release(p, "d1", {{"bezirk", {1}}}, {{"sex", {{0}, {1}, {}}}});
+  const v1::LedgerRelease girls =
+      Release(p, "girls", {{"sex", {1}}}, {{"schule", {{0}, {1}, {2}, {}}}});
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult districts, Audit(p, {&d0, &d1}));
+  EXPECT_THAT(districts.exposed, IsEmpty());
+  // Girls of district 0 = 19 - 10, so its boy = 10 - 9: the separator
+  // (sex) carries the girls' total from the school clique to the district
+  // clique.
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult all, Audit(p, {&d0, &d1, &girls}));
+  EXPECT_EQ(all.cliques, 2);
+  EXPECT_EQ(all.atoms, 2 * 2 + 2 * 3);  // not 2 * 2 * 3 over one clique
+  ASSERT_EQ(all.exposed.size(), 1u);
+  EXPECT_THAT(all.exposed[0].moves, Not(IsEmpty()));
+}
+
+TEST(LinkedAuditTest, ASensitiveDimensionRaisesKOnlyForAtomsThatUseIt) {
+  const Population p = Schools();
+  // Stadtteil 0 has 10 pupils, 2 at school 2; with k = 3 for schools and
+  // k = 12 for Stadtteile, the Stadtteil atom (10) is small, the school
+  // atoms are judged by k = 3.
+  const v1::LedgerRelease by_stadtteil =
+      Release(p, "st", {}, {{"stadtteil", {{0}, {1}, {}}}});
+  LinkedAuditOptions options{.k = 3, .k_of_dimension = {{"stadtteil", 12}}};
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult raised,
+                       AuditLinkedReleases({&by_stadtteil}, p.Sizes(), p.Counter(), options));
+  EXPECT_EQ(raised.sensitive_atoms, 1);  // Stadtteil 0 with 10 < 12
+  EXPECT_EQ(raised.exposed.size(), 1u);  // published, so pinned
+  options.k_of_dimension = {{"schule", 12}};
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult other,
+                       AuditLinkedReleases({&by_stadtteil}, p.Sizes(), p.Counter(), options));
+  EXPECT_EQ(other.sensitive_atoms, 0);
 }
 
 TEST(LinkedAuditTest, ReleasesOfAnotherVersionAreRejected) {

@@ -96,12 +96,14 @@ absl::flat_hash_map<std::string, int> DimensionSizesOf(const engine::LoadedVersi
 }
 
 policies::AtomCounter AtomCounterFor(const engine::LoadedVersion& version) {
-  return [&version](const policies::AtomSpace& space) {
+  return [&version](const policies::AtomSpace& space, int c) {
+    const policies::Clique& clique = space.cliques()[c];
     std::vector<engine::CodePartition> partition;
-    for (const policies::DimensionBlocks& d : space.dimensions()) {
-      partition.push_back({d.dimension, d.block_of, d.stride});
+    for (size_t j = 0; j < clique.dimensions.size(); ++j) {
+      const policies::DimensionBlocks& d = space.dimensions()[clique.dimensions[j]];
+      partition.push_back({d.dimension, d.block_of, clique.strides[j]});
     }
-    return engine::CountByPartition(version, partition, space.atoms());
+    return engine::CountByPartition(version, partition, clique.atoms);
   };
 }
 

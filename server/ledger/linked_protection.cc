@@ -1,6 +1,7 @@
 #include "server/ledger/linked_protection.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,16 +21,21 @@ absl::Status CannotRelease() {
       "for the table as released before");
 }
 
-// Adds or raises the upward protection of `cell`; false if it already
-// had at least `rise`.
-bool Protect(policies::LedgerConstraints& constraints, int32_t cell, int64_t rise) {
+// Requires `cell` to be able to move by `delta` (up if positive, down if
+// negative); false if it already had to.
+bool Protect(policies::LedgerConstraints& constraints, int32_t cell, double delta) {
+  const double amount = std::ceil(std::fabs(delta) - 1e-6);
+  policies::Protection* found = nullptr;
   for (policies::Protection& p : constraints.protect) {
-    if (p.cell != cell) continue;
-    if (p.upper >= static_cast<double>(rise)) return false;
-    p.upper = static_cast<double>(rise);
-    return true;
+    if (p.cell == cell) found = &p;
   }
-  constraints.protect.push_back({cell, 0, static_cast<double>(rise)});
+  if (found == nullptr) {
+    constraints.protect.push_back({cell, 0, 0});
+    found = &constraints.protect.back();
+  }
+  double& level = delta > 0 ? found->upper : found->lower;
+  if (level >= amount) return false;
+  level = amount;
   return true;
 }
 
@@ -55,7 +61,10 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
   const absl::flat_hash_map<std::string, int> sizes = DimensionSizesOf(version);
   const policies::AtomCounter counter = AtomCounterFor(version);
   policies::LinkedAuditOptions audit_options;
-  audit_options.k = protector.EffectiveK(table);
+  audit_options.k = protector.policy().threshold().k();
+  for (const v1::DimensionThreshold& d : protector.policy().threshold().per_dimension()) {
+    audit_options.k_of_dimension[d.dimension()] = d.k();
+  }
   audit_options.count_upper = std::max<int64_t>(1, protector.policy().protection().count_upper());
   audit_options.max_atoms = options.max_atoms;
   audit_options.deadline = options.deadline;
@@ -99,21 +108,23 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
       }
       return out;
     }
-    // Suppress, for every exposed atom, the smallest published cell of the
-    // new table whose equation pins it.
+    // Suppress the cells the repair LP moved, each protected by its move.
     bool progress = false;
     for (const policies::ExposedAtom& exposed : result->exposed) {
-      int32_t best = -1;
-      for (int32_t cell : exposed.binding_cells) {
-        if (table.record_count(cell) == 0) continue;
-        if (best < 0 || table.record_count(cell) < table.record_count(best)) best = cell;
+      for (const policies::CellMove& move : exposed.moves) {
+        if (table.record_count(move.cell) == 0) continue;
+        progress |= Protect(constraints, move.cell, move.delta);
       }
-      if (best >= 0) progress |= Protect(constraints, best, exposed.required_rise);
     }
     if (!progress) {
-      audit.set_note(
-          "refused: earlier releases alone pin a small group this table touches, or more "
-          "suppression in this table cannot open it");
+      std::string where;
+      for (const policies::ExposedAtom& exposed : result->exposed) {
+        absl::StrAppend(&where, where.empty() ? "" : "; ", exposed.dimensions,
+                        exposed.moves.empty() ? " (no change of this table opens it)"
+                                              : " (its cells are suppressed already)");
+      }
+      audit.set_note(absl::StrCat(
+          "refused: more suppression in this table cannot open a small group over ", where));
       return CannotRelease();
     }
   }
