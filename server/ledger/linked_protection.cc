@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/engine/table_computer.h"
 #include "common/status_macros.h"
 #include "policies/linked/linked_audit.h"
 #include "server/ledger/ledger_entry.h"
@@ -19,6 +21,10 @@ absl::Status CannotRelease() {
       "the table cannot be released safely together with earlier releases of this dataset: "
       "they would pin down a small group of people; ask for coarser or fewer dimensions, or "
       "for the table as released before");
+}
+
+void AddNote(v1::LedgerAudit& audit, const std::string& note) {
+  audit.set_note(audit.note().empty() ? note : absl::StrCat(audit.note(), "; ", note));
 }
 
 // Requires `cell` to be able to move by `delta` (up if positive, down if
@@ -39,16 +45,60 @@ bool Protect(policies::LedgerConstraints& constraints, int32_t cell, double delt
   return true;
 }
 
+// The re-ingest rule: for every other version with a release overlapping
+// the table's population, computes the table there and requires each cell
+// whose count changed by 1 .. k-1 to be suppressed so that "no change"
+// stays possible. Returns the number of such cells.
+absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protector,
+                                         const v1::Query& query, const v1::ComputedTable& table,
+                                         const v1::LedgerRelease& entry,
+                                         const ReleaseLedger& ledger,
+                                         const VersionLoader& load_version,
+                                         policies::LedgerConstraints& constraints,
+                                         v1::LedgerAudit& audit) {
+  const std::vector<int64_t> versions = ledger.OtherVersionsLinked(entry);
+  if (versions.empty()) return 0;
+  const int64_t k = protector.EffectiveK(table);
+  engine::ComputeLimits limits;
+  limits.max_cells = table.record_count_size();
+  int32_t changed = 0;
+  for (int64_t v : versions) {
+    ASSIGN_OR_RETURN(const std::shared_ptr<const engine::LoadedVersion> other, load_version(v));
+    ASSIGN_OR_RETURN(const v1::ComputedTable before, engine::ComputeTable(*other, query, limits));
+    if (before.record_count_size() != table.record_count_size()) {
+      return absl::InternalError("a query gives tables of different shapes on two versions");
+    }
+    for (int c = 0; c < table.record_count_size(); ++c) {
+      const int64_t delta = table.record_count(c) - before.record_count(c);
+      if (delta == 0 || std::abs(delta) >= k || table.record_count(c) == 0) continue;
+      // Up: the new count must be able to be the old one; and vice versa.
+      if (Protect(constraints, c, static_cast<double>(-delta))) ++changed;
+    }
+  }
+  AddNote(audit, absl::StrCat("linked to releases of version(s) ", absl::StrJoin(versions, ", "),
+                              ": ", changed, " cells changed by fewer than ", k,
+                              " records are suppressed"));
+  return changed;
+}
+
 }  // namespace
 
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const policies::TableProtector& protector, const engine::LoadedVersion& version,
     const v1::Query& query, const v1::ComputedTable& table, const ReleaseLedger& ledger,
-    const LinkedProtectionOptions& options, v1::LedgerAudit& audit) {
+    const VersionLoader& load_version, const LinkedProtectionOptions& options,
+    v1::LedgerAudit& audit) {
   policies::LedgerConstraints constraints;
   LinkedDecision out;
   ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline));
   ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
+  ASSIGN_OR_RETURN(const int32_t changed,
+                   HideSmallChanges(protector, query, table, out.entry, ledger, load_version,
+                                    constraints, audit));
+  if (changed > 0) {
+    ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline, constraints));
+    ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
+  }
   const std::vector<std::shared_ptr<const v1::LedgerRelease>> linked = ledger.Linked(out.entry);
   audit.set_linked_releases(static_cast<int32_t>(linked.size()));
   for (size_t i = 0; i < linked.size() && i < kMaxListedReleases; ++i) {
@@ -56,6 +106,7 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
   }
   if (linked.empty()) {
     audit.set_rounds(1);
+    audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
     return out;
   }
   const absl::flat_hash_map<std::string, int> sizes = DimensionSizesOf(version);
@@ -81,7 +132,7 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     absl::StatusOr<policies::LinkedAuditResult> result =
         policies::AuditLinkedReleases(releases, sizes, counter, audit_options);
     if (!result.ok()) {
-      audit.set_note(std::string(result.status().message()));
+      AddNote(audit, std::string(result.status().message()));
       return result.status();
     }
     audit.set_atoms(result->atoms);
@@ -100,7 +151,7 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     if (result->exposed.empty()) {
       audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
       if (!constraints.empty()) {
-        audit.set_note(absl::StrCat(constraints.keep_suppressed.size(),
+        AddNote(audit, absl::StrCat(constraints.keep_suppressed.size(),
                                     " cells kept suppressed as in earlier releases, ",
                                     constraints.protect.size(),
                                     " cells suppressed to keep small groups in the union of "
@@ -123,12 +174,12 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
                         exposed.moves.empty() ? " (no change of this table opens it)"
                                               : " (its cells are suppressed already)");
       }
-      audit.set_note(absl::StrCat(
+      AddNote(audit, absl::StrCat(
           "refused: more suppression in this table cannot open a small group over ", where));
       return CannotRelease();
     }
   }
-  audit.set_note(absl::StrCat("refused after ", options.max_rounds, " rounds of suppression"));
+  AddNote(audit, absl::StrCat("refused after ", options.max_rounds, " rounds of suppression"));
   return CannotRelease();
 }
 

@@ -8,6 +8,8 @@
 #define CELLGATE_SERVER_LEDGER_LINKED_PROTECTION_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -29,6 +31,10 @@ struct LinkedProtectionOptions {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
+// Loads another version of the table's dataset (for the re-ingest rule).
+using VersionLoader =
+    std::function<absl::StatusOr<std::shared_ptr<const engine::LoadedVersion>>(int64_t version)>;
+
 struct LinkedDecision {
   v1::ReleaseDecision decision;
   // The ledger entry to append once the release is decided.
@@ -36,14 +42,19 @@ struct LinkedDecision {
 };
 
 // Decides the release of `table` (computed for `query` on `version`) given
-// the earlier releases in `ledger`. `audit` receives what the DPO should
+// the earlier releases in `ledger`. Releases of other versions of the
+// dataset (a corrected re-ingest) are linked by their differences: the
+// table is also computed on every other version with an overlapping
+// release, and a cell whose count changed by 1 .. k-1 is suppressed so
+// that an attacker cannot exclude that it did not change at all. `audit` receives what the DPO should
 // see, also when the table is refused. FAILED_PRECONDITION (naming no
 // value) if no suppression makes the union safe or the joint audit is too
 // large; the protector's errors pass through.
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const policies::TableProtector& protector, const engine::LoadedVersion& version,
     const v1::Query& query, const v1::ComputedTable& table, const ReleaseLedger& ledger,
-    const LinkedProtectionOptions& options, v1::LedgerAudit& audit);
+    const VersionLoader& load_version, const LinkedProtectionOptions& options,
+    v1::LedgerAudit& audit);
 
 }  // namespace cellgate::ledger
 

@@ -137,6 +137,22 @@ std::vector<std::shared_ptr<const v1::LedgerRelease>> ReleaseLedger::Linked(
   return out;
 }
 
+std::vector<int64_t> ReleaseLedger::OtherVersionsLinked(const v1::LedgerRelease& candidate) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const Box box = BoxOf(candidate);
+  std::vector<int64_t> versions;
+  for (const auto& [key, bucket] : buckets_) {
+    if (key.first != candidate.dataset() || key.second == candidate.dataset_version()) continue;
+    for (int32_t i : Candidates(bucket, box)) {
+      if (Overlap(box, bucket.boxes[i])) {
+        versions.push_back(key.second);
+        break;
+      }
+    }
+  }
+  return versions;
+}
+
 absl::Status ReleaseLedger::Append(v1::LedgerRelease release) {
   RETURN_IF_ERROR(store_.AppendLedger(release));
   absl::MutexLock lock(&mu_);

@@ -37,6 +37,9 @@ class ReleaseLedger {
   // oldest first.
   std::vector<std::shared_ptr<const v1::LedgerRelease>> Linked(
       const v1::LedgerRelease& candidate) const;
+  // The other versions of candidate's dataset that have a release whose
+  // population overlaps the candidate's, ascending.
+  std::vector<int64_t> OtherVersionsLinked(const v1::LedgerRelease& candidate) const;
   // Writes `release` to the store (durable), then indexes it. Errors of the
   // store pass through and leave the ledger unchanged.
   absl::Status Append(v1::LedgerRelease release);

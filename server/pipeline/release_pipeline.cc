@@ -92,8 +92,10 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   linked_options.max_atoms = options_.max_ledger_atoms;
   linked_options.deadline = deadline;
   ASSIGN_OR_RETURN(ledger::LinkedDecision linked,
-                   ledger::ProtectAcrossReleases(protector, *version, query, table, *ledger_,
-                                                 linked_options, *record.mutable_ledger_audit()));
+                   ledger::ProtectAcrossReleases(
+                       protector, *version, query, table, *ledger_,
+                       [&](int64_t v) { return catalog_.Get(query.dataset(), v); },
+                       linked_options, *record.mutable_ledger_audit()));
   linked.entry.set_release_id(record.release_id());
   if (absl::Status stored = ledger_->Append(std::move(linked.entry)); !stored.ok()) {
     return absl::UnavailableError(

@@ -155,6 +155,33 @@ TEST_F(AttackTest, TwoDepartmentsEachAskHalf) {
   EXPECT_GE(cellgate_->CountOf(girl_at_s4).upper, kK);
 }
 
+// 7. A corrected re-ingest: one non-German pupil of Stadtteil 4 was
+// missing. The same table on both versions shows where the correction
+// went: a group of one.
+TEST_F(AttackTest, CorrectedReingest) {
+  const Ask ask = {.group_by = {"stadtteil", "nat"}, .totals = true};
+  Both(ask, "schulamt", /*version=*/1);
+  std::vector<Pupil> corrected = Musterschulen();
+  corrected.push_back({"4", "s3", "w", "nd", 2});
+  ASSERT_OK(world_->Reingest(corrected));
+  Attacker baseline_v2(world_->schema());
+  Attacker cellgate_v2(world_->schema());
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse base, world_->Baseline(ask, "schulamt", 2));
+  baseline_v2.Learn(ToQuery(ask), base.table());
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse safe, world_->Cellgate(ask, "schulamt", 2));
+  cellgate_v2.Learn(ToQuery(ask), safe.table());
+  const Set non_german_in_4 = {{"stadtteil", {"4"}}, {"nat", {"nd"}}};
+  // Version 1 published 6; the baseline's version 2 says 7: the one
+  // corrected record is a non-German pupil of Stadtteil 4.
+  ASSERT_EQ(baseline_->CountOf(non_german_in_4).upper, 6);
+  EXPECT_EQ(baseline_v2.CountOf(non_german_in_4).lower, 7);
+  // cellgate: version 2 leaves open that nothing changed there.
+  EXPECT_LE(cellgate_v2.CountOf(non_german_in_4).lower, 6);
+  ASSERT_OK_AND_ASSIGN(v1::AuditRecord record, world_->LastAuditRecord());
+  EXPECT_THAT(record.ledger_audit().note(), ::testing::HasSubstr("version(s) 1"));
+  EXPECT_GT(record.ledger_audit().ledger_suppressed(), 0);
+}
+
 // The same query asked again gets the same table, cell for cell.
 TEST_F(AttackTest, RepeatedQueryGetsTheSameTable) {
   const Ask ask = {.group_by = {"stadtteil", "sex"}, .totals = true};
