@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "policies/lp/linear_program.h"
@@ -143,9 +144,61 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     double cost;
   };
   std::vector<Deviation> deviations;
+  // Neighbouring cliques agree on the margins of their separator: per
+  // separator and margin, the atoms of each side.
+  struct MarginRow {
+    std::vector<int64_t> plus, minus;
+  };
+  std::vector<MarginRow> margin_rows;
+  for (const Separator& separator : space.separators()) {
+    absl::flat_hash_map<int64_t, MarginRow> margin;
+    for (const auto& [clique_index, plus] : {std::pair{separator.a, true}, {separator.b, false}}) {
+      const Clique& clique = space.cliques()[clique_index];
+      std::vector<size_t> position;
+      for (int d : separator.dimensions) {
+        position.push_back(std::find(clique.dimensions.begin(), clique.dimensions.end(), d) -
+                           clique.dimensions.begin());
+      }
+      for (int64_t local = 0; local < clique.atoms; ++local) {
+        int64_t key = 0;
+        for (size_t i = 0; i < position.size(); ++i) {
+          key = key * space.dimensions()[separator.dimensions[i]].blocks +
+                space.BlockOf(clique, local, position[i]);
+        }
+        (plus ? margin[key].plus : margin[key].minus).push_back(clique.first_atom + local);
+      }
+    }
+    std::vector<int64_t> keys;
+    for (const auto& [key, row] : margin) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    for (int64_t key : keys) margin_rows.push_back(std::move(margin[key]));
+  }
+  // Atoms tied to no released cell, even through separators, are free:
+  // any value is consistent, so they are safe and stay out of the LP.
+  std::vector<int64_t> root(counts.size());
+  std::iota(root.begin(), root.end(), 0);
+  auto find = [&](int64_t a) {
+    while (root[a] != a) a = root[a] = root[root[a]];
+    return a;
+  };
+  auto join = [&](const std::vector<int64_t>& atoms) {
+    for (size_t i = 1; i < atoms.size(); ++i) root[find(atoms[i])] = find(atoms[0]);
+  };
+  for (const Equation& equation : equations) join(equation.atoms);
+  for (const MarginRow& row : margin_rows) {
+    std::vector<int64_t> both = row.plus;
+    both.insert(both.end(), row.minus.begin(), row.minus.end());
+    join(both);
+  }
+  std::vector<bool> tied(counts.size(), false);
+  for (const Equation& equation : equations) {
+    if (!equation.atoms.empty()) tied[find(equation.atoms[0])] = true;
+  }
   std::vector<int> variable_of(counts.size(), -1);
   for (size_t atom = 0; atom < counts.size(); ++atom) {
-    if (!known_empty[atom]) variable_of[atom] = lp.AddVariable(0, kInfinity);
+    if (!known_empty[atom] && tied[find(static_cast<int64_t>(atom))]) {
+      variable_of[atom] = lp.AddVariable(0, kInfinity);
+    }
   }
   result.variables = lp.variables();
   std::vector<size_t> equation_of_row;
@@ -169,33 +222,20 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     lp.AddRow(terms, equations[e].exact ? value : 1.0, equations[e].exact ? value : kInfinity);
     equation_of_row.push_back(e);
   }
-  // Neighbouring cliques agree on the margins of their separator.
-  for (const Separator& separator : space.separators()) {
-    absl::flat_hash_map<int64_t, std::vector<std::pair<int, double>>> margin;
-    for (const auto& [clique_index, sign] : {std::pair{separator.a, 1.0}, {separator.b, -1.0}}) {
-      const Clique& clique = space.cliques()[clique_index];
-      for (int64_t local = 0; local < clique.atoms; ++local) {
-        const int variable = variable_of[clique.first_atom + local];
-        if (variable < 0) continue;
-        int64_t key = 0;
-        for (int d : separator.dimensions) {
-          const size_t j = std::find(clique.dimensions.begin(), clique.dimensions.end(), d) -
-                           clique.dimensions.begin();
-          key = key * space.dimensions()[d].blocks + space.BlockOf(clique, local, j);
-        }
-        margin[key].emplace_back(variable, sign);
-      }
+  for (const MarginRow& row : margin_rows) {
+    std::vector<std::pair<int, double>> terms;
+    for (int64_t atom : row.plus) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
     }
-    std::vector<int64_t> keys;
-    for (const auto& [key, terms] : margin) keys.push_back(key);
-    std::sort(keys.begin(), keys.end());
-    for (int64_t key : keys) lp.AddRow(margin[key], 0, 0);
+    for (int64_t atom : row.minus) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], -1.0);
+    }
+    if (!terms.empty()) lp.AddRow(terms, 0, 0);
   }
 
   struct Sensitive {
     int64_t atom;
-    int x;         // the atom's variable
-    int z;         // min(x, required), for lifting many atoms at once
+    int x;  // the atom's variable
     double required;
   };
   std::vector<Sensitive> sensitive;
@@ -208,15 +248,11 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
       if (variable_of[atom] < 0 || counts[atom] < 1 || counts[atom] >= k) continue;
       const double required = static_cast<double>(std::max(counts[atom] + options.count_upper, k));
-      sensitive.push_back({atom, variable_of[atom], -1, required});
+      sensitive.push_back({atom, variable_of[atom], required});
     }
   }
   result.sensitive_atoms = static_cast<int64_t>(sensitive.size());
   if (sensitive.empty()) return result;
-  for (Sensitive& s : sensitive) {
-    s.z = lp.AddVariable(0, s.required);
-    lp.AddRow({{s.z, 1.0}, {s.x, -1.0}}, -kInfinity, 0);
-  }
 
   std::vector<bool> proven(sensitive.size(), false);
   auto prove = [&](const LpSolution& solution) {
@@ -248,18 +284,22 @@ absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     return solution;
   };
 
-  // Lift as many pending atoms as possible to their levels in one table;
-  // every atom that gets there is proven open.
+  // Lift as many pending atoms as possible to their levels in one table,
+  // each capped at its level so that none takes all the room; every atom
+  // that gets there is proven open. (The caps keep the true table
+  // feasible: every atom lies below its level there.)
+  for (const Sensitive& s : sensitive) lp.SetBounds(s.x, 0, s.required);
   while (true) {
     std::vector<std::pair<int, double>> objective;
     for (size_t i = 0; i < sensitive.size(); ++i) {
-      if (!proven[i]) objective.emplace_back(sensitive[i].z, 1.0);
+      if (!proven[i]) objective.emplace_back(sensitive[i].x, 1.0);
     }
     if (objective.empty()) return result;
     absl::StatusOr<LpSolution> solution = solve(objective);
     if (!solution.ok()) return solution.status();
     if (prove(*solution) == 0) break;
   }
+  for (const Sensitive& s : sensitive) lp.SetBounds(s.x, 0, kInfinity);
   // The rest one by one: each either reaches its level or is exposed.
   for (size_t i = 0; i < sensitive.size(); ++i) {
     if (proven[i]) continue;

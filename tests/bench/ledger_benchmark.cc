@@ -1,0 +1,204 @@
+// The release ledger's cost: protecting a table against 1, 100, 1,000 and
+// 10,000 earlier releases, side by side with protecting it alone.
+//   unrelated: earlier releases of other populations (other years, Stadtteile
+//              and school types): the index keeps them out of the audit;
+//   related:   earlier releases of the same population (one school year),
+//              different groupings and filters: all enter the joint LP.
+// Run: build/bin/ledger_benchmark (results in docs/performance.md).
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "common/clock.h"
+#include "common/textproto.h"
+#include "policies/table_protector.h"
+#include "server/engine/table_computer.h"
+#include "server/ledger/linked_protection.h"
+#include "server/ledger/release_ledger.h"
+#include "server/store/store.h"
+
+namespace cellgate {
+namespace {
+
+constexpr int kYears = 50, kStadtteile = 40, kSchularten = 10, kRows = 200000;
+
+v1::DatasetSchema Schema() {
+  v1::DatasetSchema schema;
+  schema.set_id("bench");
+  schema.set_title("bench");
+  schema.add_columns()->set_name("key");
+  schema.mutable_columns(0)->set_kind(v1::UNIT_ID);
+  auto add = [&](const std::string& name, int codes) {
+    v1::ColumnSchema& c = *schema.add_columns();
+    c.set_name(name);
+    c.set_label(name);
+    c.set_kind(v1::DIMENSION);
+    v1::Level& level = *c.add_levels();
+    level.set_name(name);
+    level.set_label(name);
+    for (int i = 0; i < codes; ++i) {
+      v1::Code& code = *level.add_codes();
+      code.set_code(absl::StrCat("c", i));
+      code.set_label(absl::StrCat(name, " ", i));
+    }
+  };
+  add("jahr", kYears);
+  add("stadtteil", kStadtteile);
+  add("schulart", kSchularten);
+  add("sex", 2);
+  add("nat", 2);
+  return schema;
+}
+
+std::string Csv() {
+  std::mt19937 random(7);
+  std::string csv = "key,jahr,stadtteil,schulart,sex,nat\n";
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&csv, i, ",c", random() % kYears, ",c", random() % kStadtteile, ",c",
+                    random() % kSchularten, ",c", random() % 2, ",c", random() % 7 == 0, "\n");
+  }
+  return csv;
+}
+
+v1::Query Query(const std::vector<std::string>& by,
+                const std::vector<std::pair<std::string, std::vector<int>>>& filters) {
+  v1::Query q;
+  q.set_dataset("bench");
+  q.add_measures()->set_kind(v1::Measure::COUNT);
+  for (const std::string& d : by) q.add_group_by()->set_dimension(d);
+  for (const auto& [d, codes] : filters) {
+    v1::Filter& f = *q.add_filters();
+    f.set_dimension(d);
+    for (int c : codes) f.add_codes(absl::StrCat("c", c));
+  }
+  q.set_totals(true);
+  return q;
+}
+
+struct World {
+  SystemClock clock;
+  std::unique_ptr<store::KeySource> keys;
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const engine::LoadedVersion> version;
+  std::unique_ptr<policies::TableProtector> protector;
+  std::unique_ptr<ledger::ReleaseLedger> ledger;
+  int64_t released = 0;
+
+  // Protects `query` against the ledger and appends it.
+  void Release(const v1::Query& query) {
+    const v1::ComputedTable table = *engine::ComputeTable(*version, query, {});
+    v1::LedgerAudit audit;
+    auto decision = ledger::ProtectAcrossReleases(*protector, *version, query, table, *ledger,
+                                                  Loader(), {}, audit);
+    if (!decision.ok()) return;  // refused: nothing to add
+    decision->entry.set_release_id(absl::StrCat("r", released++));
+    if (!ledger->Append(decision->entry).ok()) std::abort();
+  }
+  ledger::VersionLoader Loader() {
+    return [this](int64_t) -> absl::StatusOr<std::shared_ptr<const engine::LoadedVersion>> {
+      return version;
+    };
+  }
+};
+
+std::unique_ptr<World> MakeWorld(const std::string& name) {
+  auto w = std::make_unique<World>();
+  const std::string dir = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
+  const std::string path = absl::StrCat(dir, "/cellgate-ledger-bench-", name, "-", getpid());
+  std::filesystem::remove_all(path);
+  std::filesystem::create_directories(path);
+  w->keys = std::make_unique<store::InMemoryKeySource>(
+      *store::SecretKey::FromBytes(std::string(32, '\x5a')));
+  store::StoreOptions options;
+  options.path = path + "/store.db";
+  w->store = *store::Store::Open(options, *w->keys, w->clock);
+  const v1::DatasetSchema schema = Schema();
+  if (!w->store->CreateDataset(schema).ok()) std::abort();
+  auto ingest = *w->store->BeginIngest("bench", "bench.csv", "bench");
+  if (!ingest->AddChunk(Csv()).ok()) std::abort();
+  const v1::DatasetVersionInfo info = *ingest->Commit();
+  w->version = *engine::LoadedVersion::Create(schema, *w->store->LoadVersion("bench", info.version()));
+  v1::DisclosurePolicy policy;
+  policy.set_id("bench");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  w->protector = std::make_unique<policies::TableProtector>(*policies::TableProtector::Create(policy));
+  w->ledger = *ledger::ReleaseLedger::Open(*w->store);
+  return w;
+}
+
+// Earlier release i of another population: year, Stadtteil, school type.
+v1::Query Unrelated(int64_t i) {
+  return Query({"sex", "nat"}, {{"jahr", {static_cast<int>(i % kYears)}},
+                                {"stadtteil", {static_cast<int>(i / kYears % kStadtteile)}},
+                                {"schulart", {static_cast<int>(i / kYears / kStadtteile)}}});
+}
+
+// Earlier release i of year 0: one of several groupings, over a window of
+// Stadtteile.
+v1::Query Related(int64_t i) {
+  static const std::vector<std::vector<std::string>> groupings = {
+      {"sex"}, {"nat"}, {"sex", "nat"}, {"stadtteil"}, {"stadtteil", "sex"},
+      {"schulart"}, {"schulart", "sex"}, {"schulart", "nat"}, {"stadtteil", "nat"}};
+  std::vector<int> window;
+  const int start = static_cast<int>(i * 7 % kStadtteile);
+  for (int s = 0; s < 10 + static_cast<int>(i % 20); ++s) window.push_back((start + s) % kStadtteile);
+  return Query(groupings[i % groupings.size()], {{"jahr", {0}}, {"stadtteil", window}});
+}
+
+void Run(benchmark::State& state, World& w, const v1::Query& candidate) {
+  const v1::ComputedTable table = *engine::ComputeTable(*w.version, candidate, {});
+  int64_t linked = 0, atoms = 0, variables = 0, sensitive = 0, solves = 0, rounds = 0;
+  for (auto _ : state) {
+    v1::LedgerAudit audit;
+    auto decision = ledger::ProtectAcrossReleases(*w.protector, *w.version, candidate, table,
+                                                  *w.ledger, w.Loader(), {}, audit);
+    benchmark::DoNotOptimize(decision);
+    linked = audit.linked_releases();
+    atoms = audit.atoms();
+    variables = audit.variables();
+    sensitive = audit.sensitive_atoms();
+    solves = audit.lp_solves();
+    rounds = audit.rounds();
+  }
+  state.counters["earlier"] = static_cast<double>(w.released);
+  state.counters["linked"] = static_cast<double>(linked);
+  state.counters["atoms"] = static_cast<double>(atoms);
+  state.counters["variables"] = static_cast<double>(variables);
+  state.counters["small"] = static_cast<double>(sensitive);
+  state.counters["lp_solves"] = static_cast<double>(solves);
+  state.counters["rounds"] = static_cast<double>(rounds);
+}
+
+void BM_ProtectAlone(benchmark::State& state) {
+  static std::unique_ptr<World> w = MakeWorld("alone");
+  const v1::Query candidate = Query({"stadtteil", "sex"}, {{"jahr", {0}}});
+  const v1::ComputedTable table = *engine::ComputeTable(*w->version, candidate, {});
+  for (auto _ : state) benchmark::DoNotOptimize(w->protector->Protect(table));
+}
+BENCHMARK(BM_ProtectAlone)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LedgerUnrelated(benchmark::State& state) {
+  static std::unique_ptr<World> w = MakeWorld("unrelated");
+  while (w->released < state.range(0)) w->Release(Unrelated(w->released));
+  // The candidate shares its population with earlier release 0 only.
+  Run(state, *w, Query({"sex", "nat"}, {{"jahr", {0}}, {"stadtteil", {0}}, {"schulart", {0}}}));
+}
+BENCHMARK(BM_LedgerUnrelated)->Arg(1)->Arg(100)->Arg(1000)->Arg(10000)
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LedgerRelated(benchmark::State& state) {
+  static std::unique_ptr<World> w = MakeWorld("related");
+  while (w->released < state.range(0)) w->Release(Related(w->released));
+  Run(state, *w, Query({"stadtteil", "sex"}, {{"jahr", {0}}}));
+}
+BENCHMARK(BM_LedgerRelated)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+}  // namespace
+}  // namespace cellgate
+
+BENCHMARK_MAIN();
