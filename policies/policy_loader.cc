@@ -92,6 +92,24 @@ absl::Status ValidateShape(const v1::DisclosurePolicy& policy) {
     return Bad(policy,
                absl::StrCat("shape.max_cells is ", shape.max_cells(), "; must be at least 1"));
   }
+  for (int i = 0; i < shape.forbidden_combinations_size(); ++i) {
+    const auto& names = shape.forbidden_combinations(i).dimensions();
+    const absl::flat_hash_set<std::string> distinct(names.begin(), names.end());
+    if (names.size() < 2 || static_cast<int>(distinct.size()) != names.size() ||
+        distinct.contains("")) {
+      return Bad(policy, absl::StrCat("shape.forbidden_combinations[", i,
+                                      "] must name at least two distinct dimensions"));
+    }
+  }
+  if (shape.min_population() < 0) {
+    return Bad(policy, absl::StrCat("shape.min_population is ", shape.min_population(),
+                                    "; must be 0 or more"));
+  }
+  const absl::flat_hash_set<std::string> filterable(shape.filterable_dimensions().begin(),
+                                                    shape.filterable_dimensions().end());
+  if (static_cast<int>(filterable.size()) != shape.filterable_dimensions_size()) {
+    return Bad(policy, "shape.filterable_dimensions names a dimension twice");
+  }
   return absl::OkStatus();
 }
 

@@ -8,6 +8,7 @@
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
 #include "policies/policy_loader.h"
+#include "policies/query_shape.h"
 #include "policies/table_protector.h"
 #include "server/engine/table_computer.h"
 #include "server/ledger/linked_protection.h"
@@ -75,9 +76,22 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   record.set_policy_id(policy->id());
   record.set_policy_version(policy->version());
   record.set_policy_hash(policies::PolicyHash(*policy));
+  RETURN_IF_ERROR(policies::CheckQueryShape(policy->shape(), query));
   engine::ComputeLimits limits;
   limits.max_cells = std::min(options_.max_cells, policy->shape().max_cells());
   limits.max_dimensions = policy->shape().max_dimensions();
+  if (policy->shape().min_population() > 0 && query.filters_size() > 0) {
+    // The filtered population: the query's filters, one count, no groups.
+    v1::Query population = query;
+    population.clear_group_by();
+    population.clear_measures();
+    population.add_measures()->set_kind(v1::Measure::COUNT);
+    ASSIGN_OR_RETURN(const v1::ComputedTable counted,
+                     engine::ComputeTable(*version, population, limits));
+    if (counted.record_count(0) < policy->shape().min_population()) {
+      return policies::PopulationBelowMinimum(policy->shape().min_population());
+    }
+  }
   ASSIGN_OR_RETURN(const v1::ComputedTable table,
                    engine::ComputeTable(*version, query, limits));
   ASSIGN_OR_RETURN(const policies::TableProtector protector,

@@ -195,6 +195,28 @@ TEST_F(ReleasePipelineTest, WithholdsTheTableWhenTheAuditLogCannotSync) {
   EXPECT_FALSE(log_->healthy());
 }
 
+TEST_F(ReleasePipelineTest, FilteredPopulationBelowThePolicyMinimumIsRefused) {
+  Load();
+  v1::DisclosurePolicy policy;
+  policy.set_id("kita");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  policy.mutable_shape()->set_min_population(5);
+  ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+  ReleasePipeline pipeline(*catalog_, set, *log_, PipelineOptions());
+  v1::Query hafen = ByStadtteil();
+  v1::Filter& filter = *hafen.add_filters();
+  filter.set_dimension("stadtteil");
+  filter.add_codes("02");  // 2 children
+  EXPECT_THAT(pipeline.Release(request_, hafen),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("minimum of 5")));
+  EXPECT_EQ(Records().back().record.record_type(), v1::REFUSAL);
+  filter.add_codes("01");  // 6 children
+  EXPECT_OK(pipeline.Release(request_, hafen).status());
+  EXPECT_OK(pipeline.Release(request_, ByStadtteil()).status());  // no filter: the whole dataset
+}
+
 TEST_F(ReleasePipelineTest, QueryOverItsTimeBudgetIsRefusedAndRecorded) {
   Load();
   PipelineOptions options;
