@@ -127,6 +127,8 @@ check "audit list shows releases and refusals" bash -c 'grep -qi release <<<"$1"
 seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}')
 shown=$(as dpo audit show "$seq")
 check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
+check "audit show displays the audit against earlier releases" \
+  grep -q "release ledger *linked to [0-9]* earlier releases" <<<"$shown"
 
 # --- the DPO exports the log and verifies the copy offline ------------------------
 check "the DPO exports the log" as dpo audit export "$work/exported"
@@ -177,6 +179,11 @@ cp "$work/store.key.good" "$work/store.key"; chmod 600 "$work/store.key"
 check "server restarts with the right key and keeps its data" start_server
 port=$(cat "$work/port")
 check "data survives the restart" bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
+# The release ledger survives the restart: the same query gets the same
+# table, cell for cell (values and statuses; the release id is new).
+again=$(as schulamt-analyst query --dataset abgang --by abschluss --by sex --by staatsangehoerigkeit \
+  --filter abgangsjahr=2025 --totals --purpose bildungsbericht --legal-basis schulg_rlp_67 --format csv)
+check "a repeated query after a restart gets the same table" test "$again" = "$csv"
 stop_server
 cp "$work/store.key" "$work/store.key.rotated"
 cp "$work/store.key.before-rotation" "$work/store.key"
