@@ -70,7 +70,9 @@ absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& ver
         out.add_entries()->set_all(true);
         continue;
       }
-      absl::StatusOr<v1::CodeSet> set = FinestCodes(*d, e.level(), {e.code()});
+      absl::flat_hash_set<std::string> codes(e.codes().begin(), e.codes().end());
+      if (codes.empty()) codes.insert(e.code());
+      absl::StatusOr<v1::CodeSet> set = FinestCodes(*d, e.level(), codes);
       if (!set.ok()) return set.status();
       *out.add_entries() = std::move(*set);
     }

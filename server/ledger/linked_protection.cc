@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "server/engine/table_computer.h"
 #include "common/status_macros.h"
 #include "policies/linked/linked_audit.h"
 #include "server/ledger/ledger_entry.h"
@@ -50,21 +49,18 @@ bool Protect(policies::LedgerConstraints& constraints, int32_t cell, double delt
 // whose count changed by 1 .. k-1 to be suppressed so that "no change"
 // stays possible. Returns the number of such cells.
 absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protector,
-                                         const v1::Query& query, const v1::ComputedTable& table,
+                                         const v1::ComputedTable& table,
                                          const v1::LedgerRelease& entry,
                                          const ReleaseLedger& ledger,
-                                         const VersionLoader& load_version,
+                                         const TableOnVersion& table_on_version,
                                          policies::LedgerConstraints& constraints,
                                          v1::LedgerAudit& audit) {
   const std::vector<int64_t> versions = ledger.OtherVersionsLinked(entry);
   if (versions.empty()) return 0;
   const int64_t k = protector.EffectiveK(table);
-  engine::ComputeLimits limits;
-  limits.max_cells = table.record_count_size();
   int32_t changed = 0;
   for (int64_t v : versions) {
-    ASSIGN_OR_RETURN(const std::shared_ptr<const engine::LoadedVersion> other, load_version(v));
-    ASSIGN_OR_RETURN(const v1::ComputedTable before, engine::ComputeTable(*other, query, limits));
+    ASSIGN_OR_RETURN(const v1::ComputedTable before, table_on_version(v));
     if (before.record_count_size() != table.record_count_size()) {
       return absl::InternalError("a query gives tables of different shapes on two versions");
     }
@@ -86,14 +82,14 @@ absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protect
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const policies::TableProtector& protector, const engine::LoadedVersion& version,
     const v1::Query& query, const v1::ComputedTable& table, const ReleaseLedger& ledger,
-    const VersionLoader& load_version, const LinkedProtectionOptions& options,
+    const TableOnVersion& table_on_version, const LinkedProtectionOptions& options,
     v1::LedgerAudit& audit) {
   policies::LedgerConstraints constraints;
   LinkedDecision out;
   ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline));
   ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
   ASSIGN_OR_RETURN(const int32_t changed,
-                   HideSmallChanges(protector, query, table, out.entry, ledger, load_version,
+                   HideSmallChanges(protector, table, out.entry, ledger, table_on_version,
                                     constraints, audit));
   if (changed > 0) {
     ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline, constraints));

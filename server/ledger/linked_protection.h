@@ -31,9 +31,9 @@ struct LinkedProtectionOptions {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
-// Loads another version of the table's dataset (for the re-ingest rule).
-using VersionLoader =
-    std::function<absl::StatusOr<std::shared_ptr<const engine::LoadedVersion>>(int64_t version)>;
+// Computes the same table on another version of its dataset (for the
+// re-ingest rule).
+using TableOnVersion = std::function<absl::StatusOr<v1::ComputedTable>(int64_t version)>;
 
 struct LinkedDecision {
   v1::ReleaseDecision decision;
@@ -53,7 +53,7 @@ struct LinkedDecision {
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const policies::TableProtector& protector, const engine::LoadedVersion& version,
     const v1::Query& query, const v1::ComputedTable& table, const ReleaseLedger& ledger,
-    const VersionLoader& load_version, const LinkedProtectionOptions& options,
+    const TableOnVersion& table_on_version, const LinkedProtectionOptions& options,
     v1::LedgerAudit& audit);
 
 }  // namespace cellgate::ledger

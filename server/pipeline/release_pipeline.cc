@@ -12,6 +12,7 @@
 #include "policies/table_protector.h"
 #include "server/engine/table_computer.h"
 #include "server/ledger/linked_protection.h"
+#include "server/pipeline/share_tables.h"
 #include "server/pipeline/text_checks.h"
 
 namespace cellgate::pipeline {
@@ -34,6 +35,14 @@ absl::Status CheckQueryText(const v1::Query& query) {
   }
   return absl::OkStatus();
 }
+
+// The tables of one query on one version: the table to protect, and for
+// a query with shares the two count tables it stacks.
+struct ComputedTables {
+  v1::ComputedTable protect;
+  v1::ComputedTable denominators;
+  v1::ComputedTable numerators;
+};
 
 std::string ReasonCode(const absl::Status& status) {
   return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
@@ -92,11 +101,42 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
       return policies::PopulationBelowMinimum(policy->shape().min_population());
     }
   }
-  ASSIGN_OR_RETURN(const v1::ComputedTable table,
-                   engine::ComputeTable(*version, query, limits));
+  ASSIGN_OR_RETURN(const std::optional<SharePlan> shares, PlanShares(query));
+  // The table to protect: the query's, or for shares the stack of their
+  // denominators and numerators (share_tables.h).
+  auto compute = [&](const engine::LoadedVersion& on) -> absl::StatusOr<ComputedTables> {
+    ComputedTables tables;
+    if (!shares.has_value()) {
+      ASSIGN_OR_RETURN(tables.protect, engine::ComputeTable(on, query, limits));
+      return tables;
+    }
+    ASSIGN_OR_RETURN(tables.denominators, engine::ComputeTable(on, shares->counts, limits));
+    v1::Query numerator = shares->counts;
+    *numerator.add_filters() = shares->share_of;
+    ASSIGN_OR_RETURN(tables.numerators, engine::ComputeTable(on, numerator, limits));
+    if (3 * tables.denominators.record_count_size() > limits.max_cells) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the table has ", tables.denominators.record_count_size(),
+          " cells; with its shares it needs three times as many, more than the limit of ",
+          limits.max_cells));
+    }
+    ASSIGN_OR_RETURN(tables.protect,
+                     StackShares(on, *shares, tables.denominators, tables.numerators));
+    return tables;
+  };
+  ASSIGN_OR_RETURN(const ComputedTables tables, compute(*version));
+  const v1::ComputedTable& table = tables.protect;
+  const v1::Query& counted = shares.has_value() ? shares->counts : query;
+  auto answer = [&](v1::ReleaseDecision decision) -> v1::ReleaseDecision {
+    if (!shares.has_value()) return decision;
+    return UnstackShares(query, tables.denominators, tables.numerators, decision);
+  };
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));
-  if (ledger_ == nullptr) return protector.Protect(table, deadline);
+  if (ledger_ == nullptr) {
+    ASSIGN_OR_RETURN(v1::ReleaseDecision decision, protector.Protect(table, deadline));
+    return answer(std::move(decision));
+  }
   // Linked releases of this dataset are audited one after the other, each
   // against all before it; the entry is durable before the table leaves
   // (if the audit record then fails, the ledger holds a release nobody
@@ -107,15 +147,19 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   linked_options.deadline = deadline;
   ASSIGN_OR_RETURN(ledger::LinkedDecision linked,
                    ledger::ProtectAcrossReleases(
-                       protector, *version, query, table, *ledger_,
-                       [&](int64_t v) { return catalog_.Get(query.dataset(), v); },
+                       protector, *version, counted, table, *ledger_,
+                       [&](int64_t v) -> absl::StatusOr<v1::ComputedTable> {
+                         ASSIGN_OR_RETURN(auto other, catalog_.Get(query.dataset(), v));
+                         ASSIGN_OR_RETURN(ComputedTables on_other, compute(*other));
+                         return std::move(on_other.protect);
+                       },
                        linked_options, *record.mutable_ledger_audit()));
   linked.entry.set_release_id(record.release_id());
   if (absl::Status stored = ledger_->Append(std::move(linked.entry)); !stored.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the release ledger cannot record the release: ", stored.message()));
   }
-  return std::move(linked.decision);
+  return answer(std::move(linked.decision));
 }
 
 absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,

@@ -85,6 +85,12 @@ v1::Query ToQuery(const Ask& ask) {
     mean.set_kind(v1::Measure::MEAN);
     mean.set_column("fehltage");
   }
+  if (!ask.share_of.first.empty()) {
+    v1::Measure& share = *query.add_measures();
+    share.set_kind(v1::Measure::SHARE);
+    share.mutable_share_of()->set_dimension(ask.share_of.first);
+    for (const std::string& code : ask.share_of.second) share.mutable_share_of()->add_codes(code);
+  }
   for (const std::string& spec : ask.group_by) {
     const auto [dimension, level] = DimensionAndLevel(spec);
     v1::Grouping& grouping = *query.add_group_by();

@@ -32,7 +32,8 @@ struct Pupil {
   int fehltage = 0;
 };
 
-// A query in a few words: COUNT (and MEAN fehltage if `mean`), grouped by
+// A query in a few words: COUNT (and MEAN fehltage if `mean`, a SHARE if
+// `share_of`), grouped by
 // `group_by` ("dimension" or "dimension@level"), filtered by `filters`
 // (dimension@level -> codes), with totals if asked.
 struct Ask {
@@ -40,6 +41,9 @@ struct Ask {
   std::map<std::string, std::vector<std::string>> filters = {};
   bool totals = false;
   bool mean = false;
+  // A SHARE measure of the records whose `dimension` code is in `codes`
+  // (after COUNT); empty: none.
+  std::pair<std::string, std::vector<std::string>> share_of = {};
 };
 
 v1::Query ToQuery(const Ask& ask);

@@ -96,9 +96,10 @@ struct World {
     decision->entry.set_release_id(absl::StrCat("r", released++));
     if (!ledger->Append(decision->entry).ok()) std::abort();
   }
-  ledger::VersionLoader Loader() {
-    return [this](int64_t) -> absl::StatusOr<std::shared_ptr<const engine::LoadedVersion>> {
-      return version;
+  // One version only: the re-ingest rule never asks.
+  static ledger::TableOnVersion Loader() {
+    return [](int64_t) -> absl::StatusOr<v1::ComputedTable> {
+      return absl::InternalError("the benchmark has one version");
     };
   }
 };

@@ -1,0 +1,192 @@
+#include "server/pipeline/share_tables.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/canonical.h"
+
+namespace cellgate::pipeline {
+namespace {
+
+constexpr int kSplit = 3;  // numerator, rest, total
+constexpr int kNumerator = 0, kTotal = 2;
+
+bool SameCondition(const v1::Filter& a, const v1::Filter& b) {
+  return CanonicalSha256Hex(a) == CanonicalSha256Hex(b);
+}
+
+std::string ShareLabel(const v1::Filter& share_of) {
+  return absl::StrCat("Anteil ", share_of.dimension(), " = ", absl::StrJoin(share_of.codes(), ", "),
+                      " in %");
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<SharePlan>> PlanShares(const v1::Query& query) {
+  const v1::Filter* condition = nullptr;
+  for (int i = 0; i < query.measures_size(); ++i) {
+    const v1::Measure& m = query.measures(i);
+    if (m.kind() != v1::Measure::SHARE) continue;
+    const std::string where = absl::StrCat("measure ", i + 1, ": ");
+    if (m.share_of().dimension().empty() || m.share_of().codes_size() == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "SHARE needs share_of with a dimension and at least one code"));
+    }
+    if (!m.column().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "SHARE takes no column"));
+    }
+    if (condition != nullptr && !SameCondition(*condition, m.share_of())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "all shares of a query must use the same share_of"));
+    }
+    condition = &m.share_of();
+  }
+  if (condition == nullptr) return std::nullopt;
+  for (const v1::Measure& m : query.measures()) {
+    if (m.kind() != v1::Measure::SHARE && m.kind() != v1::Measure::COUNT) {
+      return absl::InvalidArgumentError(
+          "a query with shares may have COUNT and SHARE measures only");
+    }
+  }
+  for (const v1::Grouping& g : query.group_by()) {
+    if (g.dimension() == condition->dimension()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a share of \"", condition->dimension(), "\" cannot also group by \"",
+          condition->dimension(), "\""));
+    }
+  }
+  SharePlan plan;
+  plan.counts = query;
+  plan.counts.clear_measures();
+  plan.counts.add_measures()->set_kind(v1::Measure::COUNT);
+  plan.share_of = *condition;
+  return plan;
+}
+
+absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& version,
+                                              const SharePlan& plan,
+                                              const v1::ComputedTable& denominators,
+                                              const v1::ComputedTable& numerators) {
+  const engine::DimensionLevels* d = version.FindDimension(plan.share_of.dimension());
+  if (d == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("share_of: unknown dimension \"", plan.share_of.dimension(), "\""));
+  }
+  const int level = d->LevelIndex(plan.share_of.level());
+  if (level < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("share_of: dimension \"", d->name,
+                                                   "\" has no level \"", plan.share_of.level(),
+                                                   "\""));
+  }
+  if (denominators.record_count_size() != numerators.record_count_size()) {
+    return absl::InternalError("share tables differ in size");
+  }
+  v1::ComputedTable stacked = denominators;
+  stacked.clear_record_count();
+  stacked.clear_sensitive_dimensions();
+  *stacked.mutable_sensitive_dimensions() = numerators.sensitive_dimensions();
+  v1::Axis& split = *stacked.add_axes();
+  split.set_dimension(d->name);
+  split.set_label(d->label);
+  split.set_level(d->level_names[level]);
+  const absl::flat_hash_set<std::string> in(plan.share_of.codes().begin(),
+                                            plan.share_of.codes().end());
+  v1::AxisEntry& numerator = *split.add_entries();
+  v1::AxisEntry& rest = *split.add_entries();
+  for (const engine::LevelEntry& e : d->entries[level]) {
+    (in.contains(e.code) ? numerator : rest).add_codes(e.code);
+  }
+  numerator.set_code(absl::StrJoin(plan.share_of.codes(), "+"));
+  numerator.set_label(numerator.code());
+  rest.set_code("_R");
+  rest.set_label("übrige");
+  for (v1::AxisEntry* e : {&numerator, &rest}) {
+    e->set_level(d->level_names[level]);
+    e->set_parent(kTotal);
+  }
+  v1::AxisEntry& total = *split.add_entries();
+  total.set_code("_T");
+  total.set_label("Insgesamt");
+  total.set_is_total(true);
+  total.set_parent(-1);
+  for (int c = 0; c < denominators.record_count_size(); ++c) {
+    const int64_t all = denominators.record_count(c);
+    const int64_t part = numerators.record_count(c);
+    if (part > all) return absl::InternalError("a numerator exceeds its denominator");
+    stacked.add_record_count(part);
+    stacked.add_record_count(all - part);
+    stacked.add_record_count(all);
+  }
+  return stacked;
+}
+
+v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTable& denominators,
+                                  const v1::ComputedTable& numerators,
+                                  const v1::ReleaseDecision& stacked) {
+  v1::ReleaseDecision out;
+  v1::ReleasedTable& table = *out.mutable_table();
+  table = stacked.table();
+  table.clear_cells();
+  table.clear_measures();
+  *table.mutable_axes() = denominators.axes();
+  for (const v1::Measure& m : query.measures()) {
+    v1::MeasureFacts& facts = *table.add_measures();
+    *facts.mutable_measure() = m;
+    facts.set_label(m.kind() == v1::Measure::SHARE ? ShareLabel(m.share_of())
+                                                   : stacked.table().measures(0).label());
+    facts.set_decimals(m.kind() == v1::Measure::SHARE ? 1 : 0);
+  }
+  absl::flat_hash_set<int32_t> primary;
+  for (const v1::SuppressedCellAudit& a : stacked.audit()) {
+    if (a.primary()) primary.insert(a.cell());
+  }
+  v1::ReleaseCounts& counts = *out.mutable_counts();
+  for (int c = 0; c < denominators.record_count_size(); ++c) {
+    const v1::ReleasedCell& whole = stacked.table().cells(c * kSplit + kTotal);
+    const v1::ReleasedCell& part = stacked.table().cells(c * kSplit + kNumerator);
+    v1::ReleasedCell& cell = *table.add_cells();
+    cell.mutable_codes()->CopyFrom(whole.codes());
+    cell.mutable_codes()->RemoveLast();
+    const v1::CellStatus whole_status = whole.values(0).status();
+    const v1::CellStatus part_status = part.values(0).status();
+    for (const v1::Measure& m : query.measures()) {
+      v1::CellValue& value = *cell.add_values();
+      if (m.kind() == v1::Measure::COUNT) {
+        value = whole.values(0);
+      } else if (denominators.record_count(c) == 0) {
+        value.set_status(v1::NOT_APPLICABLE);
+      } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
+        value.set_status(v1::SUPPRESSED);
+      } else {
+        value.set_status(v1::PUBLISHED);
+        value.set_value(100.0 * static_cast<double>(numerators.record_count(c)) /
+                        static_cast<double>(denominators.record_count(c)));
+      }
+    }
+    counts.set_cells(counts.cells() + 1);
+    switch (cell.values(0).status()) {
+      case v1::SUPPRESSED:
+        if (primary.contains(c * kSplit + kTotal) || primary.contains(c * kSplit + kNumerator)) {
+          counts.set_suppressed_primary(counts.suppressed_primary() + 1);
+        } else {
+          counts.set_suppressed_secondary(counts.suppressed_secondary() + 1);
+        }
+        break;
+      case v1::ZERO:
+        counts.set_zero(counts.zero() + 1);
+        break;
+      case v1::NOT_APPLICABLE:
+        counts.set_not_applicable(counts.not_applicable() + 1);
+        break;
+      default:
+        counts.set_published(counts.published() + 1);
+    }
+  }
+  *out.mutable_rule_ids() = stacked.rule_ids();
+  *out.mutable_audit() = stacked.audit();
+  return out;
+}
+
+}  // namespace cellgate::pipeline
