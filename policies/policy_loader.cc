@@ -149,6 +149,10 @@ absl::Status ValidateMagnitude(const v1::DisclosurePolicy& policy) {
     return Bad(policy, absl::StrCat("rounding.base is ", policy.rounding().base(),
                                     "; must be 0 (off) or 2..1000"));
   }
+  if (policy.shares().unreliable_below() < 0) {
+    return Bad(policy, absl::StrCat("shares.unreliable_below is ",
+                                    policy.shares().unreliable_below(), "; must be 0 (off) or more"));
+  }
   if (policy.group_disclosure().min_group() < 0) {
     return Bad(policy, absl::StrCat("group_disclosure.min_group is ",
                                     policy.group_disclosure().min_group(),

@@ -129,7 +129,8 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   const v1::Query& counted = shares.has_value() ? shares->counts : query;
   auto answer = [&](v1::ReleaseDecision decision) -> v1::ReleaseDecision {
     if (!shares.has_value()) return decision;
-    return UnstackShares(query, tables.denominators, tables.numerators, decision);
+    return UnstackShares(query, tables.denominators, tables.numerators, decision,
+                         policy->shares().unreliable_below());
   };
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));

@@ -124,7 +124,7 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
 
 v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTable& denominators,
                                   const v1::ComputedTable& numerators,
-                                  const v1::ReleaseDecision& stacked) {
+                                  const v1::ReleaseDecision& stacked, int64_t unreliable_below) {
   v1::ReleaseDecision out;
   v1::ReleasedTable& table = *out.mutable_table();
   table = stacked.table();
@@ -160,7 +160,8 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
       } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
         value.set_status(v1::SUPPRESSED);
       } else {
-        value.set_status(v1::PUBLISHED);
+        value.set_status(denominators.record_count(c) < unreliable_below ? v1::UNRELIABLE
+                                                                         : v1::PUBLISHED);
         value.set_value(100.0 * static_cast<double>(numerators.record_count(c)) /
                         static_cast<double>(denominators.record_count(c)));
       }

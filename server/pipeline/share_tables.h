@@ -45,10 +45,12 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
                                               const v1::ComputedTable& numerators);
 
 // The requester's decision: the axes of the denominators, the query's
-// measures, and each cell's values from the protected stack.
+// measures, and each cell's values from the protected stack. A published
+// share with fewer than `unreliable_below` records in its denominator is
+// UNRELIABLE (0: never).
 v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTable& denominators,
                                   const v1::ComputedTable& numerators,
-                                  const v1::ReleaseDecision& stacked);
+                                  const v1::ReleaseDecision& stacked, int64_t unreliable_below);
 
 }  // namespace cellgate::pipeline
 

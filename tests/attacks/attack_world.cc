@@ -110,7 +110,8 @@ v1::Query ToQuery(const Ask& ask) {
   return query;
 }
 
-absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(const std::vector<Pupil>& pupils) {
+absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(
+    const std::vector<Pupil>& pupils, const v1::DisclosurePolicy* given) {
   std::unique_ptr<AttackWorld> world(new AttackWorld());
   RETURN_IF_ERROR(ParseTextProto(kSchema, "schema", world->schema_));
   ASSIGN_OR_RETURN(store::SecretKey key, store::SecretKey::FromBytes(std::string(32, '\x42')));
@@ -127,6 +128,7 @@ absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(const std::vect
   policy.set_version(1);
   policy.set_dataset("*");
   policy.mutable_threshold()->set_k(3);
+  if (given != nullptr) policy = *given;
   ASSIGN_OR_RETURN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
   world->policies_ = std::make_unique<policies::PolicySet>(std::move(set));
   ASSIGN_OR_RETURN(world->catalog_, pipeline::DatasetCatalog::Open(*world->store_));

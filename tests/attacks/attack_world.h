@@ -50,8 +50,10 @@ v1::Query ToQuery(const Ask& ask);
 
 class AttackWorld {
  public:
-  // Creates the dataset and ingests `pupils` as version 1. k = 3.
-  static absl::StatusOr<std::unique_ptr<AttackWorld>> Create(const std::vector<Pupil>& pupils);
+  // Creates the dataset and ingests `pupils` as version 1. The policy is
+  // `policy` if given, else the default with k = 3.
+  static absl::StatusOr<std::unique_ptr<AttackWorld>> Create(
+      const std::vector<Pupil>& pupils, const v1::DisclosurePolicy* policy = nullptr);
 
   // Ingests `pupils` as the next version (a corrected re-ingest).
   absl::Status Reingest(const std::vector<Pupil>& pupils);

@@ -52,10 +52,10 @@ TEST(SharesTest, ShareIsNumeratorOverCountInPercent) {
   EXPECT_EQ(t.cells(3).values(1).status(), v1::NOT_APPLICABLE);
 }
 
-// The one published among Stadtteil 1 and 3, whose shares partner each
+// The one shown among Stadtteil 1 and 3, whose shares partner each
 // other around Stadtteil 2.
 int PublishedPartner(const v1::ReleasedTable& t) {
-  return t.cells(0).values(1).status() == v1::PUBLISHED ? 0 : 2;
+  return t.cells(0).values(1).status() != v1::SUPPRESSED ? 0 : 2;
 }
 
 TEST(SharesTest, AShareThatWouldRevealASmallNumeratorIsSuppressed) {
@@ -83,6 +83,26 @@ TEST(SharesTest, TheLedgerRemembersTheNumerators) {
   EXPECT_EQ(base.table().cells(0).values(0).value() - kNonGerman[partner], 1);
   ASSERT_OK_AND_ASSIGN(v1::QueryResponse safe, world->Cellgate(count));
   EXPECT_EQ(safe.table().cells(0).values(0).status(), v1::SUPPRESSED);
+}
+
+TEST(SharesTest, ASharePublishedOnASmallBaseIsMarkedUnreliable) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("shares");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  policy.mutable_shares()->set_unreliable_below(31);
+  ASSERT_OK_AND_ASSIGN(auto world, AttackWorld::Create(Pupils(), &policy));
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse answer, world->Cellgate(kShareByStadtteil));
+  const v1::ReleasedTable& t = answer.table();
+  // Stadtteil 1 has 20 pupils and Stadtteil 3 30 (< 31): whichever of
+  // their shares is not suppressed is shown, marked "/"; the city's (71) is
+  // reliable.
+  const v1::CellValue& shown = t.cells(PublishedPartner(t)).values(1);
+  EXPECT_EQ(shown.status(), v1::UNRELIABLE);
+  EXPECT_GT(shown.value(), 0);
+  EXPECT_EQ(t.cells(4).values(1).status(), v1::PUBLISHED);
+  EXPECT_EQ(t.cells(0).values(0).status(), v1::PUBLISHED);  // the count itself is reliable
 }
 
 TEST(SharesTest, BadSharesAreRefusedWithTheirReason) {
