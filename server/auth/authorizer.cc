@@ -30,18 +30,30 @@ void Authorizer::SetAccessControl(std::shared_ptr<const AccessControl> acl) {
   acl_ = std::move(acl);
 }
 
+void Authorizer::SetRevocationList(std::shared_ptr<const RevocationList> crl) {
+  absl::MutexLock lock(&mu_);
+  crl_ = std::move(crl);
+}
+
 std::shared_ptr<const AccessControl> Authorizer::access_control() const {
   absl::MutexLock lock(&mu_);
   return acl_;
 }
 
 absl::StatusOr<std::string> Authorizer::CertificateUri(const grpc::AuthContext& auth,
+                                                       const RevocationList* crl,
                                                        v1::Requester& seen) const {
   if (!auth.IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("no verified client certificate");
   }
   const std::vector<std::string> pem = Values(auth, "x509_pem_cert");
   if (!pem.empty()) seen.set_cert_sha256(crypto::HexEncode(crypto::Sha256(pem.front())));
+  if (crl != nullptr) {
+    if (pem.empty()) return absl::UnauthenticatedError("client certificate not available");
+    absl::StatusOr<bool> revoked = crl->IsRevoked(pem.front());
+    if (!revoked.ok()) return absl::UnauthenticatedError(revoked.status().message());
+    if (*revoked) return absl::UnauthenticatedError("client certificate is revoked");
+  }
   std::vector<std::string> uris;
   for (const std::string& uri : Values(auth, "peer_uri")) {
     if (absl::StartsWith(uri, kPrincipalUriPrefix)) uris.push_back(uri);
@@ -63,7 +75,12 @@ absl::StatusOr<std::string> Authorizer::CertificateUri(const grpc::AuthContext& 
 absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContext& context, v1::Role role,
                                              v1::Requester* seen) const {
   Caller caller;
-  caller.acl = access_control();
+  std::shared_ptr<const RevocationList> crl;
+  {
+    absl::MutexLock lock(&mu_);
+    caller.acl = acl_;
+    crl = crl_;
+  }
   caller.requester.set_peer(context.peer());
   caller.requester.set_role(RoleName(role));
   absl::StatusOr<const v1::Principal*> principal;
@@ -74,7 +91,7 @@ absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContext& context,
   } else if (auth == nullptr) {
     principal = absl::UnauthenticatedError("no verified client certificate");
   } else {
-    absl::StatusOr<std::string> uri = CertificateUri(*auth, caller.requester);
+    absl::StatusOr<std::string> uri = CertificateUri(*auth, crl.get(), caller.requester);
     principal = uri.ok() ? caller.acl->PrincipalForUri(*uri) : uri.status();
   }
   absl::Status status = principal.status();

@@ -16,6 +16,7 @@
 #include "cellgate/v1/audit.pb.h"
 #include "grpcpp/server_context.h"
 #include "server/auth/access_control.h"
+#include "server/auth/revocation_list.h"
 
 namespace cellgate::auth {
 
@@ -36,7 +37,7 @@ class Authorizer {
 
   // Returns the caller if the peer presents a verified certificate naming a
   // known principal that has `role`. UNAUTHENTICATED if there is no verified
-  // certificate; PERMISSION_DENIED if its identity is not exactly one
+  // certificate or it is revoked; PERMISSION_DENIED if its identity is not exactly one
   // cellgate URI, names no principal, or lacks the role. On every outcome,
   // `seen` (optional) receives what is known about the peer for the audit
   // record.
@@ -45,14 +46,19 @@ class Authorizer {
 
   // Replaces the access policy for later calls.
   void SetAccessControl(std::shared_ptr<const AccessControl> acl);
+  // Replaces the revocation list for later calls (null: none). A peer
+  // whose certificate is on it is UNAUTHENTICATED.
+  void SetRevocationList(std::shared_ptr<const RevocationList> crl);
   std::shared_ptr<const AccessControl> access_control() const;
 
  private:
   absl::StatusOr<std::string> CertificateUri(const grpc::AuthContext& auth,
+                                             const RevocationList* crl,
                                              v1::Requester& seen) const;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const AccessControl> acl_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const RevocationList> crl_ ABSL_GUARDED_BY(mu_);
   const std::string dev_principal_;
 };
 

@@ -50,6 +50,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     const v1::ServerConfig& config, const Clock& clock, const store::KeySource& keys,
     std::unique_ptr<audit::LogFileSystem> audit_fs) {
   std::unique_ptr<Application> app(new Application());
+  app->clock_ = &clock;
   store::StoreOptions store_options;
   store_options.path = config.store_path();
   store_options.max_ingest_bytes = config.limits().max_ingest_bytes();
@@ -94,6 +95,15 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   app->access_policy_file_ = config.access_policy_file();
   app->authorizer_ = std::make_unique<auth::Authorizer>(
       std::move(acl), config.dev_plaintext() ? config.dev_principal() : "");
+  if (!config.tls().crl_file().empty()) {
+    app->crl_file_ = config.tls().crl_file();
+    app->client_ca_file_ = config.tls().client_ca_file();
+    ASSIGN_OR_RETURN(std::shared_ptr<const auth::RevocationList> crl,
+                     Part(auth::RevocationList::LoadFile(app->crl_file_, app->client_ca_file_,
+                                                         clock.Now()),
+                          "revocation list"));
+    app->authorizer_->SetRevocationList(std::move(crl));
+  }
   ASSIGN_OR_RETURN(app->catalog_, Part(pipeline::DatasetCatalog::Open(*app->store_), "catalog"));
 
   pipeline::PipelineOptions pipeline_options;
@@ -159,16 +169,31 @@ absl::Status Application::ReloadAccessPolicy() {
   if (!loaded.ok()) {
     return Annotate(loaded.status(), "access policy not reloaded; the old one stays in force");
   }
+  std::shared_ptr<const auth::RevocationList> crl;
+  if (!crl_file_.empty()) {
+    absl::StatusOr<std::shared_ptr<const auth::RevocationList>> read =
+        auth::RevocationList::LoadFile(crl_file_, client_ca_file_, clock_->Now());
+    if (!read.ok()) {
+      return Annotate(read.status(),
+                      "access policy and revocation list not reloaded; the old ones stay in force");
+    }
+    crl = *std::move(read);
+  }
   const std::string old_hash = authorizer_->access_control()->hash();
   v1::AuditRecord record;
   record.set_record_type(v1::CONFIG_CHANGE);
   record.set_access_policy_hash((*loaded)->hash());
   record.set_detail(absl::StrCat("access policy ", access_policy_file_, " reloaded: ", old_hash,
                                  " -> ", (*loaded)->hash()));
+  if (crl != nullptr) {
+    absl::StrAppend(record.mutable_detail(), "; revocation list ", crl_file_, " reloaded: ",
+                    crl->revoked_count(), " revoked, sha256 ", crl->hash());
+  }
   // Recorded before it takes effect: no call is decided under an
   // unrecorded policy.
   RETURN_IF_ERROR(log_->Append(std::move(record)).status());
   authorizer_->SetAccessControl(*std::move(loaded));
+  if (crl != nullptr) authorizer_->SetRevocationList(std::move(crl));
   return absl::OkStatus();
 }
 

@@ -51,9 +51,10 @@ class Application {
   // The audit log (for health and tests).
   const audit::AuditLog& audit_log() const { return *log_; }
 
-  // Re-reads the access policy file and swaps it in for later calls, with a
-  // CONFIG_CHANGE audit record naming the old and new hashes. On any error
-  // (the message names the file and what is wrong) the old policy stays.
+  // Re-reads the access policy file (and the revocation list, if one is
+  // configured) and swaps them in for later calls, with a CONFIG_CHANGE
+  // audit record naming the old and new hashes. On any error (the message
+  // names the file and what is wrong) the old ones stay.
   // Thread-safe; main calls it on SIGHUP.
   absl::Status ReloadAccessPolicy();
 
@@ -61,6 +62,10 @@ class Application {
   Application() = default;
 
   std::string access_policy_file_;
+  // The revocation list and the CA that signs it; empty if none.
+  std::string crl_file_;
+  std::string client_ca_file_;
+  const Clock* clock_ = nullptr;
   absl::Mutex reload_mu_;  // one reload at a time
 
   std::unique_ptr<store::Store> store_;

@@ -71,7 +71,7 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
         config.mutable_access_policy_file(),
         config.mutable_policy_dir(), config.mutable_tls()->mutable_server_cert_file(),
         config.mutable_tls()->mutable_server_key_file(),
-        config.mutable_tls()->mutable_client_ca_file()}) {
+        config.mutable_tls()->mutable_client_ca_file(), config.mutable_tls()->mutable_crl_file()}) {
     Resolve(path, base_dir);
   }
   return config;

@@ -242,6 +242,37 @@ TEST_F(ServerIntegrationTest, DpoSeesTheReleasedTableExactlyAsSent) {
   EXPECT_EQ(record.record().requester().cert_sha256().size(), 64u);
 }
 
+TEST_F(ServerIntegrationTest, ARevokedCertificateIsRefusedAfterTheListIsReloaded) {
+  const KeyAndCert lost = server_.ca().IssueClient("laptop", "URI:urn:cellgate:principal:dpo");
+  v1::ListRecordsRequest request;
+  v1::ListRecordsResponse records;
+  auto list = [&]() {
+    auto audit = v1::AuditService::NewStub(server_.ChannelWithCertificate(lost));
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return audit->ListRecords(&context, request, &records);
+  };
+  ASSERT_TRUE(list().ok());
+  // The DPO's laptop is lost: the CA revokes its certificate.
+  server_.WriteRevocationList({lost.cert_pem});
+  ASSERT_OK(server_.app()->ReloadAccessPolicy());
+  const grpc::Status refused = list();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("revoked"));
+  // A new certificate for the same principal works; the reload is recorded.
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  request.add_record_types(v1::CONFIG_CHANGE);
+  ASSERT_TRUE(audit->ListRecords(&context, request, &records).ok());
+  ASSERT_EQ(records.records_size(), 1);
+  // A list the CA did not sign is rejected; the old one stays.
+  WriteTestFile(server_.dir().File("clients.crl"), TestCa("impostor").IssueCrl({}));
+  EXPECT_THAT(server_.app()->ReloadAccessPolicy(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("old ones stay")));
+  EXPECT_EQ(list().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 }  // namespace
 }  // namespace cellgate::testing
 

@@ -127,6 +127,7 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
   WriteTestFile(dir_.File("server.pem"), server.cert_pem);
   WriteTestFile(dir_.File("server.key"), server.key_pem, 0600);
   WriteTestFile(dir_.File("ca.pem"), ca_.cert_pem());
+  WriteRevocationList({});
   v1::ServerConfig config;
   config.set_listen_address("127.0.0.1:0");
   config.set_store_path("store.db");
@@ -147,6 +148,7 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
   config.mutable_tls()->set_server_cert_file("server.pem");
   config.mutable_tls()->set_server_key_file("server.key");
   config.mutable_tls()->set_client_ca_file("ca.pem");
+  config.mutable_tls()->set_crl_file("clients.crl");
   auto completed = service::CompleteServerConfig(config, dir_.path());
   if (!completed.ok()) {
     start_error_ = completed.status().ToString();
@@ -202,6 +204,19 @@ std::shared_ptr<grpc::Channel> TestServer::ChannelWith(const TestCa* ca,
   }
   return grpc::CreateChannel(absl::StrCat("localhost:", app_->port()),
                              grpc::SslCredentials(options));
+}
+
+std::shared_ptr<grpc::Channel> TestServer::ChannelWithCertificate(const KeyAndCert& client) const {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ca_.cert_pem();
+  options.pem_private_key = client.key_pem;
+  options.pem_cert_chain = client.cert_pem;
+  return grpc::CreateChannel(absl::StrCat("localhost:", app_->port()),
+                             grpc::SslCredentials(options));
+}
+
+void TestServer::WriteRevocationList(const std::vector<std::string>& revoked) const {
+  WriteTestFile(dir_.File("clients.crl"), ca_.IssueCrl(revoked));
 }
 
 std::shared_ptr<grpc::Channel> TestServer::ChannelAs(const std::string& principal) const {

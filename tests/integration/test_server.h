@@ -52,6 +52,13 @@ class TestServer {
   }
   // A channel with a certificate from `ca` (any CA), or none if null.
   std::shared_ptr<grpc::Channel> ChannelWith(const TestCa* ca, const std::string& san) const;
+  // A channel presenting `client` (a key and certificate).
+  std::shared_ptr<grpc::Channel> ChannelWithCertificate(const KeyAndCert& client) const;
+  // The test CA, and a new revocation list (tls.crl_file) from it that
+  // revokes `revoked` (certificate PEMs). The server starts with an empty
+  // one and reads a new one on ReloadAccessPolicy.
+  const TestCa& ca() const { return ca_; }
+  void WriteRevocationList(const std::vector<std::string>& revoked) const;
 
   // Creates "schule" and ingests kSchuleCsv as the steward.
   ::testing::AssertionResult LoadSchule() const;

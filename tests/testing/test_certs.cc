@@ -106,6 +106,41 @@ KeyAndCert TestCa::Issue(const std::string& cn, const std::string& san,
   return out;
 }
 
+std::string TestCa::IssueCrl(const std::vector<std::string>& revoked,
+                             long next_update_seconds) const {
+  auto* ca_cert = static_cast<X509*>(cert_);
+  X509_CRL* crl = X509_CRL_new();
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca_cert));
+  ASN1_TIME* last = X509_gmtime_adj(nullptr, -3600);
+  ASN1_TIME* next = X509_gmtime_adj(nullptr, next_update_seconds);
+  X509_CRL_set1_lastUpdate(crl, last);
+  X509_CRL_set1_nextUpdate(crl, next);
+  for (const std::string& pem : revoked) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    Require(cert != nullptr, "PEM_read_bio_X509");
+    X509_REVOKED* entry = X509_REVOKED_new();
+    X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert));
+    X509_REVOKED_set_revocationDate(entry, last);
+    X509_CRL_add0_revoked(crl, entry);
+    X509_free(cert);
+  }
+  X509_CRL_sort(crl);
+  Require(X509_CRL_sign(crl, static_cast<EVP_PKEY*>(key_), EVP_sha256()) > 0, "X509_CRL_sign");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509_CRL(bio, crl);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  ASN1_TIME_free(last);
+  ASN1_TIME_free(next);
+  X509_CRL_free(crl);
+  return out;
+}
+
 KeyAndCert TestCa::IssueServer() const {
   return Issue("localhost", "DNS:localhost,IP:127.0.0.1", "serverAuth");
 }

@@ -6,6 +6,7 @@
 #define CELLGATE_TESTS_TESTING_TEST_CERTS_H_
 
 #include <string>
+#include <vector>
 
 namespace cellgate::testing {
 
@@ -28,6 +29,11 @@ class TestCa {
   // Issues a client certificate with CN `cn` and subjectAltName `san`
   // (e.g. "URI:urn:cellgate:principal:dpo", or "" for none).
   KeyAndCert IssueClient(const std::string& cn, const std::string& san) const;
+  // Issues a CRL (PEM) revoking the certificates in `revoked` (PEM), valid
+  // from an hour ago until `next_update_seconds` from now (negative: it has
+  // already expired).
+  std::string IssueCrl(const std::vector<std::string>& revoked,
+                       long next_update_seconds = 3600) const;
 
  private:
   KeyAndCert Issue(const std::string& cn, const std::string& san, const std::string& eku) const;
