@@ -30,7 +30,7 @@ void Authorizer::SetAccessControl(std::shared_ptr<const AccessControl> acl) {
   acl_ = std::move(acl);
 }
 
-void Authorizer::SetRevocationList(std::shared_ptr<const RevocationList> crl) {
+void Authorizer::SetRevocationList(std::shared_ptr<const crypto::RevocationList> crl) {
   absl::MutexLock lock(&mu_);
   crl_ = std::move(crl);
 }
@@ -41,7 +41,7 @@ std::shared_ptr<const AccessControl> Authorizer::access_control() const {
 }
 
 absl::StatusOr<std::string> Authorizer::CertificateUri(const grpc::AuthContext& auth,
-                                                       const RevocationList* crl,
+                                                       const crypto::RevocationList* crl,
                                                        v1::Requester& seen) const {
   if (!auth.IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("no verified client certificate");
@@ -75,7 +75,7 @@ absl::StatusOr<std::string> Authorizer::CertificateUri(const grpc::AuthContext& 
 absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContext& context, v1::Role role,
                                              v1::Requester* seen) const {
   Caller caller;
-  std::shared_ptr<const RevocationList> crl;
+  std::shared_ptr<const crypto::RevocationList> crl;
   {
     absl::MutexLock lock(&mu_);
     caller.acl = acl_;

@@ -16,7 +16,7 @@
 #include "cellgate/v1/audit.pb.h"
 #include "grpcpp/server_context.h"
 #include "server/auth/access_control.h"
-#include "server/auth/revocation_list.h"
+#include "common/crypto/revocation_list.h"
 
 namespace cellgate::auth {
 
@@ -48,17 +48,17 @@ class Authorizer {
   void SetAccessControl(std::shared_ptr<const AccessControl> acl);
   // Replaces the revocation list for later calls (null: none). A peer
   // whose certificate is on it is UNAUTHENTICATED.
-  void SetRevocationList(std::shared_ptr<const RevocationList> crl);
+  void SetRevocationList(std::shared_ptr<const crypto::RevocationList> crl);
   std::shared_ptr<const AccessControl> access_control() const;
 
  private:
   absl::StatusOr<std::string> CertificateUri(const grpc::AuthContext& auth,
-                                             const RevocationList* crl,
+                                             const crypto::RevocationList* crl,
                                              v1::Requester& seen) const;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const AccessControl> acl_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const RevocationList> crl_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const crypto::RevocationList> crl_ ABSL_GUARDED_BY(mu_);
   const std::string dev_principal_;
 };
 

@@ -98,8 +98,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   if (!config.tls().crl_file().empty()) {
     app->crl_file_ = config.tls().crl_file();
     app->client_ca_file_ = config.tls().client_ca_file();
-    ASSIGN_OR_RETURN(std::shared_ptr<const auth::RevocationList> crl,
-                     Part(auth::RevocationList::LoadFile(app->crl_file_, app->client_ca_file_,
+    ASSIGN_OR_RETURN(std::shared_ptr<const crypto::RevocationList> crl,
+                     Part(crypto::RevocationList::LoadFile(app->crl_file_, app->client_ca_file_,
                                                          clock.Now()),
                           "revocation list"));
     app->authorizer_->SetRevocationList(std::move(crl));
@@ -169,10 +169,10 @@ absl::Status Application::ReloadAccessPolicy() {
   if (!loaded.ok()) {
     return Annotate(loaded.status(), "access policy not reloaded; the old one stays in force");
   }
-  std::shared_ptr<const auth::RevocationList> crl;
+  std::shared_ptr<const crypto::RevocationList> crl;
   if (!crl_file_.empty()) {
-    absl::StatusOr<std::shared_ptr<const auth::RevocationList>> read =
-        auth::RevocationList::LoadFile(crl_file_, client_ca_file_, clock_->Now());
+    absl::StatusOr<std::shared_ptr<const crypto::RevocationList>> read =
+        crypto::RevocationList::LoadFile(crl_file_, client_ca_file_, clock_->Now());
     if (!read.ok()) {
       return Annotate(read.status(),
                       "access policy and revocation list not reloaded; the old ones stay in force");

@@ -1,13 +1,13 @@
 // Revocation lists as a city's CA issues them, and what the server makes
 // of a bad one.
-#include "server/auth/revocation_list.h"
+#include "common/crypto/revocation_list.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_certs.h"
 
-namespace cellgate::auth {
+namespace cellgate::crypto {
 namespace {
 
 using ::cellgate::testing::StatusIs;
@@ -48,4 +48,4 @@ TEST(RevocationListTest, AnExpiredOrGarbledListIsRefused) {
 }
 
 }  // namespace
-}  // namespace cellgate::auth
+}  // namespace cellgate::crypto

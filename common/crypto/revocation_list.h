@@ -5,8 +5,8 @@
 //
 //   ASSIGN_OR_RETURN(auto crl, RevocationList::LoadFile("clients.crl", "ca.pem", absl::Now()));
 //   ASSIGN_OR_RETURN(bool revoked, crl->IsRevoked(peer_certificate_pem));
-#ifndef CELLGATE_SERVER_AUTH_REVOCATION_LIST_H_
-#define CELLGATE_SERVER_AUTH_REVOCATION_LIST_H_
+#ifndef CELLGATE_COMMON_CRYPTO_REVOCATION_LIST_H_
+#define CELLGATE_COMMON_CRYPTO_REVOCATION_LIST_H_
 
 #include <memory>
 #include <string>
@@ -15,7 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace cellgate::auth {
+namespace cellgate::crypto {
 
 class RevocationList {
  public:
@@ -52,6 +52,6 @@ class RevocationList {
   std::string hash_;
 };
 
-}  // namespace cellgate::auth
+}  // namespace cellgate::crypto
 
-#endif  // CELLGATE_SERVER_AUTH_REVOCATION_LIST_H_
+#endif  // CELLGATE_COMMON_CRYPTO_REVOCATION_LIST_H_

@@ -1,4 +1,4 @@
-#include "server/auth/revocation_list.h"
+#include "common/crypto/revocation_list.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -11,7 +11,7 @@
 #include "common/crypto/sha256.h"
 #include "common/files.h"
 
-namespace cellgate::auth {
+namespace cellgate::crypto {
 namespace {
 
 // A CRL of a city's CA stays far below this.
@@ -67,7 +67,7 @@ absl::StatusOr<std::shared_ptr<const RevocationList>> RevocationList::FromPem(
   }
   const STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl);
   list->revoked_count_ = revoked == nullptr ? 0 : sk_X509_REVOKED_num(revoked);
-  list->hash_ = crypto::HexEncode(crypto::Sha256(crl_pem));
+  list->hash_ = HexEncode(Sha256(crl_pem));
   return std::shared_ptr<const RevocationList>(std::move(list));
 }
 
@@ -103,4 +103,4 @@ absl::StatusOr<bool> RevocationList::IsRevoked(absl::string_view cert_pem) const
   return X509_CRL_get0_by_serial(crl, &entry, X509_get_serialNumber(cert)) == 1;
 }
 
-}  // namespace cellgate::auth
+}  // namespace cellgate::crypto
