@@ -4,7 +4,10 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-asan demo clean
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = csv_reader policy audit_log query
+
+.PHONY: all deps configure build test test-asan fuzz demo clean
 
 all: build
 
@@ -29,8 +32,22 @@ test-asan: deps
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# The fuzz targets under libFuzzer with AddressSanitizer and UBSan (clang),
+# each for FUZZ_SECONDS from its corpus in tests/fuzz/corpus; new inputs go
+# to build-fuzz/found/<target>. A crash stops with the input saved.
+fuzz:
+	@bash deploy/install-deps.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCELLGATE_FUZZ=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/found/$$t; \
+	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/found/$$t- \
+	    build-fuzz/found/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 demo: build
 	@bash deploy/demo/run-demo.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan demo-out
+	rm -rf $(BUILD_DIR) build-asan build-fuzz demo-out

@@ -4,6 +4,8 @@
 # `apt-get update` once only when something is missing.
 set -euo pipefail
 
+# `install-deps.sh fuzz` adds the compiler for `make fuzz` (clang with the
+# libFuzzer runtime); the default set is what `make test` and `make demo` need.
 packages=(
   build-essential cmake make pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -12,6 +14,9 @@ packages=(
   libglpk-dev
   python3
 )
+if [ "${1:-}" = "fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
