@@ -1,5 +1,8 @@
 #include "server/auth/access_control.h"
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+
 #include <algorithm>
 
 #include "absl/container/btree_set.h"
@@ -133,8 +136,8 @@ bool AccessControl::DatasetGranted(const v1::Principal& p, absl::string_view dat
 }
 
 absl::Status AccessControl::CheckQuery(const v1::Principal& p, absl::string_view dataset,
-                                       absl::string_view purpose,
-                                       absl::string_view legal_basis) const {
+                                       absl::string_view purpose, absl::string_view legal_basis,
+                                       v1::Channel channel) const {
   RETURN_IF_ERROR(CheckRole(p, v1::ANALYST));
   const v1::Department& d = DepartmentOf(p);
   if (!Contains(d.datasets(), dataset)) {
@@ -151,6 +154,15 @@ absl::Status AccessControl::CheckQuery(const v1::Principal& p, absl::string_view
   if (!Contains(d.legal_bases(), legal_basis)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "legal basis \"", legal_basis, "\" is not granted to department \"", d.id(), "\""));
+  }
+  if (channel == v1::CHANNEL_UNSPECIFIED) channel = v1::INTERNAL;
+  const bool granted =
+      channel == v1::INTERNAL ? d.channels().empty() || absl::c_linear_search(d.channels(), channel)
+                              : absl::c_linear_search(d.channels(), channel);
+  if (!granted) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("channel \"", absl::AsciiStrToLower(v1::Channel_Name(channel)),
+                     "\" is not granted to department \"", d.id(), "\""));
   }
   return absl::OkStatus();
 }

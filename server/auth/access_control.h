@@ -49,7 +49,8 @@ class AccessControl {
   // `purpose "x" is not granted to department "jugendamt"`; an ungranted
   // dataset reads `dataset "x" is not granted to department "y"`.
   absl::Status CheckQuery(const v1::Principal& p, absl::string_view dataset,
-                          absl::string_view purpose, absl::string_view legal_basis) const;
+                          absl::string_view purpose, absl::string_view legal_basis,
+                          v1::Channel channel = v1::INTERNAL) const;
 
   const v1::AccessPolicy& policy() const { return policy_; }
   // Hex SHA-256 of the policy file (or the canonical policy).

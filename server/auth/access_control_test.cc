@@ -74,6 +74,26 @@ TEST(AccessControlTest, GrantsQueryOnlyForGrantedDatasetPurposeAndLegalBasis) {
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("legal basis \"x\"")));
 }
 
+TEST(AccessControlTest, ChannelsAreInternalUnlessThePolicyGrantsPublic) {
+  auto internal_only = Load(kPolicy);
+  const v1::Principal& analyst = **internal_only->PrincipalById("schulamt-analyst");
+  EXPECT_OK(internal_only->CheckQuery(analyst, "schueler", "bildungsbericht", "bdsg_3",
+                                      v1::CHANNEL_UNSPECIFIED));
+  EXPECT_OK(internal_only->CheckQuery(analyst, "schueler", "bildungsbericht", "bdsg_3", v1::INTERNAL));
+  EXPECT_THAT(internal_only->CheckQuery(analyst, "schueler", "bildungsbericht", "bdsg_3", v1::PUBLIC),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "channel \"public\" is not granted to department \"schulamt\""));
+  // Granting only the public channel takes the internal one away.
+  std::string policy = kPolicy;
+  policy.replace(policy.find("legal_bases: \"bdsg_3\"\n  }"), 22,
+                 "legal_bases: \"bdsg_3\" channels: PUBLIC");
+  auto public_only = Load(policy);
+  const v1::Principal& portal = **public_only->PrincipalById("schulamt-analyst");
+  EXPECT_OK(public_only->CheckQuery(portal, "schueler", "bildungsbericht", "bdsg_3", v1::PUBLIC));
+  EXPECT_THAT(public_only->CheckQuery(portal, "schueler", "bildungsbericht", "bdsg_3", v1::INTERNAL),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("channel \"internal\"")));
+}
+
 TEST(AccessControlTest, DpoMayNotQueryData) {
   auto acl = Load(kPolicy);
   const v1::Principal& dpo = **acl->PrincipalById("dpo");

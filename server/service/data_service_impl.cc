@@ -72,8 +72,9 @@ absl::Status DataServiceImpl::DoQuery(grpc::ServerContext& context,
   ASSIGN_OR_RETURN(const auth::Caller caller,
                    AuthorizeOrRefuse(context_, context, v1::ANALYST, kQuery, query));
   const pipeline::RequestInfo info = RequestFor(caller, kQuery);
-  const absl::Status granted = caller.acl->CheckQuery(*caller.principal, query.dataset(),
-                                                      query.purpose(), query.legal_basis());
+  const absl::Status granted =
+      caller.acl->CheckQuery(*caller.principal, query.dataset(), query.purpose(),
+                             query.legal_basis(), query.channel());
   if (!granted.ok()) return context_.pipeline.Refuse(info, query, granted);
   std::optional<PrincipalLimiter::Permit> permit;
   if (context_.query_limiter != nullptr) {
