@@ -133,7 +133,9 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
       app->query_limiter_.get()});
   app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_,
                                                          config.audit_dir());
-  app->audit_service_ = std::make_unique<AuditServiceImpl>(*app->context_, config.audit_dir());
+  app->audit_service_ = std::make_unique<AuditServiceImpl>(
+      *app->context_, config.audit_dir(), config.audit_origin(),
+      log_options.signing_key != nullptr ? log_options.signing_key->public_key() : "");
   app->admin_service_ = std::make_unique<AdminServiceImpl>(
       *app->context_, *app->admin_, config.limits().max_ingest_chunk_bytes());
 

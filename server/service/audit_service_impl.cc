@@ -1,5 +1,7 @@
 #include "server/service/audit_service_impl.h"
 
+#include "audit/verify/chain_verifier.h"
+
 #include <algorithm>
 #include <fstream>
 
@@ -17,6 +19,7 @@ namespace {
 constexpr char kListRecords[] = "/cellgate.v1.AuditService/ListRecords";
 constexpr char kGetRecord[] = "/cellgate.v1.AuditService/GetRecord";
 constexpr char kExportLog[] = "/cellgate.v1.AuditService/ExportLog";
+constexpr char kVerifyLog[] = "/cellgate.v1.AuditService/VerifyLog";
 constexpr size_t kExportPieceBytes = 1 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
@@ -128,6 +131,38 @@ absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
   *response.mutable_record() = stored.record;
   response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
   response.set_record_bytes(std::move(stored.bytes));
+  return absl::OkStatus();
+}
+
+grpc::Status AuditServiceImpl::VerifyLog(grpc::ServerContext* context,
+                                         const v1::VerifyLogRequest* request,
+                                         v1::VerifyLogResponse* response) {
+  return ToGrpcStatus(DoVerify(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoVerify(grpc::ServerContext& context,
+                                        const v1::VerifyLogRequest& request,
+                                        v1::VerifyLogResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kVerifyLog).status());
+  absl::StatusOr<audit::ReadResult> log = audit::ReadLog(log_dir_);
+  absl::StatusOr<audit::ChainSummary> summary =
+      log.ok() ? audit::VerifyChain(log->records, origin_, public_key_)
+               : absl::StatusOr<audit::ChainSummary>(log.status());
+  // A broken log is the answer, not a failure of the call.
+  if (!summary.ok()) {
+    response.set_ok(false);
+    response.set_error(std::string(summary.status().message()));
+    return absl::OkStatus();
+  }
+  response.set_ok(true);
+  response.set_records(summary->records);
+  response.set_origin(summary->origin);
+  response.set_head_leaf_hash(summary->head_leaf_hash);
+  response.set_checkpoints(summary->checkpoints);
+  response.set_sealed_size(summary->sealed_size);
+  response.set_unsealed_records(summary->unsealed_records);
+  response.set_signatures_checked(summary->signatures_checked);
   return absl::OkStatus();
 }
 

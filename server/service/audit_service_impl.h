@@ -12,9 +12,15 @@ namespace cellgate::service {
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  // `context` must outlive the service; `log_dir` is the audit directory.
-  AuditServiceImpl(const ServiceContext& context, std::string log_dir)
-      : context_(context), log_dir_(std::move(log_dir)) {}
+  // `context` must outlive the service; `log_dir` is the audit directory,
+  // `origin` and `public_key` (raw Ed25519, empty if unsigned) what
+  // VerifyLog checks the log against.
+  AuditServiceImpl(const ServiceContext& context, std::string log_dir, std::string origin = "",
+                   std::string public_key = "")
+      : context_(context),
+        log_dir_(std::move(log_dir)),
+        origin_(std::move(origin)),
+        public_key_(std::move(public_key)) {}
 
   grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
                            v1::ListRecordsResponse* response) override;
@@ -22,6 +28,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                          v1::ExportLogResponse* response) override;
   grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                          v1::GetRecordResponse* response) override;
+  grpc::Status VerifyLog(grpc::ServerContext* context, const v1::VerifyLogRequest* request,
+                         v1::VerifyLogResponse* response) override;
 
  private:
   absl::Status DoList(grpc::ServerContext& context, const v1::ListRecordsRequest& request,
@@ -31,8 +39,13 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   absl::Status DoGet(grpc::ServerContext& context, const v1::GetRecordRequest& request,
                      v1::GetRecordResponse& response);
 
+  absl::Status DoVerify(grpc::ServerContext& context, const v1::VerifyLogRequest& request,
+                        v1::VerifyLogResponse& response);
+
   const ServiceContext& context_;
   const std::string log_dir_;
+  const std::string origin_;
+  const std::string public_key_;
 };
 
 }  // namespace cellgate::service

@@ -242,6 +242,34 @@ TEST_F(ServerIntegrationTest, DpoSeesTheReleasedTableExactlyAsSent) {
   EXPECT_EQ(record.record().requester().cert_sha256().size(), 64u);
 }
 
+TEST_F(ServerIntegrationTest, DpoAsksTheServerToVerifyItsLog) {
+  v1::QueryResponse response;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &response).ok());
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  auto verify = [&](v1::VerifyLogResponse& out) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return audit->VerifyLog(&context, v1::VerifyLogRequest(), &out);
+  };
+  v1::VerifyLogResponse intact;
+  ASSERT_TRUE(verify(intact).ok());
+  EXPECT_TRUE(intact.ok()) << intact.error();
+  EXPECT_GT(intact.records(), response.receipt().seq());
+  EXPECT_GT(intact.checkpoints(), 0u);
+  EXPECT_TRUE(intact.signatures_checked());
+  EXPECT_EQ(intact.origin(), "cellgate.test/audit/v1");
+  // One flipped byte in the middle of the segment: the answer says where.
+  const std::string segment = server_.dir().File("audit/audit-000001.log");
+  std::string bytes = ReadTestFile(segment);
+  ASSERT_GT(bytes.size(), 200u);
+  bytes[bytes.size() / 2] ^= 0x01;
+  WriteTestFile(segment, bytes);
+  v1::VerifyLogResponse broken;
+  ASSERT_TRUE(verify(broken).ok());
+  EXPECT_FALSE(broken.ok());
+  EXPECT_FALSE(broken.error().empty());
+}
+
 TEST_F(ServerIntegrationTest, ARevokedCertificateIsRefusedAfterTheListIsReloaded) {
   const KeyAndCert lost = server_.ca().IssueClient("laptop", "URI:urn:cellgate:principal:dpo");
   v1::ListRecordsRequest request;
@@ -361,7 +389,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 11);
+  EXPECT_EQ(methods, 12);  // a new method must be walked too
 }
 
 }  // namespace
