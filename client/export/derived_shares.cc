@@ -61,7 +61,13 @@ absl::Status AppendDerived(const v1::PulledTable& pulled, const v1::ShareMeasure
   v1::MeasureFacts& facts = *out.add_measures();
   facts.mutable_measure()->set_kind(v1::Measure::SHARE);
   facts.mutable_measure()->mutable_share_of()->set_dimension(share.of_dimension());
-  facts.mutable_measure()->mutable_share_of()->set_level(in.axes(axis).level());
+  // The level as the manifest groups by it (empty: the finest), so that the
+  // id reads as the manifest does, e.g. "share:to_schulart".
+  for (const v1::Grouping& g : pulled.table().group_by()) {
+    if (g.dimension() == share.of_dimension()) {
+      facts.mutable_measure()->mutable_share_of()->set_level(g.level());
+    }
+  }
   const v1::Axis& a = in.axes(axis);
   facts.set_label(!share.label().empty()
                       ? share.label()

@@ -15,8 +15,8 @@ namespace cellgate::client {
 
 // Returns a copy of `pulled` whose response table has one column per
 // manifest measure, then one per manifest share. A derived column is a
-// SHARE measure whose share_of names the dimension and level with no codes
-// (FormatMeasure: "share:DIM[:LEVEL]"), decimals 1. Labels: the share's
+// SHARE measure whose share_of names the dimension and the manifest's level
+// for it, with no codes (FormatMeasure: "share:DIM[:LEVEL]"), decimals 1. Labels: the share's
 // own, else the server's (share_of) or "Anteil an <axis label> insgesamt
 // in %". The stored record stays the server's answer; only exports use
 // this. FAILED_PRECONDITION naming the table if the answer lacks a column,

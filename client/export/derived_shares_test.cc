@@ -104,7 +104,8 @@ TEST(DerivedSharesTest, DividesByTheTotalWithTheSameOtherCodes) {
   const v1::ReleasedTable& t = view.response().table();
   ASSERT_EQ(t.measures_size(), 4);
   EXPECT_EQ(t.measures(3).label(), "Anteil an der Stadt (%)");
-  EXPECT_EQ(FormatMeasure(t.measures(3).measure()), "share:stadtteil:stadtteil");
+  // No group_by in the entry: the finest level, not named.
+  EXPECT_EQ(FormatMeasure(t.measures(3).measure()), "share:stadtteil");
   // Cells row-major over stadtteil (_T, N, 01, 02) × sex (m, w); the totals
   // are 1234 (m) and 1100 (w).
   EXPECT_DOUBLE_EQ(t.cells(2).values(3).value(), 100.0 * 600 / 1234);  // N, m
@@ -121,6 +122,9 @@ TEST(DerivedSharesTest, OrdersColumnsAsTheManifestAndRelabelsServerShares) {
   // Ask for the derived share first: it comes before the server's.
   spec.add_shares()->set_of_dimension("schule");
   spec.mutable_shares()->SwapElements(0, 1);
+  v1::Grouping& schulart = *spec.add_group_by();
+  schulart.set_dimension("schule");
+  schulart.set_level("schulart");
   ASSERT_OK_AND_ASSIGN(const v1::PulledTable view, ExportView(pulled));
   const v1::ReleasedTable& t = view.response().table();
   ASSERT_EQ(t.measures_size(), 3);
