@@ -1,5 +1,6 @@
 #include "client/manifest.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -105,30 +106,138 @@ absl::Status CheckGroupings(const v1::ManifestTable& t, const ErrorContext& ctx)
   return absl::OkStatus();
 }
 
-absl::Status CheckMeasures(const v1::ManifestTable& t, const ErrorContext& ctx) {
-  if (t.shares_size() > 0) {
-    return ctx.Error("shares[0]", absl::StrCat("share ", Quoted(t.shares(0).label()),
-                                               ": shares are not yet supported by the server; "
-                                               "pull the counts and derive the share"));
+bool IsGrouped(const v1::ManifestTable& t, absl::string_view dimension) {
+  for (const v1::Grouping& g : t.group_by()) {
+    if (g.dimension() == dimension) return true;
   }
-  if (t.measures().empty()) return ctx.Error("measures", "needs at least one measure");
-  if (t.measures_size() > kMaxMeasures) {
-    return ctx.Error("measures", absl::StrCat("has ", t.measures_size(), " measures, at most ",
-                                              kMaxMeasures));
+  return false;
+}
+
+bool SameCondition(const v1::Filter& a, const v1::Filter& b) {
+  return a.dimension() == b.dimension() && a.level() == b.level() &&
+         std::equal(a.codes().begin(), a.codes().end(), b.codes().begin(), b.codes().end());
+}
+
+int ServerShares(const v1::ManifestTable& t) {
+  int n = 0;
+  for (const v1::ShareMeasure& share : t.shares()) n += share.has_share_of() ? 1 : 0;
+  return n;
+}
+
+bool HasCount(const v1::ManifestTable& t) {
+  for (const v1::Measure& m : t.measures()) {
+    if (m.kind() == v1::Measure::COUNT) return true;
+  }
+  return false;
+}
+
+absl::Status CheckMeasures(const v1::ManifestTable& t, const ErrorContext& ctx) {
+  const int server_shares = ServerShares(t);
+  if (t.measures().empty() && server_shares == 0) {
+    return ctx.Error("measures", "needs at least one measure (or a share_of share)");
+  }
+  if (t.measures_size() + server_shares > kMaxMeasures) {
+    return ctx.Error("measures", absl::StrCat("has ", t.measures_size(), " measures and ",
+                                              server_shares, " share_of shares, at most ",
+                                              kMaxMeasures, " together"));
   }
   for (int i = 0; i < t.measures_size(); ++i) {
     const v1::Measure& m = t.measures(i);
+    const std::string field = Indexed("measures", i);
     if (m.kind() == v1::Measure::KIND_UNSPECIFIED) {
-      return ctx.Error(Indexed("measures", i) + ".kind", "must be COUNT, SUM or MEAN");
+      return ctx.Error(field + ".kind", "must be COUNT, SUM or MEAN");
+    }
+    if (m.kind() == v1::Measure::SHARE) {
+      return ctx.Error(field + ".kind", "SHARE is asked for with shares { share_of { ... } }");
     }
     if (m.kind() == v1::Measure::COUNT && !m.column().empty()) {
-      return ctx.Error(Indexed("measures", i) + ".column",
+      return ctx.Error(field + ".column",
                        absl::StrCat("COUNT takes no column, got ", Quoted(m.column())));
     }
     if (m.kind() != v1::Measure::COUNT && m.column().empty()) {
-      return ctx.Error(Indexed("measures", i) + ".column",
+      return ctx.Error(field + ".column",
                        absl::StrCat(v1::Measure::Kind_Name(m.kind()), " needs a column"));
     }
+    if (m.kind() != v1::Measure::COUNT && server_shares > 0) {
+      return ctx.Error(field + ".kind",
+                       absl::StrCat(v1::Measure::Kind_Name(m.kind()),
+                                    " cannot be asked together with share_of shares "
+                                    "(the server computes shares with COUNT measures only)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A share_of share: a condition on a dimension the table does not group by,
+// the same for every share_of share of the table.
+absl::Status CheckShareOf(const v1::ManifestTable& t, int index, const ErrorContext& ctx) {
+  const v1::Filter& f = t.shares(index).share_of();
+  const std::string field = Indexed("shares", index) + ".share_of";
+  if (f.dimension().empty()) return ctx.Error(field + ".dimension", "is empty");
+  if (f.dimension() == t.years().dimension()) {
+    return ctx.Error(field + ".dimension",
+                     absl::StrCat(Quoted(f.dimension()), " is the year dimension"));
+  }
+  if (IsGrouped(t, f.dimension())) {
+    return ctx.Error(field + ".dimension",
+                     absl::StrCat(Quoted(f.dimension()),
+                                  " is a group_by dimension of the table; use of_dimension"));
+  }
+  if (f.codes().empty()) return ctx.Error(field + ".codes", "needs a code");
+  for (int c = 0; c < f.codes_size(); ++c) {
+    if (f.codes(c).empty()) return ctx.Error(Indexed(field + ".codes", c), "is empty");
+  }
+  for (int j = 0; j < index; ++j) {
+    if (t.shares(j).has_share_of() && !SameCondition(t.shares(j).share_of(), f)) {
+      return ctx.Error(field, absl::StrCat("differs from shares[", j,
+                                           "].share_of; all share_of shares of a table must "
+                                           "use the same condition"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// An of_dimension share: derived on the client from the COUNT column and
+// the totals of a grouping dimension.
+absl::Status CheckOfDimension(const v1::ManifestTable& t, int index, const ErrorContext& ctx) {
+  const std::string& dim = t.shares(index).of_dimension();
+  const std::string field = Indexed("shares", index) + ".of_dimension";
+  if (dim == t.years().dimension()) {
+    return ctx.Error(field, absl::StrCat(Quoted(dim), " is the year dimension; shares of a "
+                                         "year in all years are not supported"));
+  }
+  if (!IsGrouped(t, dim)) {
+    return ctx.Error(field, absl::StrCat(Quoted(dim), " is not a group_by dimension of the table"));
+  }
+  if (!HasCount(t)) {
+    return ctx.Error(field, absl::StrCat("share of ", Quoted(dim),
+                                         " is derived from the counts; add measures { kind: "
+                                         "COUNT }"));
+  }
+  if (t.no_totals()) {
+    return ctx.Error(field, absl::StrCat("share of ", Quoted(dim),
+                                         " is derived from the totals; remove no_totals"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckShares(const v1::ManifestTable& t, const ErrorContext& ctx) {
+  for (int i = 0; i < t.shares_size(); ++i) {
+    const v1::ShareMeasure& share = t.shares(i);
+    const std::string field = Indexed("shares", i);
+    if (!share.denominator_dataset().empty()) {
+      return ctx.Error(field + ".denominator_dataset",
+                       absl::StrCat(Quoted(share.denominator_dataset()),
+                                    ": a denominator from another dataset is not supported; "
+                                    "pull both tables and divide"));
+    }
+    const bool server = share.has_share_of();
+    const bool client = !share.of_dimension().empty();
+    if (server == client) {
+      return ctx.Error(field, server ? "sets both share_of and of_dimension; set exactly one"
+                                     : "needs share_of or of_dimension");
+    }
+    RETURN_IF_ERROR(server ? CheckShareOf(t, i, ctx) : CheckOfDimension(t, i, ctx));
   }
   return absl::OkStatus();
 }
@@ -170,6 +279,7 @@ absl::Status CheckTable(const v1::Manifest& manifest, int index, v1::ManifestTab
   RETURN_IF_ERROR(CheckYears(t, ctx));
   RETURN_IF_ERROR(CheckGroupings(t, ctx));
   RETURN_IF_ERROR(CheckMeasures(t, ctx));
+  RETURN_IF_ERROR(CheckShares(t, ctx));
   RETURN_IF_ERROR(CheckFilters(t, ctx));
   if (t.purpose().empty()) t.set_purpose(manifest.purpose());
   if (t.legal_basis().empty()) t.set_legal_basis(manifest.legal_basis());
@@ -225,6 +335,21 @@ absl::StatusOr<const v1::Level*> DimensionLevel(const v1::DatasetSchema& schema,
   return found;
 }
 
+// Checks that the dimension, level and codes of `f` exist in `schema`.
+absl::Status CheckCondition(const v1::DatasetSchema& schema, const v1::Filter& f,
+                            const std::string& field, const ErrorContext& ctx) {
+  ASSIGN_OR_RETURN(const v1::Level* level,
+                   DimensionLevel(schema, f.dimension(), f.level(), field, ctx));
+  for (int c = 0; c < f.codes_size(); ++c) {
+    if (!HasCode(*level, f.codes(c))) {
+      return ctx.Error(Indexed(field + ".codes", c),
+                       absl::StrCat(Quoted(f.codes(c)), " is not a code of level ",
+                                    Quoted(level->name())));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::string_view name) {
@@ -278,17 +403,12 @@ absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
         DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
   }
   for (int i = 0; i < table.filters_size(); ++i) {
-    const v1::Filter& f = table.filters(i);
-    const std::string field = Indexed("filters", i);
-    ASSIGN_OR_RETURN(const v1::Level* level,
-                     DimensionLevel(schema, f.dimension(), f.level(), field, ctx));
-    for (int c = 0; c < f.codes_size(); ++c) {
-      if (!HasCode(*level, f.codes(c))) {
-        return ctx.Error(Indexed(field + ".codes", c),
-                         absl::StrCat(Quoted(f.codes(c)), " is not a code of level ",
-                                      Quoted(level->name())));
-      }
-    }
+    RETURN_IF_ERROR(CheckCondition(schema, table.filters(i), Indexed("filters", i), ctx));
+  }
+  for (int i = 0; i < table.shares_size(); ++i) {
+    if (!table.shares(i).has_share_of()) continue;  // of_dimension: a checked grouping
+    RETURN_IF_ERROR(CheckCondition(schema, table.shares(i).share_of(),
+                                   Indexed("shares", i) + ".share_of", ctx));
   }
   for (int i = 0; i < table.measures_size(); ++i) {
     const v1::Measure& m = table.measures(i);
@@ -312,6 +432,12 @@ v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
   q.add_group_by()->set_dimension(table.years().dimension());
   for (const v1::Grouping& g : table.group_by()) *q.add_group_by() = g;
   *q.mutable_measures() = table.measures();
+  for (const v1::ShareMeasure& share : table.shares()) {
+    if (!share.has_share_of()) continue;  // of_dimension: derived from the counts
+    v1::Measure& m = *q.add_measures();
+    m.set_kind(v1::Measure::SHARE);
+    *m.mutable_share_of() = share.share_of();
+  }
   v1::Filter& years = *q.add_filters();
   years.set_dimension(table.years().dimension());
   *years.mutable_codes() = table.years().codes();

@@ -32,7 +32,8 @@ struct LoadedManifest {
 };
 
 // Parses `text` (named `name` in errors) and checks it: ids, titles,
-// datasets, years, measures, shares (not yet supported), formats, purposes
+// datasets, years, measures, shares (exactly one of share_of and
+// of_dimension; denominator_dataset is not supported), formats, purposes
 // and legal bases. INVALID_ARGUMENT naming file, table id, field and value;
 // syntax errors read "name:line:column: reason".
 absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::string_view name);
@@ -42,16 +43,17 @@ absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::strin
 absl::StatusOr<LoadedManifest> LoadManifest(const std::string& path);
 
 // Checks `table` against the dataset `schema`: the year dimension and its
-// codes, each grouping dimension and level, each filter dimension, level
-// and code, and each measure column. INVALID_ARGUMENT naming `file`, the
+// codes, each grouping dimension and level, each filter's and each share's
+// share_of dimension, level and code, and each measure column. INVALID_ARGUMENT naming `file`, the
 // table id, the field and the value.
 absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
                                      const v1::DatasetSchema& schema, absl::string_view file);
 
 // Returns the query for `table` at dataset version `version` (0 = latest):
 // the year dimension as the first grouping with a filter on the year codes,
-// then the table's groupings, measures and filters; totals unless
-// no_totals. `request_id` goes into the audit record.
+// then the table's groupings, measures (then one SHARE per share_of share;
+// of_dimension shares are derived from the answer, see
+// client/export/derived_shares.h) and filters; totals unless no_totals. `request_id` goes into the audit record.
 // REQUIRES: `table` comes from a LoadedManifest.
 v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
                             absl::string_view justification, absl::string_view request_id);

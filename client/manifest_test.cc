@@ -90,11 +90,132 @@ TEST(ManifestTest, BadTableIdIsNamedByPosition) {
                                      AllOf(HasSubstr("table #1"), HasSubstr("\"Ab schluss\""))));
 }
 
-TEST(ManifestTest, SharesAreNotYetSupported) {
-  EXPECT_THAT(Parse(Table("shares { label: \"Quote\" of_dimension: \"abschluss\" }")),
+TEST(ManifestTest, ShareOfAGroupingDimensionIsAccepted) {
+  absl::StatusOr<LoadedManifest> m =
+      Parse(Table("shares { label: \"Quote\" of_dimension: \"abschluss\" }"));
+  ASSERT_THAT(m, IsOk());
+  EXPECT_EQ(m->manifest.tables(0).shares(0).of_dimension(), "abschluss");
+}
+
+TEST(ManifestTest, ShareWithAConditionOnAnotherDimensionIsAccepted) {
+  EXPECT_THAT(Parse(Table("shares { share_of { dimension: \"sex\" codes: \"w\" } }")), IsOk());
+}
+
+TEST(ManifestTest, ShareNeedsExactlyOneOfShareOfAndOfDimension) {
+  EXPECT_THAT(Parse(Table("shares { label: \"Quote\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("m.textproto: table \"abschluesse\": field \"shares[0]\""),
+                             HasSubstr("needs share_of or of_dimension"))));
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" "
+                          "share_of { dimension: \"sex\" codes: \"w\" } }")),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("field \"shares[0]\""),
-                             HasSubstr("not yet supported by the server"))));
+                             HasSubstr("sets both share_of and of_dimension"))));
+}
+
+TEST(ManifestTest, DenominatorFromAnotherDatasetIsNotSupported) {
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" "
+                          "denominator_dataset: \"population\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"abschluesse\""),
+                             HasSubstr("field \"shares[0].denominator_dataset\""),
+                             HasSubstr("\"population\""), HasSubstr("not supported"))));
+}
+
+TEST(ManifestTest, OfDimensionMustBeAGroupingDimensionNotTheYears) {
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" } shares { of_dimension: \"sex\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[1].of_dimension\""),
+                             HasSubstr("\"sex\" is not a group_by dimension of the table"))));
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abgangsjahr\" }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0].of_dimension\""),
+                             HasSubstr("\"abgangsjahr\" is the year dimension"))));
+}
+
+TEST(ManifestTest, OfDimensionNeedsACountAndTheTotals) {
+  const std::string no_count = std::string(kHead) + R"pb(
+    tables {
+      id: "alter" title: "Alter" dataset: "abgang"
+      years { dimension: "abgangsjahr" codes: "2025" }
+      group_by { dimension: "abschluss" }
+      measures { kind: MEAN column: "alter" }
+      shares { of_dimension: "abschluss" }
+    })pb";
+  EXPECT_THAT(ParseManifest(no_count, "m.textproto"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"alter\": field \"shares[0].of_dimension\""),
+                             HasSubstr("add measures { kind: COUNT }"))));
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" } no_totals: true")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0].of_dimension\""),
+                             HasSubstr("remove no_totals"))));
+}
+
+TEST(ManifestTest, ShareOfMustNotBeGroupedAndNeedsCodes) {
+  EXPECT_THAT(Parse(Table("shares { share_of { dimension: \"abschluss\" codes: \"AHR\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0].share_of.dimension\""),
+                             HasSubstr("\"abschluss\" is a group_by dimension of the table; "
+                                       "use of_dimension"))));
+  EXPECT_THAT(Parse(Table("shares { share_of { dimension: \"abgangsjahr\" codes: \"2025\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("field \"shares[0].share_of.dimension\": \"abgangsjahr\" is the "
+                                 "year dimension")));
+  EXPECT_THAT(Parse(Table("shares { share_of { dimension: \"sex\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0].share_of.codes\""),
+                             HasSubstr("needs a code"))));
+  EXPECT_THAT(Parse(Table("shares { share_of { codes: \"w\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("field \"shares[0].share_of.dimension\": is empty")));
+}
+
+TEST(ManifestTest, ShareOfSharesOfATableUseOneCondition) {
+  EXPECT_THAT(Parse(Table("shares { share_of { dimension: \"sex\" codes: \"w\" } } "
+                          "shares { share_of { dimension: \"sex\" codes: \"m\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[1].share_of\""),
+                             HasSubstr("differs from shares[0].share_of"))));
+}
+
+TEST(ManifestTest, ShareOfSharesTakeCountMeasuresOnly) {
+  EXPECT_THAT(Parse(Table("measures { kind: MEAN column: \"alter\" } "
+                          "shares { share_of { dimension: \"sex\" codes: \"w\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"measures[1].kind\""),
+                             HasSubstr("MEAN cannot be asked together with share_of shares"))));
+}
+
+TEST(ManifestTest, ShareMeasureInMeasuresPointsToShares) {
+  EXPECT_THAT(Parse(Table("measures { kind: SHARE share_of { dimension: \"sex\" codes: \"w\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"measures[1].kind\""),
+                             HasSubstr("SHARE is asked for with shares"))));
+}
+
+TEST(ManifestTest, MeasuresAndShareOfSharesCountTogetherAgainstTheLimit) {
+  std::string extra;
+  for (int i = 0; i < 7; ++i) extra += "measures { kind: COUNT } ";
+  EXPECT_THAT(Parse(Table(extra)), IsOk());  // 8 measures
+  EXPECT_THAT(Parse(Table(extra + "shares { share_of { dimension: \"sex\" codes: \"w\" } }")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"measures\""), HasSubstr("at most 8 together"))));
+  EXPECT_THAT(Parse(Table(extra + "shares { of_dimension: \"abschluss\" }")), IsOk());
+}
+
+TEST(ManifestTest, TableQueryAsksTheServerForShareOfSharesOnly) {
+  absl::StatusOr<LoadedManifest> m =
+      Parse(Table("shares { of_dimension: \"abschluss\" } "
+                  "shares { label: \"Frauenanteil\" share_of { dimension: \"sex\" codes: \"w\" } }"));
+  ASSERT_THAT(m, IsOk());
+  const v1::Query q = TableQuery(m->manifest.tables(0), 0, "why", "req-1").query();
+  ASSERT_EQ(q.measures_size(), 2);
+  EXPECT_EQ(q.measures(0).kind(), v1::Measure::COUNT);
+  EXPECT_EQ(q.measures(1).kind(), v1::Measure::SHARE);
+  EXPECT_EQ(q.measures(1).share_of().dimension(), "sex");
+  EXPECT_THAT(q.measures(1).share_of().codes(), ElementsAre("w"));
+  EXPECT_TRUE(q.totals());
 }
 
 TEST(ManifestTest, FiveDimensionsAreTooMany) {
@@ -213,6 +334,20 @@ TEST(ManifestTest, UnknownYearIsNamed) {
   EXPECT_THAT(CheckTableAgainstSchema(m->manifest.tables(0), Schema(), "m.textproto"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("field \"years.codes[1]\""), HasSubstr("\"2030\""))));
+}
+
+TEST(ManifestTest, ShareOfConditionIsCheckedAgainstTheSchema) {
+  EXPECT_THAT(Check("shares { share_of { dimension: \"bezirk\" level: \"stadtteil\" codes: \"01\" } }"),
+              IsOk());
+  EXPECT_THAT(Check("shares { share_of { dimension: \"bezirk\" codes: \"01\" } }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"abschluesse\""),
+                             HasSubstr("field \"shares[0].share_of.codes[0]\""),
+                             HasSubstr("\"01\" is not a code of level \"bezirk\""))));
+  EXPECT_THAT(Check("shares { share_of { dimension: \"sex\" codes: \"w\" } }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("field \"shares[0].share_of.dimension\""),
+                             HasSubstr("\"sex\" is not a dimension of dataset \"abgang\""))));
 }
 
 TEST(ManifestTest, SumOfADimensionIsNotAMeasure) {

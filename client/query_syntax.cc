@@ -48,6 +48,28 @@ std::string Quoted(absl::string_view value) {
   return out;
 }
 
+// Parses `condition`, "DIM=C1,C2" or "DIM:LEVEL=C1,C2", the part of flag
+// `flag`'s value `text` that names a code set.
+absl::StatusOr<v1::Filter> ParseCondition(absl::string_view flag, absl::string_view text,
+                                          absl::string_view condition) {
+  const std::vector<absl::string_view> sides = absl::StrSplit(condition, absl::MaxSplits('=', 1));
+  std::string dimension, level;
+  if (sides.size() != 2 || !SplitDimensionLevel(sides[0], dimension, level)) {
+    const absl::string_view prefix = flag == "measure" ? "share:" : "";
+    return BadValue(flag, text,
+                    absl::StrCat("expected ", prefix, "DIM=C1,C2,... or ", prefix,
+                                 "DIM:LEVEL=C1,C2,..."));
+  }
+  v1::Filter filter;
+  filter.set_dimension(dimension);
+  filter.set_level(level);
+  for (absl::string_view code : absl::StrSplit(sides[1], ',')) {
+    if (code.empty()) return BadValue(flag, text, "empty code");
+    filter.add_codes(std::string(code));
+  }
+  return filter;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text) {
@@ -65,6 +87,14 @@ absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text) {
 
 absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text) {
   v1::Measure measure;
+  absl::string_view condition = text;
+  if (absl::ConsumePrefix(&condition, "share:")) {
+    absl::StatusOr<v1::Filter> share_of = ParseCondition("measure", text, condition);
+    if (!share_of.ok()) return share_of.status();
+    measure.set_kind(v1::Measure::SHARE);
+    *measure.mutable_share_of() = *std::move(share_of);
+    return measure;
+  }
   if (text == "count") {
     measure.set_kind(v1::Measure::COUNT);
     return measure;
@@ -75,23 +105,12 @@ absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text) {
     measure.set_column(std::string(parts[1]));
     return measure;
   }
-  return BadValue("measure", text, "expected count, sum:COLUMN or mean:COLUMN");
+  return BadValue("measure", text,
+                  "expected count, sum:COLUMN, mean:COLUMN or share:DIM[:LEVEL]=C1,C2,...");
 }
 
 absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text) {
-  const std::vector<absl::string_view> sides = absl::StrSplit(text, absl::MaxSplits('=', 1));
-  std::string dimension, level;
-  if (sides.size() != 2 || !SplitDimensionLevel(sides[0], dimension, level)) {
-    return BadValue("filter", text, "expected DIM=C1,C2,... or DIM:LEVEL=C1,C2,...");
-  }
-  v1::Filter filter;
-  filter.set_dimension(dimension);
-  filter.set_level(level);
-  for (absl::string_view code : absl::StrSplit(sides[1], ',')) {
-    if (code.empty()) return BadValue("filter", text, "empty code");
-    filter.add_codes(std::string(code));
-  }
-  return filter;
+  return ParseCondition("filter", text, text);
 }
 
 std::string FormatGrouping(const v1::Grouping& grouping) {
@@ -107,6 +126,14 @@ std::string FormatMeasure(const v1::Measure& measure) {
       return absl::StrCat("sum:", measure.column());
     case v1::Measure::MEAN:
       return absl::StrCat("mean:", measure.column());
+    case v1::Measure::SHARE:
+      // A share without codes is one the client derived from the counts
+      // (a manifest's of_dimension); it has no flag form.
+      if (measure.share_of().codes().empty()) {
+        return absl::StrCat("share:", DimensionLevel(measure.share_of().dimension(),
+                                                     measure.share_of().level()));
+      }
+      return absl::StrCat("share:", FormatFilter(measure.share_of()));
     default:
       return absl::StrCat("unspecified:", measure.column());
   }

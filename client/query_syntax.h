@@ -1,5 +1,5 @@
 // The command-line syntax of query parts, both ways: `--by DIM[:LEVEL][+]`,
-// `--measure count|sum:COL|mean:COL` and `--filter DIM[:LEVEL]=C1,C2,...`
+// `--measure count|sum:COL|mean:COL|share:DIM[:LEVEL]=C1,C2,...` and `--filter DIM[:LEVEL]=C1,C2,...`
 // parse into v1 messages, and a v1::Query formats back into the flags that
 // ask it (for `audit show`). Errors are usage errors naming the flag and the
 // value. All functions are thread-safe.
@@ -18,7 +18,9 @@ namespace cellgate::client {
 // Usage error (INVALID_ARGUMENT) naming --by and the value if malformed.
 absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text);
 
-// Parses "count", "sum:COL" or "mean:COL". Usage error naming --measure.
+// Parses "count", "sum:COL", "mean:COL", or "share:DIM=C1,C2" /
+// "share:DIM:LEVEL=C1,C2" (a SHARE measure whose share_of is the code set,
+// written as for --filter). Usage error naming --measure.
 absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text);
 
 // Parses "DIM=C1,C2" or "DIM:LEVEL=C1,C2" (codes may hold "/", "." and "-").
@@ -27,7 +29,10 @@ absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text);
 
 // Return the flag values that ParseGrouping, ParseMeasure and ParseFilter
 // turn back into the same message; e.g. "stadtteil:sozialraum+",
-// "mean:alter_monate", "schuljahr=2024/25,2025/26".
+// "mean:alter_monate", "share:mh=ja", "schuljahr=2024/25,2025/26". A
+// SHARE whose share_of has no codes (derived on the client from the counts,
+// see client/export/derived_shares.h) formats as "share:DIM[:LEVEL]", which
+// ParseMeasure rejects.
 std::string FormatGrouping(const v1::Grouping& grouping);
 std::string FormatMeasure(const v1::Measure& measure);
 std::string FormatFilter(const v1::Filter& filter);

@@ -50,6 +50,46 @@ TEST(QuerySyntaxTest, ParsesMeasures) {
   EXPECT_EQ(mean.column(), "alter_monate");
 }
 
+TEST(QuerySyntaxTest, ParsesShareWithTheFilterSyntax) {
+  ASSERT_OK_AND_ASSIGN(v1::Measure share, ParseMeasure("share:mh=ja"));
+  EXPECT_EQ(share.kind(), v1::Measure::SHARE);
+  EXPECT_EQ(share.column(), "");
+  EXPECT_EQ(share.share_of().dimension(), "mh");
+  EXPECT_EQ(share.share_of().level(), "");
+  EXPECT_THAT(share.share_of().codes(), ElementsAre("ja"));
+  ASSERT_OK_AND_ASSIGN(v1::Measure leveled, ParseMeasure("share:schule:schulart=GY,IGS"));
+  EXPECT_EQ(leveled.share_of().dimension(), "schule");
+  EXPECT_EQ(leveled.share_of().level(), "schulart");
+  EXPECT_THAT(leveled.share_of().codes(), ElementsAre("GY", "IGS"));
+}
+
+TEST(QuerySyntaxTest, RejectsMalformedShareNamingTheFlagAndTheShareForm) {
+  for (const char* bad : {"share", "share:", "share:mh", "share:mh=", "share:=ja",
+                          "share:mh=ja,,nein", "share:mh:=ja", "share:a:b:c=1", "share:m h=ja"}) {
+    const absl::StatusOr<v1::Measure> m = ParseMeasure(bad);
+    EXPECT_THAT(m, StatusIs(absl::StatusCode::kInvalidArgument,
+                            HasSubstr("flag --measure has a bad value")))
+        << bad;
+    EXPECT_TRUE(IsUsageError(m.status())) << bad;
+  }
+  EXPECT_THAT(ParseMeasure("share:mh"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("expected share:DIM=C1,C2,... or share:DIM:LEVEL=C1,C2,...")));
+  EXPECT_THAT(ParseMeasure("share:mh=ja,,nein"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty code")));
+  EXPECT_THAT(ParseMeasure("median:x"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("share:DIM[:LEVEL]=C1")));
+}
+
+TEST(QuerySyntaxTest, FormatsAClientDerivedShareWithoutCodes) {
+  v1::Measure derived;
+  derived.set_kind(v1::Measure::SHARE);
+  derived.mutable_share_of()->set_dimension("schule");
+  derived.mutable_share_of()->set_level("schulart");
+  EXPECT_EQ(FormatMeasure(derived), "share:schule:schulart");
+  EXPECT_FALSE(ParseMeasure(FormatMeasure(derived)).ok());
+}
+
 TEST(QuerySyntaxTest, RejectsUnknownMeasureNamingTheFlag) {
   for (const char* bad : {"median:x", "sum", "sum:", "count:x", "mean:a b"}) {
     EXPECT_THAT(ParseMeasure(bad), StatusIs(absl::StatusCode::kInvalidArgument,
@@ -81,7 +121,8 @@ TEST(QuerySyntaxTest, FormatsPartsBackToTheSameMessage) {
     ASSERT_OK_AND_ASSIGN(v1::Grouping g, ParseGrouping(text));
     EXPECT_EQ(FormatGrouping(g), text);
   }
-  for (const char* text : {"count", "sum:stunden", "mean:alter"}) {
+  for (const char* text : {"count", "sum:stunden", "mean:alter", "share:mh=ja",
+                           "share:schule:schulart=GY,IGS", "share:schuljahr=2024/25"}) {
     ASSERT_OK_AND_ASSIGN(v1::Measure m, ParseMeasure(text));
     EXPECT_EQ(FormatMeasure(m), text);
   }
@@ -95,6 +136,7 @@ TEST(QuerySyntaxTest, FormatsAQueryAsOneLineOfFlags) {
   query.set_version(3);
   *query.add_group_by() = *ParseGrouping("abschluss");
   *query.add_measures() = *ParseMeasure("count");
+  *query.add_measures() = *ParseMeasure("share:sex=w");
   *query.add_filters() = *ParseFilter("abgangsjahr=2025");
   query.set_totals(true);
   query.set_purpose("bildungsbericht");
@@ -102,7 +144,7 @@ TEST(QuerySyntaxTest, FormatsAQueryAsOneLineOfFlags) {
   query.set_justification("Bericht 2026, Kapitel \"D\"");
   EXPECT_EQ(FormatQueryFlags(query),
             "--dataset abgang --version 3 --by abschluss --measure count "
-            "--filter abgangsjahr=2025 --totals --purpose bildungsbericht "
+            "--measure share:sex=w --filter abgangsjahr=2025 --totals --purpose bildungsbericht "
             "--legal-basis schulg_rlp_67 --justification \"Bericht 2026, Kapitel \\\"D\\\"\"");
 }
 

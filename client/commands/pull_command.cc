@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "client/exit_codes.h"
 #include "client/export/csv_export.h"
+#include "client/export/derived_shares.h"
 #include "client/export/export_format.h"
 #include "client/export/html_report.h"
 #include "client/export/json_export.h"
@@ -118,17 +119,19 @@ bool CanSkip(const PullPlan& plan, const v1::PulledTable& earlier, const std::st
   return true;
 }
 
-// Writes the table's files, then its record.
+// Writes the table's files (with its shares, derived_shares.h), then its
+// record (the server's answer as it came).
 absl::Status WriteTable(const PullPlan& plan, v1::PulledTable& pulled) {
   const ExportOptions options = OptionsOf(plan.manifest.manifest);
+  ASSIGN_OR_RETURN(const v1::PulledTable view, ExportView(pulled));
   for (const std::string& name : FormatsOf(plan, pulled.table())) {
     const ExportFormat format = *ParseExportFormat(name);
     std::string content;
     switch (format) {
-      case ExportFormat::kCsv: content = ExportCsv(pulled); break;
-      case ExportFormat::kCsvDe: content = ExportCsvDe(pulled, options); break;
-      case ExportFormat::kJson: content = ExportJson(pulled, options); break;
-      case ExportFormat::kFfcsv: content = ExportFfcsv(pulled, options); break;
+      case ExportFormat::kCsv: content = ExportCsv(view); break;
+      case ExportFormat::kCsvDe: content = ExportCsvDe(view, options); break;
+      case ExportFormat::kJson: content = ExportJson(view, options); break;
+      case ExportFormat::kFfcsv: content = ExportFfcsv(view, options); break;
       case ExportFormat::kHtml: continue;  // one page for all tables, at the end
     }
     const std::string file = ExportFileName(format, pulled.table().id(), options.manifest_id);
@@ -233,12 +236,17 @@ bool WantsHtml(const PullPlan& plan) {
 absl::Status WriteReport(const PullPlan& plan, std::vector<TableOutcome>& outcomes) {
   const v1::Manifest& m = plan.manifest.manifest;
   std::vector<ReportEntry> entries;
+  // The tables as exported, with their shares; entries point into it.
+  std::vector<std::optional<v1::PulledTable>> views(m.tables_size());
   for (int i = 0; i < m.tables_size(); ++i) {
     TableOutcome& o = outcomes[i];
     if (!o.pulled.has_value() && o.kind != TableOutcome::Kind::kPending) {
       o.pulled = EarlierPull(plan, m.tables(i));
     }
-    ReportEntry entry{m.tables(i), o.pulled.has_value() ? &*o.pulled : nullptr, ""};
+    if (o.pulled.has_value()) {
+      ASSIGN_OR_RETURN(views[i], ExportView(*o.pulled));
+    }
+    ReportEntry entry{m.tables(i), views[i].has_value() ? &*views[i] : nullptr, ""};
     if (!m.tables(i).pending_reason().empty()) entry.missing_reason = m.tables(i).pending_reason();
     if (o.kind == TableOutcome::Kind::kFailed) {
       entry.missing_reason = absl::StrCat("nicht abgerufen (", o.error.message(), ")");

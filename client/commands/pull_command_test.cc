@@ -262,6 +262,56 @@ TEST_F(PullCommandTest, UnknownFormatOrTableFlagIsAUsageError) {
   EXPECT_TRUE(fake_.query_requests.empty());
 }
 
+// One table whose share of each Abschlussart in its total the client
+// derives from the released counts.
+constexpr char kShareManifest[] = R"pb(
+  id: "bericht"
+  title: "Bericht 2025"
+  purpose: "bildungsbericht"
+  legal_basis: "schulg_rlp_67"
+  formats: [ "csv-de", "json", "html" ]
+  tables {
+    id: "abschluesse"
+    title: "Schulabgänger nach Abschlussart"
+    dataset: "abgang"
+    years { dimension: "abgangsjahr" codes: "2025" }
+    group_by { dimension: "abschluss" }
+    measures { kind: COUNT }
+    measures { kind: MEAN column: "alter" }
+    shares { of_dimension: "abschluss" label: "Anteil (%)" }
+  }
+)pb";
+
+TEST_F(PullCommandTest, ExportsDerivedSharesAndKeepsTheServersAnswer) {
+  WriteTestFile(manifest_, kShareManifest);
+  ASSERT_THAT(Pull(), IsOk());
+  ASSERT_EQ(fake_.query_requests.size(), 1u);
+  // The server is asked for the counts only.
+  EXPECT_EQ(fake_.query_requests[0].query().measures_size(), 2);
+  // 1100 of 1234 leavers have the AHR: 89.14…%.
+  const std::string csv_de = ReadTestFile(out_dir_ + "/abschluesse.de.csv");
+  EXPECT_THAT(csv_de, HasSubstr("Abgangsjahr;Abschlussart;Anzahl;Alter (Mittel);Anteil (%)\r\n"
+                                "2025;Insgesamt;1234;18,3;100,0\r\n"
+                                "2025;ohne Berufsreife;.;.;.\r\n"
+                                "2025;Berufsreife;–;x;0,0\r\n"
+                                "2025;allgemeine Hochschulreife;1100;/;89,1\r\n"));
+  EXPECT_THAT(ReadTestFile(out_dir_ + "/abschluesse.json"),
+              HasSubstr("\"id\":\"share:abschluss\",\"kind\":\"share\""));
+  EXPECT_THAT(ReadTestFile(out_dir_ + "/bericht.html"), HasSubstr("<th>Anteil (%): Insgesamt</th>"));
+  v1::PulledTable record;
+  ASSERT_TRUE(record.ParseFromString(ReadTestFile(out_dir_ + "/.pull/abschluesse.pb")));
+  EXPECT_EQ(record.response().table().measures_size(), 2);
+  EXPECT_EQ(record.response().table().cells(3).values_size(), 2);
+}
+
+TEST_F(PullCommandTest, AnswerThatDoesNotFitTheSharesFailsTheTable) {
+  WriteTestFile(manifest_, kShareManifest);
+  fake_.query_response->mutable_table()->mutable_measures()->RemoveLast();
+  EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("table \"abschluesse\": the answer has 1 measures")));
+  EXPECT_FALSE(Exists(".pull/abschluesse.pb"));
+}
+
 TEST_F(PullCommandTest, UnreachableServerStopsBeforeAnyTable) {
   fake_.list_datasets_response = absl::UnavailableError("connection refused");
   EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));

@@ -117,6 +117,33 @@ TEST(QueryCommandTest, WritesCsvAndJsonOnRequest) {
   EXPECT_THAT(json.str(), HasSubstr("\"release_id\":\"r1\""));
 }
 
+TEST(QueryCommandTest, AsksForAShareAndShowsItWithOneDecimal) {
+  FakeConnection fake;
+  fake.query_response = OneCellResponse();
+  v1::MeasureFacts& share = *fake.query_response->mutable_table()->add_measures();
+  share.mutable_measure()->set_kind(v1::Measure::SHARE);
+  share.mutable_measure()->mutable_share_of()->set_dimension("mh");
+  share.mutable_measure()->mutable_share_of()->add_codes("ja");
+  share.set_label("Anteil mh = ja in %");
+  share.set_decimals(1);
+  v1::CellValue& value = *fake.query_response->mutable_table()->mutable_cells(0)->add_values();
+  value.set_status(v1::PUBLISHED);
+  value.set_value(100.0 * 411 / 1234);
+  std::ostringstream out;
+  ASSERT_OK(RunQuery(QueryLine({"--measure", "count", "--measure", "share:mh=ja", "--format",
+                                "csv"}),
+                     fake, out));
+  ASSERT_EQ(fake.query_requests.size(), 1u);
+  const v1::Query& q = fake.query_requests[0].query();
+  ASSERT_EQ(q.measures_size(), 2);
+  EXPECT_EQ(q.measures(1).kind(), v1::Measure::SHARE);
+  EXPECT_EQ(q.measures(1).share_of().dimension(), "mh");
+  EXPECT_THAT(q.measures(1).share_of().codes(), ElementsAre("ja"));
+  // 411 of 1234 are 33.306…%.
+  EXPECT_EQ(out.str(),
+            "measure,value,status\r\ncount,1234,published\r\nshare:mh=ja,33.3,published\r\n");
+}
+
 TEST(QueryCommandTest, ReturnsTheServersStatus) {
   FakeConnection fake;
   fake.query_response =

@@ -50,6 +50,16 @@ std::string ShownValue(const v1::CellValue& value, const v1::MeasureFacts& measu
   return symbol.empty() ? GermanPlainNumber(value, measure) : symbol;
 }
 
+// The unit column of ffcsv: counts and shares have one, sums and means
+// carry the unit of their column, which the table does not know.
+std::string ValueUnit(const v1::Measure& measure) {
+  switch (measure.kind()) {
+    case v1::Measure::COUNT: return "Anzahl";
+    case v1::Measure::SHARE: return "Prozent";
+    default: return "";
+  }
+}
+
 std::string EntryText(const v1::ReleasedTable& table, int axis, int entry) {
   return entry < 0 ? "?" : EntryLabel(table.axes(axis).entries(entry));
 }
@@ -151,7 +161,7 @@ std::string ExportFfcsv(const v1::PulledTable& pulled, const ExportOptions& opti
       line.insert(line.end(),
                   {FormatMeasure(t.measures(m).measure()), MeasureLabel(t.measures(m)),
                    symbol.empty() ? GermanPlainNumber(v, t.measures(m)) : "",
-                   t.measures(m).measure().kind() == v1::Measure::COUNT ? "Anzahl" : "", symbol});
+                   ValueUnit(t.measures(m).measure()), symbol});
       AppendLine(line, out);
     }
   }

@@ -10,6 +10,7 @@ namespace cellgate::client {
 namespace {
 
 using ::cellgate::client::testing::PulledLeaversTable;
+using ::cellgate::client::testing::PulledShareTable;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -107,6 +108,45 @@ TEST(CsvExportTest, FfcsvHasTimeVariablesValueAndQualityFlag) {
             "abgangsjahr;Abgangsjahr;2025;abschluss;Abschlussart;AHR;allgemeine Hochschulreife;count;Anzahl;1100;Anzahl;\r\n"
             "abschluesse;Schulabgänger nach Abschlussart;rel-1;abgang@3;abgang-standard@2;"
             "abgangsjahr;Abgangsjahr;2025;abschluss;Abschlussart;AHR;allgemeine Hochschulreife;mean:alter;Alter (Mittel);;;/\r\n");
+}
+
+// 411 / 1234 = 33.306…%, 125 / 600 = 20.833…%.
+TEST(CsvExportTest, CsvShowsAShareWithOneDecimal) {
+  EXPECT_EQ(ExportCsv(PulledShareTable()),
+            "table_id,release_id,dataset,dataset_version,policy_id,policy_version,"
+            "schuljahr,schule,schuljahr_label,schule_label,measure,value,status\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,_T,2025/26,Insgesamt,count,1234,published\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,_T,2025/26,Insgesamt,share:mh=ja,33.3,published\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,GS,2025/26,Grundschule,count,,suppressed\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,GS,2025/26,Grundschule,share:mh=ja,,suppressed\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,FOES,2025/26,Förderschule,count,,zero\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,FOES,2025/26,Förderschule,share:mh=ja,,not_applicable\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,IGS,2025/26,Integrierte Gesamtschule,count,600,published\r\n"
+            "mh_schulart,rel-2,schueler,1,schueler-standard,1,2025/26,IGS,2025/26,Integrierte Gesamtschule,share:mh=ja,20.8,published\r\n");
+}
+
+TEST(CsvExportTest, CsvDeShowsAShareWithADecimalCommaAndTheServersLabel) {
+  const std::string out = ExportCsvDe(PulledShareTable(), Options());
+  EXPECT_THAT(out, HasSubstr("\r\n"
+                             "Schuljahr;Schule;Anzahl;Anteil mh = ja in %\r\n"
+                             "2025/26;Insgesamt;1234;33,3\r\n"
+                             "2025/26;Grundschule;.;.\r\n"
+                             "2025/26;Förderschule;–;x\r\n"
+                             "2025/26;Integrierte Gesamtschule;600;20,8\r\n"
+                             "\r\nZeichenerklärung\r\n"));
+  EXPECT_THAT(ExportCsvDe(PulledShareTable(), Options(v1::SYMBOL_SET_LETTERS)),
+              HasSubstr("2025/26;Grundschule;g;g\r\n2025/26;Förderschule;k;x\r\n"));
+}
+
+TEST(CsvExportTest, FfcsvGivesAShareTheUnitPercent) {
+  const std::string out = ExportFfcsv(PulledShareTable(), Options());
+  const std::string prefix =
+      "mh_schulart;Schüler mit Migrationshintergrund nach Schulart;rel-2;schueler@1;"
+      "schueler-standard@1;schuljahr;Schuljahr;2025/26;schule;Schule;";
+  EXPECT_THAT(out, HasSubstr(prefix + "_T;Insgesamt;share:mh=ja;Anteil mh = ja in %;33,3;Prozent;\r\n"));
+  EXPECT_THAT(out, HasSubstr(prefix + "GS;Grundschule;share:mh=ja;Anteil mh = ja in %;;Prozent;.\r\n"));
+  EXPECT_THAT(out, HasSubstr(prefix + "FOES;Förderschule;share:mh=ja;Anteil mh = ja in %;;Prozent;x\r\n"));
+  EXPECT_THAT(out, HasSubstr(prefix + "IGS;Integrierte Gesamtschule;share:mh=ja;Anteil mh = ja in %;20,8;Prozent;\r\n"));
 }
 
 TEST(CsvExportTest, SpreadsheetTextPrefixesFormulaStarts) {

@@ -12,6 +12,7 @@ namespace {
 using ::cellgate::client::testing::AddCell;
 using ::cellgate::client::testing::AddEntry;
 using ::cellgate::client::testing::PulledLeaversTable;
+using ::cellgate::client::testing::PulledShareTable;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -91,6 +92,21 @@ TEST(HtmlReportTest, PageIsSelfContainedWithChartTableLegendAndProvenance) {
   EXPECT_THAT(html, Not(HasSubstr("http")));
   EXPECT_THAT(html, Not(HasSubstr("@font-face")));
   EXPECT_THAT(html, Not(HasSubstr(" src=")));
+}
+
+TEST(HtmlReportTest, ShareColumnHasItsLabelOneDecimalAndSymbols) {
+  const v1::PulledTable pulled = PulledShareTable();
+  const std::string html = RenderHtmlReport({{pulled.table(), &pulled, ""}}, Options());
+  // Pivoted: Schule across, count then share.
+  EXPECT_THAT(html, HasSubstr("<th>Anteil mh = ja in %: Insgesamt</th>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"n\">1.234</td>"
+                              "<td class=\"sym\" title=\"suppressed\">.</td>"
+                              "<td class=\"sym\" title=\"zero\">–</td>"
+                              "<td class=\"n\">600</td>"
+                              "<td class=\"n\">33,3</td>"
+                              "<td class=\"sym\" title=\"suppressed\">.</td>"
+                              "<td class=\"sym\" title=\"not_applicable\">x</td>"
+                              "<td class=\"n\">20,8</td>"));
 }
 
 TEST(HtmlReportTest, EscapesHostileTitlesLabelsAndFootnotes) {

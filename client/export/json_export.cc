@@ -62,6 +62,15 @@ std::string Dimensions(const v1::ReleasedTable& t) {
   return Array(dims);
 }
 
+// The condition of a share (codes empty for a share derived on the
+// client), null for other measures.
+std::string ShareOf(const v1::Measure& q) {
+  if (q.kind() != v1::Measure::SHARE) return "null";
+  return Object({Member("dimension", JsonString(q.share_of().dimension())),
+                 Member("level", JsonString(q.share_of().level())),
+                 Member("codes", StringArray(q.share_of().codes()))});
+}
+
 std::string Measures(const v1::ReleasedTable& t) {
   std::vector<std::string> measures;
   for (const v1::MeasureFacts& m : t.measures()) {
@@ -71,7 +80,9 @@ std::string Measures(const v1::ReleasedTable& t) {
          Member("kind", JsonString(absl::AsciiStrToLower(v1::Measure::Kind_Name(q.kind())))),
          Member("column", q.column().empty() ? "null" : JsonString(q.column())),
          Member("label", JsonString(m.label())),
-         Member("display_decimals", absl::StrCat(DisplayDecimals(m)))}));
+         Member("display_decimals", absl::StrCat(DisplayDecimals(m))),
+         Member("share_of", ShareOf(q)),
+         Member("derived_on_client", IsClientDerivedShare(q) ? "true" : "false")}));
   }
   return Array(measures);
 }

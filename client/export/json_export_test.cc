@@ -12,6 +12,7 @@ namespace cellgate::client {
 namespace {
 
 using ::cellgate::client::testing::PulledLeaversTable;
+using ::cellgate::client::testing::PulledShareTable;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -46,9 +47,10 @@ TEST(JsonExportTest, WritesTheDocumentedSchemaByteForByte) {
       "{\"code\":\"AHR\",\"label\":\"allgemeine Hochschulreife\",\"level\":\"abschluss\",\"parent\":0,"
       "\"total\":false}]}],\n"
       "\"measures\":["
-      "{\"id\":\"count\",\"kind\":\"count\",\"column\":null,\"label\":\"Anzahl\",\"display_decimals\":0},"
+      "{\"id\":\"count\",\"kind\":\"count\",\"column\":null,\"label\":\"Anzahl\",\"display_decimals\":0,"
+      "\"share_of\":null,\"derived_on_client\":false},"
       "{\"id\":\"mean:alter\",\"kind\":\"mean\",\"column\":\"alter\",\"label\":\"Alter (Mittel)\","
-      "\"display_decimals\":1}],\n"
+      "\"display_decimals\":1,\"share_of\":null,\"derived_on_client\":false}],\n"
       "\"cells\":[\n"
       "{\"codes\":[\"2025\",\"_T\"],\"values\":[1234,18.26],\"statuses\":[\"published\",\"published\"]},\n"
       "{\"codes\":[\"2025\",\"ohne_BR\"],\"values\":[null,null],\"statuses\":[\"suppressed\",\"suppressed\"]},\n"
@@ -56,6 +58,25 @@ TEST(JsonExportTest, WritesTheDocumentedSchemaByteForByte) {
       "{\"codes\":[\"2025\",\"AHR\"],\"values\":[1100,19.04],\"statuses\":[\"published\",\"unreliable\"]}\n"
       "]\n"
       "}\n");
+}
+
+TEST(JsonExportTest, DescribesAShareMeasureAndGivesItsValuesOneDecimal) {
+  const std::string out = ExportJson(PulledShareTable(), Options());
+  EXPECT_THAT(out, HasSubstr(
+      "\"measures\":["
+      "{\"id\":\"count\",\"kind\":\"count\",\"column\":null,\"label\":\"Anzahl\",\"display_decimals\":0,"
+      "\"share_of\":null,\"derived_on_client\":false},"
+      "{\"id\":\"share:mh=ja\",\"kind\":\"share\",\"column\":null,\"label\":\"Anteil mh = ja in %\","
+      "\"display_decimals\":1,\"share_of\":{\"dimension\":\"mh\",\"level\":\"\",\"codes\":[\"ja\"]},"
+      "\"derived_on_client\":false}],\n"
+      "\"cells\":[\n"
+      "{\"codes\":[\"2025/26\",\"_T\"],\"values\":[1234,33.3],\"statuses\":[\"published\",\"published\"]},\n"
+      "{\"codes\":[\"2025/26\",\"GS\"],\"values\":[null,null],\"statuses\":[\"suppressed\",\"suppressed\"]},\n"
+      "{\"codes\":[\"2025/26\",\"FOES\"],\"values\":[null,null],\"statuses\":[\"zero\",\"not_applicable\"]},\n"
+      "{\"codes\":[\"2025/26\",\"IGS\"],\"values\":[600,20.8],\"statuses\":[\"published\",\"published\"]}\n"
+      "]\n"));
+  google::protobuf::Struct doc;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &doc).ok());
 }
 
 TEST(JsonExportTest, IsValidJsonWithValuesAndStatusesApart) {

@@ -54,10 +54,15 @@ int DisplayDecimals(const v1::MeasureFacts& measure) {
     case v1::Measure::SUM:
       return measure.decimals();
     case v1::Measure::MEAN:
+    case v1::Measure::SHARE:
       return 1;
     default:
       return 0;
   }
+}
+
+bool IsClientDerivedShare(const v1::Measure& measure) {
+  return measure.kind() == v1::Measure::SHARE && measure.share_of().codes().empty();
 }
 
 bool CarriesValue(v1::CellStatus status) {

@@ -25,8 +25,14 @@ std::string EntryLabel(const v1::AxisEntry& entry);
 int EntryDepth(const v1::Axis& axis, int index);
 
 // Returns the digits shown after the decimal comma: 0 for COUNT, the
-// column's decimals for SUM, 1 for MEAN.
+// column's decimals for SUM, 1 for MEAN and SHARE (percent).
 int DisplayDecimals(const v1::MeasureFacts& measure);
+
+// Returns true for a SHARE whose share_of has no codes: the share of each
+// entry of share_of's dimension in its total, derived on the client from
+// the released counts (client/export/derived_shares.h), never asked of the
+// server.
+bool IsClientDerivedShare(const v1::Measure& measure);
 
 // Returns true if cells with `status` carry a released figure (PUBLISHED,
 // PERTURBED, ROUNDED, UNRELIABLE).

@@ -1,6 +1,6 @@
 // A hand-made query answer shared by the renderer tests: Stadtteil with a
 // Sozialraum subtotal and the total, by Geschlecht; count, mean and sum with
-// every status symbol. TESTONLY.
+// every status symbol; export tables with and without shares. TESTONLY.
 #ifndef CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
 #define CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
 
@@ -125,6 +125,56 @@ inline v1::PulledTable PulledLeaversTable() {
   AddCell(t, {"2025", "ohne_BR"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
   AddCell(t, {"2025", "BR"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}});
   AddCell(t, {"2025", "AHR"}, {{S::PUBLISHED, 1100}, {S::UNRELIABLE, 19.04}});
+  return pulled;
+}
+
+// A pulled table with a share column, for the export goldens: pupils of
+// 2025 by Schulart (total, then three codes), the count and the server's
+// share of mh = ja (411 of 1234; suppressed; an empty cell, not applicable;
+// 125 of 600). The manifest entry asks for the share with share_of.
+inline v1::PulledTable PulledShareTable() {
+  v1::PulledTable pulled;
+  v1::ManifestTable& spec = *pulled.mutable_table();
+  spec.set_id("mh_schulart");
+  spec.set_title("Schüler mit Migrationshintergrund nach Schulart");
+  spec.set_dataset("schueler");
+  spec.mutable_years()->set_dimension("schuljahr");
+  spec.mutable_years()->add_codes("2025/26");
+  spec.add_measures()->set_kind(v1::Measure::COUNT);
+  v1::Filter& condition = *spec.add_shares()->mutable_share_of();
+  condition.set_dimension("mh");
+  condition.add_codes("ja");
+  pulled.set_manifest_sha256("m0");
+  v1::QueryResponse& r = *pulled.mutable_response();
+  r.mutable_receipt()->set_release_id("rel-2");
+  r.mutable_receipt()->set_seq(43);
+  v1::ReleasedTable& t = *r.mutable_table();
+  t.set_dataset("schueler");
+  t.set_dataset_version(1);
+  t.set_dataset_version_hash("abc123");
+  t.set_policy_id("schueler-standard");
+  t.set_policy_version(1);
+  t.set_policy_hash("def456");
+  v1::Axis& year = *t.add_axes();
+  year.set_dimension("schuljahr");
+  year.set_label("Schuljahr");
+  AddEntry(year, "2025/26", "2025/26", "schuljahr", -1);
+  v1::Axis& kind = *t.add_axes();
+  kind.set_dimension("schule");
+  kind.set_label("Schule");
+  kind.set_level("schulart");
+  AddEntry(kind, "_T", "Insgesamt", "", -1);
+  AddEntry(kind, "GS", "Grundschule", "schulart", 0);
+  AddEntry(kind, "FOES", "Förderschule", "schulart", 0);
+  AddEntry(kind, "IGS", "Integrierte Gesamtschule", "schulart", 0);
+  AddMeasure(t, v1::Measure::COUNT, "", "Anzahl", 0);
+  AddMeasure(t, v1::Measure::SHARE, "", "Anteil mh = ja in %", 1);
+  *t.mutable_measures(1)->mutable_measure()->mutable_share_of() = condition;
+  using S = v1::CellStatus;
+  AddCell(t, {"2025/26", "_T"}, {{S::PUBLISHED, 1234}, {S::PUBLISHED, 100.0 * 411 / 1234}});
+  AddCell(t, {"2025/26", "GS"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
+  AddCell(t, {"2025/26", "FOES"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}});
+  AddCell(t, {"2025/26", "IGS"}, {{S::PUBLISHED, 600}, {S::PUBLISHED, 100.0 * 125 / 600}});
   return pulled;
 }
 

@@ -96,6 +96,14 @@ import json,sys
 d=json.load(open(sys.argv[1]))
 assert d["schema"]=="cellgate.table/1" and len(d["provenance"]["release_id"])==32' \
   "$work/pull/abschluesse.json"
+check "the manifest's share is derived from the released counts" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+m=[x for x in d["measures"] if x["kind"]=="share"]
+assert len(m)==1 and m[0]["derived_on_client"] and m[0]["id"]=="share:abschluss"
+c=[x for x in d["cells"] if x["statuses"][0]=="published" and x["statuses"][-1]=="published"]
+assert c and all(0<=x["values"][-1]<=100 for x in c)' \
+  "$work/pull/abschluesse.json"
 check "the html report is written" grep -q "<svg" "$work/pull/bildungsbericht-2025.html"
 resumed() {
   as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse --resume 2>&1 |
