@@ -41,6 +41,7 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "totals", .takes_value = false},
         {.name = "purpose", .required = true},
         {.name = "legal-basis", .required = true},
+        {.name = "channel"},
         {.name = "justification"},
         {.name = "request-id"},
         kFormat}},

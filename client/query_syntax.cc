@@ -113,6 +113,12 @@ absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text) {
   return ParseCondition("filter", text, text);
 }
 
+absl::StatusOr<v1::Channel> ParseChannel(absl::string_view text) {
+  if (text == "internal") return v1::INTERNAL;
+  if (text == "public") return v1::PUBLIC;
+  return BadValue("channel", text, "expected internal or public");
+}
+
 std::string FormatGrouping(const v1::Grouping& grouping) {
   return absl::StrCat(DimensionLevel(grouping.dimension(), grouping.level()),
                       grouping.subtotals() ? "+" : "");
@@ -159,6 +165,7 @@ std::string FormatQueryFlags(const v1::Query& query) {
   if (query.totals()) parts.push_back("--totals");
   parts.push_back(absl::StrCat("--purpose ", Quoted(query.purpose())));
   parts.push_back(absl::StrCat("--legal-basis ", Quoted(query.legal_basis())));
+  if (query.channel() == v1::PUBLIC) parts.push_back("--channel public");
   if (!query.justification().empty()) {
     parts.push_back(absl::StrCat("--justification ", Quoted(query.justification())));
   }

@@ -26,6 +26,8 @@ absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text);
 // Parses "DIM=C1,C2" or "DIM:LEVEL=C1,C2" (codes may hold "/", "." and "-").
 // Usage error naming --filter if a part is missing or a code is empty.
 absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text);
+// "internal" or "public" (the release channel); a usage error otherwise.
+absl::StatusOr<v1::Channel> ParseChannel(absl::string_view text);
 
 // Return the flag values that ParseGrouping, ParseMeasure and ParseFilter
 // turn back into the same message; e.g. "stadtteil:sozialraum+",

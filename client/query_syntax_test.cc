@@ -149,4 +149,16 @@ TEST(QuerySyntaxTest, FormatsAQueryAsOneLineOfFlags) {
 }
 
 }  // namespace
+TEST(QuerySyntaxTest, ChannelIsInternalOrPublic) {
+  EXPECT_THAT(ParseChannel("public"), ::cellgate::testing::IsOkAndHolds(v1::PUBLIC));
+  EXPECT_THAT(ParseChannel("internal"), ::cellgate::testing::IsOkAndHolds(v1::INTERNAL));
+  EXPECT_THAT(ParseChannel("portal"),
+              ::cellgate::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                            ::testing::HasSubstr("expected internal or public")));
+  v1::Query query;
+  query.set_dataset("abgang");
+  query.set_channel(v1::PUBLIC);
+  EXPECT_THAT(FormatQueryFlags(query), ::testing::HasSubstr("--channel public"));
+}
+
 }  // namespace cellgate::client

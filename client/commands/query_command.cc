@@ -31,6 +31,10 @@ absl::StatusOr<v1::QueryRequest> BuildQueryRequest(const CommandLine& line) {
   query.set_totals(line.Has("totals"));
   query.set_purpose(line.Value("purpose"));
   query.set_legal_basis(line.Value("legal-basis"));
+  if (line.Has("channel")) {
+    ASSIGN_OR_RETURN(const v1::Channel channel, ParseChannel(line.Value("channel")));
+    query.set_channel(channel);
+  }
   query.set_justification(line.Value("justification"));
   query.set_client_request_id(line.Value("request-id"));
   return request;

@@ -13,6 +13,9 @@ namespace {
 constexpr int kSplit = 3;  // numerator, rest, total
 constexpr int kNumerator = 0, kTotal = 2;
 
+// A released count that is the exact figure.
+bool Exact(v1::CellStatus status) { return status == v1::PUBLISHED || status == v1::ZERO; }
+
 bool SameCondition(const v1::Filter& a, const v1::Filter& b) {
   return CanonicalSha256Hex(a) == CanonicalSha256Hex(b);
 }
@@ -159,6 +162,17 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
         value.set_status(v1::NOT_APPLICABLE);
       } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
         value.set_status(v1::SUPPRESSED);
+      } else if (!Exact(whole_status) || !Exact(part_status)) {
+        // Rounded (or otherwise inexact) counts: the share comes from the
+        // released figures, never the exact ones, which an exact ratio
+        // next to a rounded count would give away.
+        const double all = whole.values(0).value();
+        if (all <= 0) {
+          value.set_status(v1::SUPPRESSED);
+        } else {
+          value.set_status(Exact(whole_status) ? part_status : whole_status);
+          value.set_value(100.0 * part.values(0).value() / all);
+        }
       } else {
         value.set_status(denominators.record_count(c) < unreliable_below ? v1::UNRELIABLE
                                                                          : v1::PUBLISHED);

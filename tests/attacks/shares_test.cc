@@ -105,6 +105,24 @@ TEST(SharesTest, ASharePublishedOnASmallBaseIsMarkedUnreliable) {
   EXPECT_EQ(t.cells(0).values(0).status(), v1::PUBLISHED);  // the count itself is reliable
 }
 
+TEST(SharesTest, UnderFiveRoundingASharesComesFromTheRoundedCounts) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("rounded");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  policy.mutable_rounding()->set_base(5);
+  ASSERT_OK_AND_ASSIGN(auto world, AttackWorld::Create(Pupils(), &policy));
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse answer, world->Cellgate(kShareByStadtteil));
+  const v1::ReleasedTable& t = answer.table();
+  // The city: 15 of 71 exactly, released as 15 of 70: an exact 21.13 %
+  // next to "70" would tell that the true count is 71.
+  EXPECT_EQ(t.cells(4).values(0).status(), v1::ROUNDED);
+  EXPECT_EQ(t.cells(4).values(0).value(), 70);
+  EXPECT_EQ(t.cells(4).values(1).status(), v1::ROUNDED);
+  EXPECT_DOUBLE_EQ(t.cells(4).values(1).value(), 100.0 * 15 / 70);
+}
+
 TEST(SharesTest, BadSharesAreRefusedWithTheirReason) {
   ASSERT_OK_AND_ASSIGN(auto world, AttackWorld::Create(Pupils()));
   EXPECT_THAT(world->Cellgate({.group_by = {"nat"}, .share_of = {"nat", {"nd"}}}),
