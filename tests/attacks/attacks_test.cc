@@ -16,9 +16,13 @@ namespace {
 
 using Set = std::map<std::string, std::vector<std::string>>;
 
-// Stadtteil 1 (Sozialraum A): 40 pupils; one girl at school s4 (17 days
+// Stadtteil 1 (Sozialraum A): 40 pupils; one girl at school s4 (kSecret days
 // absent). Stadtteil 2 (A): one boy and one girl. Stadtteil 3 (B): one boy
 // and 29 girls. Stadtteil 4 (B): 12 boys and 13 girls, 5 of them non-German.
+// The lone pupil's days absent: a value no figure or message of cellgate
+// may ever carry.
+constexpr int kSecret = 4711;
+
 std::vector<Pupil> Musterschulen() {
   std::vector<Pupil> pupils;
   auto add = [&](int n, const std::string& st, const std::string& school, const std::string& sex,
@@ -29,7 +33,7 @@ std::vector<Pupil> Musterschulen() {
   add(10, "1", "s1", "w");
   add(10, "1", "s2", "m");
   add(9, "1", "s2", "w");
-  add(1, "1", "s4", "w", "de", 17);
+  add(1, "1", "s4", "w", "de", kSecret);
   add(1, "2", "s3", "m");
   add(1, "2", "s3", "w");
   add(1, "3", "s3", "m");
@@ -59,6 +63,8 @@ class AttackTest : public ::testing::Test {
     ASSERT_OK(base.status());
     baseline_->Learn(ToQuery(ask), base->table());
     absl::StatusOr<v1::QueryResponse> safe = world_->Cellgate(ask, department, version);
+    EXPECT_THAT(std::string(safe.status().message()),
+                ::testing::Not(::testing::HasSubstr(std::to_string(kSecret))));
     if (safe.ok()) {
       cellgate_->Learn(ToQuery(ask), safe->table());
       last_cellgate_ = safe->table();
@@ -66,6 +72,16 @@ class AttackTest : public ::testing::Test {
       ASSERT_EQ(safe.status().code(), absl::StatusCode::kFailedPrecondition) << safe.status();
       last_cellgate_.Clear();
     }
+  }
+
+  void TearDown() override {
+    // Nothing the DPO reads about refusals (reasons, notes) carries the
+    // seeded secret either.
+    absl::StatusOr<v1::AuditRecord> last = world_->LastAuditRecord();
+    ASSERT_OK(last.status());
+    EXPECT_THAT(last->reason(), ::testing::Not(::testing::HasSubstr(std::to_string(kSecret))));
+    EXPECT_THAT(last->ledger_audit().note(),
+                ::testing::Not(::testing::HasSubstr(std::to_string(kSecret))));
   }
 
   std::unique_ptr<AttackWorld> world_;
@@ -133,6 +149,13 @@ TEST_F(AttackTest, MeanDifferencing) {
     absl::StatusOr<v1::QueryResponse> b =
         safe ? world_->Cellgate(without) : world_->Baseline(without);
     if (!a.ok() || !b.ok()) return NAN;
+    if (safe) {
+      for (const auto* answer : {&*a, &*b}) {
+        for (const v1::ReleasedCell& cell : answer->table().cells()) {
+          for (const v1::CellValue& v : cell.values()) EXPECT_NE(v.value(), kSecret);
+        }
+      }
+    }
     const v1::ReleasedCell& x = a->table().cells(0);
     const v1::ReleasedCell& y = b->table().cells(0);
     for (const v1::ReleasedCell* cell : {&x, &y}) {
@@ -142,7 +165,7 @@ TEST_F(AttackTest, MeanDifferencing) {
     }
     return x.values(0).value() * x.values(1).value() - y.values(0).value() * y.values(1).value();
   };
-  EXPECT_NEAR(days_of_the_lone_pupil(/*safe=*/false), 17, 1e-9);
+  EXPECT_NEAR(days_of_the_lone_pupil(/*safe=*/false), kSecret, 1e-9);
   EXPECT_TRUE(std::isnan(days_of_the_lone_pupil(/*safe=*/true)));
 }
 
