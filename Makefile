@@ -5,6 +5,8 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
+# `make test` also fuzzes each target this long (0: skip).
+FUZZ_SECONDS_IN_TEST ?= 10
 FUZZ_TARGETS = csv_reader policy audit_log query
 
 .PHONY: all deps configure build test test-asan fuzz demo clean
@@ -22,6 +24,8 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	@if [ "$(FUZZ_SECONDS_IN_TEST)" != "0" ]; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS_IN_TEST); fi
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps
@@ -42,8 +46,11 @@ fuzz:
 	@cmake --build build-fuzz -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/found/$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/found/$$t- \
-	    build-fuzz/found/$$t tests/fuzz/corpus/$$t || exit 1; \
+	    build-fuzz/found/$$t tests/fuzz/corpus/$$t > build-fuzz/found/$$t.log 2>&1 \
+	    || { tail -40 build-fuzz/found/$$t.log; echo "fuzz_$$t failed: input saved in build-fuzz/found/"; exit 1; }; \
+	  tail -1 build-fuzz/found/$$t.log; \
 	done
 
 demo: build
