@@ -137,9 +137,15 @@ v1::ReleasedTable ReleasedHeader(const v1::ComputedTable& table, const v1::Discl
 // when the table has no measures).
 void CountCell(const v1::ReleasedCell& cell, bool suppressed, bool primary, int64_t n,
                v1::ReleaseCounts& counts) {
-  counts.set_cells(counts.cells() + 1);
   v1::CellStatus status = suppressed ? v1::SUPPRESSED : (n == 0 ? v1::ZERO : v1::PUBLISHED);
   if (cell.values_size() > 0) status = cell.values(0).status();
+  CountReleasedCell(status, primary, counts);
+}
+
+}  // namespace
+
+void CountReleasedCell(v1::CellStatus status, bool primary, v1::ReleaseCounts& counts) {
+  counts.set_cells(counts.cells() + 1);
   switch (status) {
     case v1::SUPPRESSED:
       if (primary) {
@@ -159,6 +165,8 @@ void CountCell(const v1::ReleasedCell& cell, bool suppressed, bool primary, int6
       break;
   }
 }
+
+namespace {
 
 // The magnitude rules in force, if any, for their protection levels.
 struct MagnitudeLevels {

@@ -36,6 +36,10 @@ struct LedgerConstraints {
   bool empty() const { return keep_suppressed.empty() && protect.empty(); }
 };
 
+// Adds one released cell with first-measure status `status` to `counts`
+// (a suppressed cell as primary or secondary, for the audit log only).
+void CountReleasedCell(v1::CellStatus status, bool primary, v1::ReleaseCounts& counts);
+
 class TableProtector {
  public:
   // Creates the protector for `policy`, which is copied and validated with

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/canonical.h"
+#include "policies/table_protector.h"
 
 namespace cellgate::pipeline {
 namespace {
@@ -180,24 +181,10 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
                         static_cast<double>(denominators.record_count(c)));
       }
     }
-    counts.set_cells(counts.cells() + 1);
-    switch (cell.values(0).status()) {
-      case v1::SUPPRESSED:
-        if (primary.contains(c * kSplit + kTotal) || primary.contains(c * kSplit + kNumerator)) {
-          counts.set_suppressed_primary(counts.suppressed_primary() + 1);
-        } else {
-          counts.set_suppressed_secondary(counts.suppressed_secondary() + 1);
-        }
-        break;
-      case v1::ZERO:
-        counts.set_zero(counts.zero() + 1);
-        break;
-      case v1::NOT_APPLICABLE:
-        counts.set_not_applicable(counts.not_applicable() + 1);
-        break;
-      default:
-        counts.set_published(counts.published() + 1);
-    }
+    policies::CountReleasedCell(
+        cell.values(0).status(),
+        primary.contains(c * kSplit + kTotal) || primary.contains(c * kSplit + kNumerator),
+        counts);
   }
   *out.mutable_rule_ids() = stacked.rule_ids();
   *out.mutable_audit() = stacked.audit();
