@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/canonical.h"
 #include "common/clock.h"
@@ -147,6 +148,14 @@ TEST(Ed25519Test, KeyFileMustBePrivate) {
   cellgate::testing::WriteTestFile(dir.File("k.pem"), pem, 0600);
   ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey loaded, Ed25519PrivateKey::LoadFile(dir.File("k.pem")));
   EXPECT_EQ(loaded.public_key(), key.public_key());
+  // A symbolic link to the key is refused, as for the store key: whoever
+  // can point it elsewhere can swap the key.
+  ASSERT_EQ(::symlink(dir.File("k.pem").c_str(), dir.File("link.pem").c_str()), 0);
+  EXPECT_THAT(Ed25519PrivateKey::LoadFile(dir.File("link.pem")),
+              cellgate::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                          ::testing::HasSubstr("symbolic link")));
+  EXPECT_THAT(Ed25519PrivateKey::LoadFile(dir.File("missing.pem")),
+              cellgate::testing::StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

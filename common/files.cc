@@ -10,6 +10,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace cellgate {
 namespace {
@@ -29,6 +30,46 @@ std::string DirectoryOf(const std::string& path) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, absl::string_view what,
+                                            int64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ELOOP) return absl::FailedPreconditionError(absl::StrCat(what, " is a symbolic link"));
+    const std::string msg = absl::StrCat("cannot open ", what, ": ", std::strerror(err));
+    return err == ENOENT ? absl::NotFoundError(msg) : absl::FailedPreconditionError(msg);
+  }
+  absl::Cleanup closer = [fd] { ::close(fd); };
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(what, " is not a regular file"));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s is accessible by group or others (mode %04o); chmod 600 it", what,
+                        st.st_mode & 07777));
+  }
+  if (st.st_uid != ::geteuid()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " is not owned by the user running cellgate"));
+  }
+  std::string content(static_cast<size_t>(max_bytes) + 1, '\0');
+  size_t len = 0;
+  while (len < content.size()) {
+    const ssize_t n = ::read(fd, content.data() + len, content.size() - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return absl::FailedPreconditionError(absl::StrCat("cannot read ", what));
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+  }
+  if (len > static_cast<size_t>(max_bytes)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " is larger than ", max_bytes, " bytes"));
+  }
+  content.resize(len);
+  return content;
+}
 
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -15,6 +15,15 @@ namespace cellgate {
 // path (never the content) for anything else.
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max_bytes);
 
+// Reads a secret file (a key): opened without following a symbolic link,
+// and only if it is a regular file owned by the user running cellgate and
+// not accessible by group or others. FAILED_PRECONDITION naming `what`
+// (e.g. `key file "/etc/cellgate/store.key"`) and the reason otherwise,
+// NOT_FOUND if it does not exist; never the content. The caller wipes the
+// returned bytes when done.
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, absl::string_view what,
+                                            int64_t max_bytes);
+
 // Writes `content` to `path` atomically: a temporary file in the same
 // directory, fsync, rename, fsync of the directory. `mode` applies to the new
 // file. The old file stays intact on any error.

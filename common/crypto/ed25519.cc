@@ -5,8 +5,10 @@
 #include <openssl/pem.h>
 #include <sys/stat.h>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/crypto/sha256.h"
 #include "common/files.h"
 
 namespace cellgate::crypto {
@@ -69,18 +71,10 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPem(absl::string_view p
 }
 
 absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::LoadFile(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat("signing key file ", path, " does not exist"));
-  }
-  if ((st.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("signing key file %s is accessible by group or others (mode %04o); "
-                        "chmod 600 it",
-                        path, st.st_mode & 07777));
-  }
-  absl::StatusOr<std::string> pem = ReadFileBounded(path, 64 * 1024);
+  absl::StatusOr<std::string> pem =
+      ReadPrivateFile(path, absl::StrCat("signing key file ", path), 64 * 1024);
   if (!pem.ok()) return pem.status();
+  absl::Cleanup wipe = [&pem] { Cleanse(pem->data(), pem->size()); };
   absl::StatusOr<Ed25519PrivateKey> key = FromPem(*pem);
   if (!key.ok()) {
     return absl::InvalidArgumentError(

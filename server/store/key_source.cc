@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/crypto/sha256.h"
+#include "common/files.h"
 
 namespace cellgate::store {
 namespace {
@@ -67,40 +68,10 @@ absl::StatusOr<SecretKey> ParseKeyMaterial(absl::string_view material, absl::str
 }
 
 absl::StatusOr<SecretKey> FileKeySource::Load() const {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ELOOP) {
-      return absl::FailedPreconditionError(absl::StrCat(Describe(), " is a symbolic link"));
-    }
-    const std::string msg = absl::StrCat("cannot open ", Describe(), ": ", std::strerror(err));
-    return err == ENOENT ? absl::NotFoundError(msg) : absl::FailedPreconditionError(msg);
-  }
-  absl::Cleanup closer = [fd] { ::close(fd); };
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(Describe(), " is not a regular file"));
-  }
-  if ((st.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("%s is accessible by group or others (mode %04o); chmod 600 it",
-                        Describe(), st.st_mode & 07777));
-  }
-  if (st.st_uid != ::geteuid()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(Describe(), " is not owned by the user running cellgate"));
-  }
-  std::string buf(kMaxKeyFileBytes + 1, '\0');
-  absl::Cleanup wipe = [&buf] { Wipe(buf); };
-  size_t len = 0;
-  while (len < buf.size()) {
-    const ssize_t n = ::read(fd, buf.data() + len, buf.size() - len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return absl::FailedPreconditionError(absl::StrCat("cannot read ", Describe()));
-    if (n == 0) break;
-    len += static_cast<size_t>(n);
-  }
-  return ParseKeyMaterial(absl::string_view(buf.data(), len), Describe());
+  absl::StatusOr<std::string> material = ReadPrivateFile(path_, Describe(), kMaxKeyFileBytes);
+  if (!material.ok()) return material.status();
+  absl::Cleanup wipe = [&material] { Wipe(*material); };
+  return ParseKeyMaterial(*material, Describe());
 }
 
 std::string FileKeySource::Describe() const { return absl::StrCat("key file \"", path_, "\""); }
