@@ -14,6 +14,7 @@
 #include "audit/verify/checkpoint.h"
 #include "audit/verify/merkle.h"
 #include "audit/verify/frame_format.h"
+#include "audit/verify/log_follower.h"
 #include "audit/verify/log_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -476,6 +477,37 @@ TEST_F(TamperTest, ForgedCheckpointIsFound) {
       EXPECT_NE(Finding(Join(frames)), "") << "checkpoint " << i;
     }
   }
+}
+
+// The DPO's service follows the live log: it reads only new frames, and a
+// frame still being written is picked up once it is complete.
+TEST_F(AuditLogTest, FollowerCatchesUpWithAppendsAndAFrameWrittenInTwoParts) {
+  ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+  ASSERT_OK(log->Append(Release("r1")).status());
+  LogFollower follower(dir_.File("audit"));
+  EXPECT_THAT(follower.Size(), ::cellgate::testing::IsOkAndHolds(2u));  // START, r1
+  ASSERT_OK(log->Append(Release("r2")).status());
+  ASSERT_OK(log->Append(Release("r3")).status());
+  std::vector<std::string> ids;
+  ASSERT_OK(follower.Visit(1, [&](const StoredRecord& r) {
+    ids.push_back(r.record.release_id());
+    return true;
+  }));
+  EXPECT_THAT(ids, ::testing::ElementsAre("r1", "r2", "r3"));
+  log.reset();  // STOP
+  // Half a frame: the follower sees the records before it ...
+  v1::AuditRecord extra = Release("r4");
+  const std::string frame = EncodeFrame(extra.SerializeAsString());
+  AppendRaw(frame.substr(0, frame.size() / 2));
+  EXPECT_THAT(follower.Size(), ::cellgate::testing::IsOkAndHolds(5u));
+  // ... and the record once its frame is complete, the same as ReadLog.
+  AppendRaw(frame.substr(frame.size() / 2));
+  ASSERT_OK_AND_ASSIGN(StoredRecord last, follower.Get(5));
+  EXPECT_EQ(last.record.release_id(), "r4");
+  const ReadResult read = Read();
+  ASSERT_EQ(read.records.size(), 6u);
+  EXPECT_EQ(read.records[5].leaf_hash, last.leaf_hash);
+  EXPECT_THAT(follower.Get(6), StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -102,19 +102,17 @@ absl::Status AuditServiceImpl::DoList(grpc::ServerContext& context,
   const int limit = request.limit() <= 0 ? kDefaultLimit : std::min(request.limit(), kMaxLimit);
   ASSIGN_OR_RETURN(const std::string since, FilterTime(request.since_utc(), "since_utc"));
   ASSIGN_OR_RETURN(const std::string until, FilterTime(request.until_utc(), "until_utc"));
-  // TODO(#5): an index over the log instead of a full read per call.
-  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(log_dir_));
-  response.set_log_size(log.records.size());
-  for (const audit::StoredRecord& stored : log.records) {
-    if (stored.seq < request.from_seq()) continue;
-    if (!Matches(stored.record, request, since, until)) continue;
+  ASSIGN_OR_RETURN(const uint64_t size, follower_.Size());
+  response.set_log_size(size);
+  return follower_.Visit(request.from_seq(), [&](const audit::StoredRecord& stored) {
+    if (!Matches(stored.record, request, since, until)) return true;
     if (response.records_size() == limit) {
       response.set_next_seq(stored.seq);
-      break;
+      return false;
     }
     *response.add_records() = Summarize(stored);
-  }
-  return absl::OkStatus();
+    return true;
+  });
 }
 
 absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
@@ -122,12 +120,7 @@ absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
                                      v1::GetRecordResponse& response) {
   RETURN_IF_ERROR(CheckRequestSize(context_, request));
   RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kGetRecord).status());
-  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(log_dir_));
-  if (request.seq() >= log.records.size()) {
-    return absl::NotFoundError(absl::StrCat("the log has no record ", request.seq(), " (size ",
-                                            log.records.size(), ")"));
-  }
-  audit::StoredRecord& stored = log.records[request.seq()];
+  ASSIGN_OR_RETURN(audit::StoredRecord stored, follower_.Get(request.seq()));
   *response.mutable_record() = stored.record;
   response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
   response.set_record_bytes(std::move(stored.bytes));

@@ -1,10 +1,12 @@
 // AuditServiceImpl: thin gRPC adapter for cellgate.v1.AuditService (role
-// DPO). Reads the log with audit/verify's reader. Thread-safe.
+// DPO). Follows the log with audit/verify's follower (only new frames are
+// read per call) and verifies it with a full read. Thread-safe.
 #ifndef CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
 #define CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
 
 #include <string>
 
+#include "audit/verify/log_follower.h"
 #include "cellgate/v1/audit_service.grpc.pb.h"
 #include "server/service/service_context.h"
 
@@ -20,7 +22,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
       : context_(context),
         log_dir_(std::move(log_dir)),
         origin_(std::move(origin)),
-        public_key_(std::move(public_key)) {}
+        public_key_(std::move(public_key)),
+        follower_(log_dir_) {}
 
   grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
                            v1::ListRecordsResponse* response) override;
@@ -46,6 +49,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   const std::string log_dir_;
   const std::string origin_;
   const std::string public_key_;
+  // Listing and reading follow the log; VerifyLog re-reads it whole.
+  audit::LogFollower follower_;
 };
 
 }  // namespace cellgate::service
