@@ -43,6 +43,7 @@ Commands:
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
   audit export DIR                      copy the log into DIR for offline verification (DPO)
+  audit verify                          ask the server to verify its log (DPO)
 
 Global flags (before or after the command):
   --server HOST:PORT  server address (default $CELLGATE_SERVER, else localhost:7443)
@@ -132,6 +133,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
   if (c == "audit export") return RunAuditExport(line, connection, out);
+  if (c == "audit verify") return RunAuditVerify(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));
 }
 

@@ -73,6 +73,7 @@ const std::vector<CommandSpec>& Commands() {
         kFormat}},
       {"audit show", {"SEQ"}, {kFormat}},
       {"audit export", {"DIR"}, {}},
+      {"audit verify", {}, {}},
   };
   return *commands;
 }

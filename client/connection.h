@@ -66,6 +66,7 @@ class Connection {
       const v1::ListRecordsRequest& request) = 0;
   virtual absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) = 0;
   virtual absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) = 0;
+  virtual absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest& request) = 0;
 };
 
 }  // namespace cellgate::client

@@ -137,6 +137,14 @@ absl::StatusOr<v1::ExportLogResponse> GrpcConnection::ExportLog(
       });
 }
 
+absl::StatusOr<v1::VerifyLogResponse> GrpcConnection::VerifyLog(
+    const v1::VerifyLogRequest& request) {
+  return Unary<v1::VerifyLogResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::VerifyLogResponse* r) {
+        return audit_->VerifyLog(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::GetRecordResponse> GrpcConnection::GetRecord(
     const v1::GetRecordRequest& request) {
   return Unary<v1::GetRecordResponse>(timeout_seconds_,

@@ -299,4 +299,21 @@ absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std
   return absl::OkStatus();
 }
 
+absl::Status RunAuditVerify(const CommandLine&, Connection& connection, std::ostream& out) {
+  ASSIGN_OR_RETURN(const v1::VerifyLogResponse verified,
+                   connection.VerifyLog(v1::VerifyLogRequest()));
+  if (!verified.ok()) {
+    return absl::DataLossError(absl::StrCat("the server's audit log does not verify: ",
+                                            verified.error()));
+  }
+  out << verified.records() << " records, origin " << verified.origin() << "\n"
+      << "head leaf hash " << verified.head_leaf_hash() << "\n"
+      << verified.checkpoints() << " checkpoints"
+      << (verified.signatures_checked() ? " (signatures verified)" : " (not signed)") << ", "
+      << verified.unsealed_records() << " records after the last one\n"
+      << "OK: the chain is intact (checked by the server; for proof, export and verify "
+         "offline)\n";
+  return absl::OkStatus();
+}
+
 }  // namespace cellgate::client

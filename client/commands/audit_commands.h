@@ -47,6 +47,11 @@ absl::Status RunAuditShow(const CommandLine& line, Connection& connection, std::
 // (cellgate-audit-verify --log DIR). Refuses a DIR that holds files.
 absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std::ostream& out);
 
+// `audit verify`: the server's own check of its log (chain, Merkle roots,
+// checkpoint signatures). Prints the summary; DATA_LOSS naming the break if
+// the log does not verify. The DPO's proof stays the offline check.
+absl::Status RunAuditVerify(const CommandLine& line, Connection& connection, std::ostream& out);
+
 }  // namespace cellgate::client
 
 #endif  // CELLGATE_CLIENT_COMMANDS_AUDIT_COMMANDS_H_

@@ -247,4 +247,25 @@ TEST(AuditExportTest, RefusesASegmentNameThatIsAPath) {
 }
 
 }  // namespace
+TEST(AuditVerifyTest, PrintsTheServersSummaryAndFailsOnABrokenLog) {
+  testing::FakeConnection connection;
+  v1::VerifyLogResponse intact;
+  intact.set_ok(true);
+  intact.set_records(12);
+  intact.set_origin("cellgate.test/audit/v1");
+  intact.set_checkpoints(5);
+  intact.set_signatures_checked(true);
+  connection.verify_response = intact;
+  std::ostringstream out;
+  ASSERT_OK(RunAuditVerify(CommandLine(), connection, out));
+  EXPECT_THAT(out.str(), ::testing::HasSubstr("12 records, origin cellgate.test/audit/v1"));
+  EXPECT_THAT(out.str(), ::testing::HasSubstr("5 checkpoints (signatures verified)"));
+  v1::VerifyLogResponse broken;
+  broken.set_error("record 7: previous hash does not match");
+  connection.verify_response = broken;
+  EXPECT_THAT(RunAuditVerify(CommandLine(), connection, out),
+              ::cellgate::testing::StatusIs(absl::StatusCode::kDataLoss,
+                                            ::testing::HasSubstr("record 7")));
+}
+
 }  // namespace cellgate::client

@@ -76,6 +76,9 @@ class FakeConnection final : public Connection {
     get_record_requests.push_back(request);
     return get_record_response;
   }
+  absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest&) override {
+    return verify_response;
+  }
   // Answers from `export_pieces` in order.
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override {
     export_requests.push_back(request);
@@ -98,6 +101,7 @@ class FakeConnection final : public Connection {
   absl::Status list_records_error;
   absl::StatusOr<v1::GetRecordResponse> get_record_response = v1::GetRecordResponse();
   std::vector<v1::ExportLogResponse> export_pieces;
+  absl::StatusOr<v1::VerifyLogResponse> verify_response = v1::VerifyLogResponse();
   std::vector<v1::ExportLogRequest> export_requests;
 
   // What the client sent, in order.
@@ -150,6 +154,9 @@ class ForwardingConnection final : public Connection {
   }
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override {
     return target_.ExportLog(request);
+  }
+  absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest& request) override {
+    return target_.VerifyLog(request);
   }
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override {
     return target_.GetRecord(request);

@@ -139,6 +139,8 @@ check "audit show displays the audit against earlier releases" \
   grep -q "release ledger *linked to [0-9]* earlier releases" <<<"$shown"
 
 # --- the DPO exports the log and verifies the copy offline ------------------------
+check "the server verifies its own log for the DPO" \
+  bash -c 'grep -q "OK: the chain is intact" <<<"$1"' _ "$(as dpo audit verify)"
 check "the DPO exports the log" as dpo audit export "$work/exported"
 exported_size=$(stat -c %s "$work/exported/audit-000001.log")
 check "the export is the server's log byte for byte" \
