@@ -489,10 +489,11 @@ TEST_F(AuditLogTest, FollowerCatchesUpWithAppendsAndAFrameWrittenInTwoParts) {
   ASSERT_OK(log->Append(Release("r2")).status());
   ASSERT_OK(log->Append(Release("r3")).status());
   std::vector<std::string> ids;
-  ASSERT_OK(follower.Visit(1, [&](const StoredRecord& r) {
+  ASSERT_OK_AND_ASSIGN(const uint64_t size, follower.Visit(1, [&](const StoredRecord& r) {
     ids.push_back(r.record.release_id());
     return true;
   }));
+  EXPECT_EQ(size, 4u);
   EXPECT_THAT(ids, ::testing::ElementsAre("r1", "r2", "r3"));
   log.reset();  // STOP
   // Half a frame: the follower sees the records before it ...

@@ -44,14 +44,14 @@ absl::Status LogFollower::CatchUp() {
   return absl::OkStatus();
 }
 
-absl::Status LogFollower::Visit(uint64_t from,
-                                const std::function<bool(const StoredRecord&)>& visit) {
+absl::StatusOr<uint64_t> LogFollower::Visit(
+    uint64_t from, const std::function<bool(const StoredRecord&)>& visit) {
   absl::MutexLock lock(&mu_);
   RETURN_IF_ERROR(CatchUp());
   for (uint64_t seq = from; seq < records_.size(); ++seq) {
     if (!visit(records_[seq])) break;
   }
-  return absl::OkStatus();
+  return records_.size();
 }
 
 absl::StatusOr<StoredRecord> LogFollower::Get(uint64_t seq) {

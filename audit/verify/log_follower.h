@@ -5,7 +5,7 @@
 // (ReadLog). Thread-safe.
 //
 //   LogFollower follower("/var/lib/cellgate/audit");
-//   RETURN_IF_ERROR(follower.Visit([&](const StoredRecord& r) { ...; return true; }));
+//   ASSIGN_OR_RETURN(uint64_t size, follower.Visit(0, [&](const StoredRecord& r) { ...; return true; }));
 #ifndef CELLGATE_AUDIT_VERIFY_LOG_FOLLOWER_H_
 #define CELLGATE_AUDIT_VERIFY_LOG_FOLLOWER_H_
 
@@ -26,9 +26,11 @@ class LogFollower {
   explicit LogFollower(std::string dir) : dir_(std::move(dir)) {}
 
   // Catches up with the log, then calls `visit` for the records from `from`
-  // on, in order, until it returns false. Errors as ReadLog's (DATA_LOSS for
-  // damage before the tail, a record that does not parse).
-  absl::Status Visit(uint64_t from, const std::function<bool(const StoredRecord&)>& visit);
+  // on, in order, until it returns false; returns the number of records.
+  // Errors as ReadLog's (DATA_LOSS for damage before the tail, a record
+  // that does not parse).
+  absl::StatusOr<uint64_t> Visit(uint64_t from,
+                                 const std::function<bool(const StoredRecord&)>& visit);
   // Catches up, then returns a copy of record `seq`; NOT_FOUND past the end.
   absl::StatusOr<StoredRecord> Get(uint64_t seq);
   // Catches up and returns the number of records.

@@ -146,8 +146,6 @@ absl::StatusOr<LpSolution> LinearProgram::Solve(LpSense sense) {
       solution.objective = glp_get_obj_val(problem_);
       solution.values.resize(variables_);
       for (int v = 0; v < variables_; ++v) solution.values[v] = glp_get_col_prim(problem_, v + 1);
-      solution.duals.resize(rows_);
-      for (int r = 0; r < rows_; ++r) solution.duals[r] = glp_get_row_dual(problem_, r + 1);
       return solution;
     case GLP_UNBND:
       solution.outcome = LpSolution::kUnbounded;

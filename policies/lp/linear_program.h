@@ -32,9 +32,6 @@ struct LpSolution {
   double objective = 0;
   // Variable values when kOptimal, by variable index.
   std::vector<double> values;
-  // Row duals when kOptimal, by row index: non-zero for a row that binds
-  // the optimum.
-  std::vector<double> duals;
 };
 
 class LinearProgram final {

@@ -5,7 +5,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/canonical.h"
 #include "server/engine/partition_counter.h"
 
 namespace cellgate::ledger {
@@ -30,15 +29,6 @@ absl::StatusOr<v1::CodeSet> FinestCodes(const engine::DimensionLevels& d,
 
 }  // namespace
 
-std::string RepeatHash(const v1::Query& query) {
-  v1::Query shape = query;
-  shape.clear_purpose();
-  shape.clear_legal_basis();
-  shape.clear_justification();
-  shape.clear_client_request_id();
-  return CanonicalSha256Hex(shape);
-}
-
 absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& version,
                                                 const v1::Query& query,
                                                 const v1::ComputedTable& table,
@@ -47,7 +37,6 @@ absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& ver
   entry.set_dataset(table.dataset());
   entry.set_dataset_version(table.dataset_version());
   entry.set_dataset_version_hash(table.dataset_version_hash());
-  entry.set_query_hash(RepeatHash(query));
   entry.set_policy_version(decision.table().policy_version());
   entry.set_released_at(absl::ToUnixSeconds(absl::Now()));
   for (const v1::Filter& filter : query.filters()) {

@@ -25,10 +25,6 @@ absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& ver
                                                 const v1::ComputedTable& table,
                                                 const v1::ReleaseDecision& decision);
 
-// The hash that identifies a repeated query: the query without purpose,
-// legal basis, justification and client request id.
-std::string RepeatHash(const v1::Query& query);
-
 // Number of finest codes of every dimension of `version`.
 absl::flat_hash_map<std::string, int> DimensionSizesOf(const engine::LoadedVersion& version);
 

@@ -102,17 +102,18 @@ absl::Status AuditServiceImpl::DoList(grpc::ServerContext& context,
   const int limit = request.limit() <= 0 ? kDefaultLimit : std::min(request.limit(), kMaxLimit);
   ASSIGN_OR_RETURN(const std::string since, FilterTime(request.since_utc(), "since_utc"));
   ASSIGN_OR_RETURN(const std::string until, FilterTime(request.until_utc(), "until_utc"));
-  ASSIGN_OR_RETURN(const uint64_t size, follower_.Size());
+  ASSIGN_OR_RETURN(const uint64_t size,
+                   follower_.Visit(request.from_seq(), [&](const audit::StoredRecord& stored) {
+                     if (!Matches(stored.record, request, since, until)) return true;
+                     if (response.records_size() == limit) {
+                       response.set_next_seq(stored.seq);
+                       return false;
+                     }
+                     *response.add_records() = Summarize(stored);
+                     return true;
+                   }));
   response.set_log_size(size);
-  return follower_.Visit(request.from_seq(), [&](const audit::StoredRecord& stored) {
-    if (!Matches(stored.record, request, since, until)) return true;
-    if (response.records_size() == limit) {
-      response.set_next_seq(stored.seq);
-      return false;
-    }
-    *response.add_records() = Summarize(stored);
-    return true;
-  });
+  return absl::OkStatus();
 }
 
 absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
