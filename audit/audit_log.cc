@@ -191,8 +191,13 @@ void AuditLog::CommitBatch(std::deque<Pending*>& batch) {
       return;
     }
   }
+  const absl::Time write_start = absl::Now();
   absl::Status status = file_->Append(frames);
   if (status.ok()) status = file_->Sync();
+  if (status.ok() && options_.observer != nullptr) {
+    options_.observer->OnCommit(written.size() + (options_.signing_key != nullptr),
+                                absl::Now() - write_start);
+  }
   if (!status.ok()) {
     Latch(status);
     for (auto& [p, receipt] : written) p->done.set_value(failed);
@@ -208,6 +213,10 @@ void AuditLog::CommitBatch(std::deque<Pending*>& batch) {
 
 void AuditLog::Latch(const absl::Status& cause) {
   healthy_.store(false);
+  if (options_.observer != nullptr) {
+    options_.observer->OnLatched(cause);
+    return;
+  }
   std::fprintf(stderr,
                "cellgate: AUDIT LOG FAILED (%s); every release is withheld until the server "
                "restarts and recovers the log\n",

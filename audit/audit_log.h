@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "audit/commit_observer.h"
 #include "audit/log_file.h"
 #include "audit/verify/merkle.h"
 #include "cellgate/v1/audit.pb.h"
@@ -41,6 +42,9 @@ struct AuditLogOptions {
   // If set, every commit ends with a CHECKPOINT record: a note over the
   // RFC 6962 root of all records before it, signed with this key.
   std::shared_ptr<const crypto::Ed25519PrivateKey> signing_key;
+  // Told of every commit and of a latch (metrics, logs); null for none.
+  // Not owned; must outlive the log.
+  CommitObserver* observer = nullptr;
 };
 
 class AuditLog final {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "client/commands/admin_commands.h"
 #include "client/commands/audit_commands.h"
+#include "client/commands/backup_commands.h"
 #include "client/commands/dataset_commands.h"
 #include "client/commands/pull_command.h"
 #include "client/commands/query_command.h"
@@ -37,6 +38,11 @@ Commands:
                                         load a CSV file as a new version
   admin versions DATASET                list the versions of a dataset
   admin rotate-key                      re-encrypt the store under a new key (data steward)
+  admin backup DIR                      online backup of store and audit log into DIR
+                                        (data steward)
+  admin restore BACKUP TARGET [--pubkey PEM]
+                                        check a backup and lay it out in TARGET for a
+                                        server to start on (offline, no server needed)
   audit list [--from SEQ] [--limit N] [--type TYPE]... [--since TIME] [--until TIME]
              [--department D] [--principal P] [--dataset D] [--decision released|refused]
              [--purpose P]
@@ -130,6 +136,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin ingest") return RunIngest(line, connection, out);
   if (c == "admin versions") return RunVersions(line, connection, out);
   if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
+  if (c == "admin backup") return RunBackup(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
   if (c == "audit export") return RunAuditExport(line, connection, out);
@@ -180,9 +187,14 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env,
     out << UsageText();
     return kExitOk;
   }
-  absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
-  absl::Status status = connection.status();
-  if (status.ok()) status = RunCommand(*line, **connection, out, err);
+  absl::Status status;
+  if (line->command == "admin restore") {
+    status = RunRestore(*line, out);  // offline: no server
+  } else {
+    absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
+    status = connection.status();
+    if (status.ok()) status = RunCommand(*line, **connection, out, err);
+  }
   out.flush();
   if (status.ok()) return kExitOk;
   err << FailureText(status, line->global.server);

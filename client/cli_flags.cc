@@ -58,6 +58,8 @@ const std::vector<CommandSpec>& Commands() {
        {{.name = "legal-basis", .required = true}, {.name = "source-name"}}},
       {"admin versions", {"DATASET"}, {kFormat}},
       {"admin rotate-key", {}, {kFormat}},
+      {"admin backup", {"DIR"}, {}},
+      {"admin restore", {"BACKUP", "TARGET"}, {{.name = "pubkey"}}},
       {"audit list",
        {},
        {{.name = "from"},

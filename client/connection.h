@@ -7,6 +7,7 @@
 #ifndef CELLGATE_CLIENT_CONNECTION_H_
 #define CELLGATE_CLIENT_CONNECTION_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -60,6 +61,14 @@ class Connection {
       const v1::ListVersionsRequest& request) = 0;
   virtual absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) = 0;
+  // AdminService.Backup: hands every chunk to `sink` in order; an error
+  // from `sink` cancels the call and is returned as is.
+  virtual absl::Status Backup(const v1::BackupRequest& request,
+                              const std::function<absl::Status(const v1::BackupChunk&)>& sink) {
+    (void)request;
+    (void)sink;
+    return absl::UnimplementedError("this connection cannot make backups");
+  }
 
   // AuditService.
   virtual absl::StatusOr<v1::ListRecordsResponse> ListRecords(

@@ -1,5 +1,6 @@
 #include "client/grpc_connection.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <utility>
@@ -176,6 +177,25 @@ absl::StatusOr<v1::IngestResponse> GrpcConnection::IngestVersion(IngestChunkSour
   const grpc::Status status = writer->Finish();
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+absl::Status GrpcConnection::Backup(
+    const v1::BackupRequest& request,
+    const std::function<absl::Status(const v1::BackupChunk&)>& sink) {
+  grpc::ClientContext context;
+  SetDeadline(context, std::max(timeout_seconds_, 3600));
+  std::unique_ptr<grpc::ClientReader<v1::BackupChunk>> reader = admin_->Backup(&context, request);
+  v1::BackupChunk chunk;
+  while (reader->Read(&chunk)) {
+    if (absl::Status taken = sink(chunk); !taken.ok()) {
+      context.TryCancel();
+      reader->Finish();
+      return taken;
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return absl::OkStatus();
 }
 
 }  // namespace cellgate::client

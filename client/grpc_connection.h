@@ -49,6 +49,9 @@ class GrpcConnection final : public Connection {
       const v1::ListVersionsRequest& request) override;
   absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) override;
+  // Runs under a deadline of at least one hour (a backup streams the store).
+  absl::Status Backup(const v1::BackupRequest& request,
+                      const std::function<absl::Status(const v1::BackupChunk&)>& sink) override;
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override;
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override;

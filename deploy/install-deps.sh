@@ -14,6 +14,7 @@ packages=(
   libglpk-dev
   python3
   systemd
+  prometheus-cpp-dev python3-yaml
 )
 if [ "${1:-}" = "fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

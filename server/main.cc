@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/files.h"
 #include "server/service/application.h"
+#include "server/service/json_log.h"
 #include "server/service/server_config.h"
 #include "server/store/key_source.h"
 
@@ -51,22 +52,6 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
   return true;
 }
 
-// Escapes `text` for a JSON string literal.
-std::string JsonEscape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "cellgate-server: %s\n", std::string(status.message()).c_str());
   return 1;
@@ -103,9 +88,12 @@ int main(int argc, char** argv) {
         config->port_file(), absl::StrCat((*app)->port(), "\n"));
     if (!written.ok()) return Fail(written);
   }
-  std::fprintf(stderr,
-               "{\"level\":\"info\",\"event\":\"listening\",\"port\":%d,\"tls\":%s}\n",
-               (*app)->port(), config->dev_plaintext() ? "false" : "true");
+  cellgate::service::JsonLog& log = (*app)->json_log();
+  log.Write(cellgate::service::LogLine("info", "listening")
+                .Int("port", (*app)->port())
+                .Str("tls", config->dev_plaintext() ? "off" : "mtls")
+                .Int("health_port", (*app)->health_port())
+                .Int("metrics_port", (*app)->metrics_port()));
 
   std::thread waiter([&] {
     int signal_number = 0;
@@ -113,21 +101,18 @@ int main(int argc, char** argv) {
     while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
       const absl::Status reloaded = (*app)->ReloadAccessPolicy();
       if (reloaded.ok()) {
-        std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"access_policy_reloaded\"}\n");
+        log.Write(cellgate::service::LogLine("info", "access_policy_reloaded"));
       } else {
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"event\":\"access_policy_reload_failed\","
-                     "\"message\":\"%s\"}\n",
-                     JsonEscape(reloaded.message()).c_str());
+        log.Write(cellgate::service::LogLine("error", "access_policy_reload_failed")
+                      .Str("message", reloaded.message()));
       }
     }
-    std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"stopping\",\"signal\":%d}\n",
-                 signal_number);
+    log.Write(cellgate::service::LogLine("info", "stopping").Int("signal", signal_number));
     (*app)->Shutdown();
   });
   (*app)->Wait();
   waiter.join();
+  log.Write(cellgate::service::LogLine("info", "stopped"));
   app->reset();
-  std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"stopped\"}\n");
   return 0;
 }

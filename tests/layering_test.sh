@@ -19,6 +19,8 @@ rule audit/verify  'audit/audit_log|audit/log_file|server/|policies/' "audit/ver
 rule server/pipeline 'grpcpp/|server/service/|server/auth/' "pipeline is free of transport"
 rule client        'server/|policies/|sqlite3|audit/audit_log' "client knows only proto, common and audit/verify"
 # Third-party headers stay where STYLE.md puts them.
+hits=$(grep -rlE '#include [<"]prometheus/' --include='*.h' --include='*.cc' . | grep -vE '^\./server/service/')
+[ -z "$hits" ] && echo "ok: prometheus headers only in server/service" || { echo "FAIL: prometheus outside server/service: $hits"; fail=1; }
 hits=$(grep -rlE '#include [<"]sqlite3\.h' --include='*.h' --include='*.cc' . | grep -vE '^\./(server/store|tests/bench)/')
 [ -z "$hits" ] && echo "ok: sqlite3.h only in server/store (and the bench baseline)" || { echo "FAIL: sqlite3.h outside server/store: $hits"; fail=1; }
 hits=$(grep -rlE '#include [<"]openssl/' --include='*.h' --include='*.cc' . | grep -vE '^\./(common/crypto|tests/testing)/')

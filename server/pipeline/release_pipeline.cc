@@ -67,7 +67,51 @@ v1::AuditRecord NewRecord(const RequestInfo& request, const v1::Query& query) {
   return record;
 }
 
+// What Notify reads of a record, without its (possibly large) table.
+v1::AuditRecord HeaderOf(const v1::AuditRecord& record) {
+  v1::AuditRecord header;
+  *header.mutable_requester() = record.requester();
+  header.set_dataset(record.dataset());
+  header.set_decision(record.decision());
+  *header.mutable_reason_codes() = record.reason_codes();
+  *header.mutable_counts() = record.counts();
+  return header;
+}
+
 }  // namespace
+
+ReleasePause::ReleasePause(ReleasePipeline& pipeline) : pipeline_(pipeline) {
+  pipeline_.release_gate_.WriterLock();
+}
+
+void ReleasePause::Resume() {
+  if (!paused_) return;
+  paused_ = false;
+  pipeline_.release_gate_.WriterUnlock();
+}
+
+void ReleasePipeline::Notify(const RequestInfo& request, const v1::AuditRecord& record,
+                             const v1::Receipt& receipt, absl::Time start,
+                             bool dataset_known) const {
+  if (options_.observer == nullptr) return;
+  DecisionEvent event;
+  event.method = request.method;
+  event.release_id = receipt.release_id();
+  event.seq = receipt.seq();
+  event.principal = record.requester().principal();
+  event.department = record.requester().department();
+  event.dataset = record.dataset();
+  event.dataset_known = dataset_known;
+  event.decision = record.decision();
+  if (record.decision() == v1::REFUSED && record.reason_codes_size() > 0) {
+    event.reason_code = record.reason_codes(0);
+  }
+  event.cells = record.counts().cells();
+  event.suppressed =
+      record.counts().suppressed_primary() + record.counts().suppressed_secondary();
+  event.latency = absl::Now() - start;
+  options_.observer->OnDecision(event);
+}
 
 ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
                                  audit::AuditLog& log, PipelineOptions options,
@@ -165,6 +209,8 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
 
 absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,
                                                            const v1::Query& query) {
+  const absl::Time start = absl::Now();
+  absl::ReaderMutexLock gate(&release_gate_);
   if (!log_.healthy()) {
     return absl::UnavailableError("audit log is not writable; releases are withheld");
   }
@@ -175,8 +221,11 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     record.set_decision(v1::REFUSED);
     record.add_reason_codes(ReasonCode(decision.status()));
     record.set_reason(std::string(decision.status().message()));
+    const bool known = !record.dataset_version_hash().empty();
+    const v1::AuditRecord header = HeaderOf(record);
     absl::StatusOr<v1::Receipt> receipt = log_.Append(std::move(record));
     if (!receipt.ok()) return receipt.status();
+    Notify(request, header, *receipt, start, known);
     return decision.status();
   }
   record.set_record_type(v1::RELEASE);
@@ -187,7 +236,9 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   record.set_released_table_sha256(CanonicalSha256Hex(decision->table()));
   *record.mutable_released_table() = decision->table();
   // The table leaves only after its record is durable.
+  const v1::AuditRecord header = HeaderOf(record);
   ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
+  Notify(request, header, receipt, start, /*dataset_known=*/true);
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());
   *response.mutable_receipt() = std::move(receipt);
@@ -196,12 +247,15 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
 
 absl::Status ReleasePipeline::Refuse(const RequestInfo& request, const v1::Query& query,
                                      const absl::Status& reason) {
+  const absl::Time start = absl::Now();
   v1::AuditRecord record = NewRecord(request, query);
   record.set_record_type(v1::REFUSAL);
   record.set_decision(v1::REFUSED);
   record.add_reason_codes(ReasonCode(reason));
   record.set_reason(std::string(reason.message()));
-  RETURN_IF_ERROR(log_.Append(std::move(record)).status());
+  const v1::AuditRecord header = HeaderOf(record);
+  ASSIGN_OR_RETURN(const v1::Receipt receipt, log_.Append(std::move(record)));
+  Notify(request, header, receipt, start, /*dataset_known=*/false);
   return reason;
 }
 

@@ -20,6 +20,7 @@
 #include "policies/policy_set.h"
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/dataset_catalog.h"
+#include "server/pipeline/release_observer.h"
 #include "server/pipeline/request_info.h"
 
 namespace cellgate::pipeline {
@@ -32,6 +33,28 @@ struct PipelineOptions {
   absl::Duration max_query_time = absl::Seconds(30);
   // Largest joint atom space of an audit against earlier releases.
   int64_t max_ledger_atoms = 200000;
+  // Told of every recorded decision (metrics, logs); null for none. Not
+  // owned; must outlive the pipeline.
+  ReleaseObserver* observer = nullptr;
+};
+
+class ReleasePipeline;
+
+// Holds back new releases and waits for running ones to finish (their
+// ledger entry and audit record both durable), until Resume or
+// destruction; for a backup's consistent cut. Refusals are not held.
+class ReleasePause {
+ public:
+  explicit ReleasePause(ReleasePipeline& pipeline);
+  ~ReleasePause() { Resume(); }
+  ReleasePause(const ReleasePause&) = delete;
+  ReleasePause& operator=(const ReleasePause&) = delete;
+  // Lets releases run again; idempotent.
+  void Resume();
+
+ private:
+  ReleasePipeline& pipeline_;
+  bool paused_ = true;
 };
 
 class ReleasePipeline final {
@@ -57,6 +80,9 @@ class ReleasePipeline final {
                       const absl::Status& reason);
 
  private:
+  friend class ReleasePause;
+  void Notify(const RequestInfo& request, const v1::AuditRecord& record,
+              const v1::Receipt& receipt, absl::Time start, bool dataset_known) const;
   absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query,
                                              v1::AuditRecord& record);
 
@@ -65,6 +91,8 @@ class ReleasePipeline final {
   audit::AuditLog& log_;
   const PipelineOptions options_;
   ledger::ReleaseLedger* const ledger_;  // may be null
+  // Held shared by every Release, exclusively by a ReleasePause.
+  absl::Mutex release_gate_;
 };
 
 }  // namespace cellgate::pipeline

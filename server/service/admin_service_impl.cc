@@ -10,6 +10,7 @@ constexpr char kCreateDataset[] = "/cellgate.v1.AdminService/CreateDataset";
 constexpr char kIngestVersion[] = "/cellgate.v1.AdminService/IngestVersion";
 constexpr char kListVersions[] = "/cellgate.v1.AdminService/ListVersions";
 constexpr char kRotateStoreKey[] = "/cellgate.v1.AdminService/RotateStoreKey";
+constexpr char kBackup[] = "/cellgate.v1.AdminService/Backup";
 }  // namespace
 
 grpc::Status AdminServiceImpl::CreateDataset(grpc::ServerContext* context,
@@ -91,6 +92,30 @@ grpc::Status AdminServiceImpl::RotateStoreKey(grpc::ServerContext* context,
                      admin_.RotateStoreKey(RequestFor(caller, kRotateStoreKey)));
     response->set_key_fingerprint(std::move(fingerprint));
     return absl::OkStatus();
+  }());
+}
+
+grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
+                                      const v1::BackupRequest* request,
+                                      grpc::ServerWriter<v1::BackupChunk>* writer) {
+  return ToGrpcStatus([&]() -> absl::Status {
+    RETURN_IF_ERROR(CheckRequestSize(context_, *request));
+    ASSIGN_OR_RETURN(const auth::Caller caller,
+                     AuthorizeOrRefuse(context_, *context, v1::STEWARD, kBackup));
+    if (backup_ == nullptr) return absl::UnimplementedError("this server makes no backups");
+    const pipeline::RequestInfo info = RequestFor(caller, kBackup);
+    absl::StatusOr<v1::BackupManifest> manifest =
+        backup_->Run(info, [&](const v1::BackupChunk& chunk) -> absl::Status {
+          if (context->IsCancelled() || !writer->Write(chunk)) {
+            return absl::CancelledError("the client stopped reading the backup");
+          }
+          return absl::OkStatus();
+        });
+    if (telemetry_ != nullptr) {
+      telemetry_->OnBackup(info.requester.principal(), manifest.status(),
+                           manifest.ok() ? *manifest : v1::BackupManifest());
+    }
+    return manifest.status();
   }());
 }
 

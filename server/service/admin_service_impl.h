@@ -5,17 +5,22 @@
 
 #include "cellgate/v1/admin_service.grpc.pb.h"
 #include "server/pipeline/admin_operations.h"
+#include "server/service/online_backup.h"
 #include "server/service/service_context.h"
+#include "server/service/telemetry.h"
 
 namespace cellgate::service {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   // References must outlive the service. `max_chunk_bytes` caps one ingest
-  // chunk's data.
+  // chunk's data. `backup` serves Backup (UNIMPLEMENTED if null);
+  // `telemetry` logs and counts backups (may be null). Neither is owned.
   AdminServiceImpl(const ServiceContext& context, pipeline::AdminOperations& admin,
-                   int64_t max_chunk_bytes)
-      : context_(context), admin_(admin), max_chunk_bytes_(max_chunk_bytes) {}
+                   int64_t max_chunk_bytes, OnlineBackup* backup = nullptr,
+                   TelemetryObserver* telemetry = nullptr)
+      : context_(context), admin_(admin), max_chunk_bytes_(max_chunk_bytes), backup_(backup),
+        telemetry_(telemetry) {}
 
   grpc::Status CreateDataset(grpc::ServerContext* context,
                              const v1::CreateDatasetRequest* request,
@@ -28,6 +33,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status RotateStoreKey(grpc::ServerContext* context,
                               const v1::RotateStoreKeyRequest* request,
                               v1::RotateStoreKeyResponse* response) override;
+  grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
+                      grpc::ServerWriter<v1::BackupChunk>* writer) override;
 
  private:
   absl::Status DoIngest(grpc::ServerContext& context, grpc::ServerReader<v1::IngestChunk>& reader,
@@ -36,6 +43,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   const ServiceContext& context_;
   pipeline::AdminOperations& admin_;
   const int64_t max_chunk_bytes_;
+  OnlineBackup* const backup_;
+  TelemetryObserver* const telemetry_;
 };
 
 }  // namespace cellgate::service

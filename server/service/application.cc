@@ -1,5 +1,6 @@
 #include "server/service/application.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "common/status_util.h"
 #include "server/auth/access_control.h"
 #include "server/store/key_rotation.h"
+#include "server/service/request_metrics.h"
 #include "server/service/server_config.h"
 
 namespace cellgate::service {
@@ -51,6 +53,22 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     std::unique_ptr<audit::LogFileSystem> audit_fs) {
   std::unique_ptr<Application> app(new Application());
   app->clock_ = &clock;
+  ASSIGN_OR_RETURN(app->json_log_, Part(JsonLog::Open(config.log_file(), clock), "log"));
+  if (!config.metrics_listen_address().empty()) {
+    MetricsOptions metrics;
+    metrics.address = config.metrics_listen_address();
+    metrics.methods = KnownMethods();
+    Application* raw = app.get();
+    metrics.loaded_datasets = [raw]() -> int64_t {
+      if (raw->catalog_ == nullptr) return 0;
+      absl::StatusOr<std::vector<v1::DatasetSummary>> listed = raw->catalog_->List();
+      if (!listed.ok()) return 0;
+      return std::count_if(listed->begin(), listed->end(),
+                           [](const v1::DatasetSummary& d) { return d.latest_version() > 0; });
+    };
+    ASSIGN_OR_RETURN(app->metrics_, Part(Metrics::Start(std::move(metrics)), "metrics"));
+  }
+  app->telemetry_ = std::make_unique<TelemetryObserver>(*app->json_log_, app->metrics_.get());
   store::StoreOptions store_options;
   store_options.path = config.store_path();
   store_options.max_ingest_bytes = config.limits().max_ingest_bytes();
@@ -78,9 +96,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     log_options.signing_key =
         std::make_shared<const crypto::Ed25519PrivateKey>(std::move(signing_key));
   } else {
-    std::fprintf(stderr, "cellgate-server: warning: no audit signing key; audit commits "
-                         "are chained but not sealed by signed checkpoints\n");
+    app->json_log_->Write(LogLine("warning", "audit_unsealed")
+                              .Str("message", "no audit signing key; audit commits are chained "
+                                              "but not sealed by signed checkpoints"));
   }
+  log_options.observer = app->telemetry_.get();
   log_options.build_version = kBuildVersion;
   absl::StatusOr<std::string> instance = crypto::RandomBytes(8);
   log_options.server_instance_id = instance.ok() ? crypto::HexEncode(*instance) : "unknown";
@@ -110,6 +130,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   pipeline_options.max_cells = config.limits().max_cells();
   pipeline_options.max_query_time = absl::Seconds(config.limits().max_query_seconds());
   pipeline_options.max_ledger_atoms = config.limits().max_ledger_atoms();
+  pipeline_options.observer = app->telemetry_.get();
   ASSIGN_OR_RETURN(app->ledger_, Part(ledger::ReleaseLedger::Open(*app->store_), "release ledger"));
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(
       *app->catalog_, *app->policies_, *app->log_, pipeline_options, app->ledger_.get());
@@ -136,8 +157,17 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   app->audit_service_ = std::make_unique<AuditServiceImpl>(
       *app->context_, config.audit_dir(), config.audit_origin(),
       log_options.signing_key != nullptr ? log_options.signing_key->public_key() : "");
+  std::string scratch_dir = config.backup_scratch_dir();
+  if (scratch_dir.empty()) {
+    const size_t slash = config.store_path().rfind('/');
+    scratch_dir = slash == std::string::npos ? "." : config.store_path().substr(0, slash);
+  }
+  app->backup_ = std::make_unique<OnlineBackup>(BackupSources{
+      *app->store_, *app->pipeline_, *app->log_, clock, config.audit_dir(), config.audit_origin(),
+      log_options.signing_key != nullptr, scratch_dir});
   app->admin_service_ = std::make_unique<AdminServiceImpl>(
-      *app->context_, *app->admin_, config.limits().max_ingest_chunk_bytes());
+      *app->context_, *app->admin_, config.limits().max_ingest_chunk_bytes(), app->backup_.get(),
+      app->telemetry_.get());
 
   ListenOptions listen;
   listen.address = config.listen_address();
@@ -150,15 +180,22 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   listen.max_receive_bytes =
       std::max(config.limits().max_request_bytes(), config.limits().max_ingest_chunk_bytes()) +
       64 * 1024;
+  listen.health_address = config.health_listen_address();
+  listen.reflection = config.dev_reflection();
+  if (app->metrics_ != nullptr) listen.interceptors.push_back(NewRequestMetrics(*app->metrics_));
   ASSIGN_OR_RETURN(app->server_,
-                   GrpcServer::Start(listen, {app->data_service_.get(), app->audit_service_.get(),
+                   GrpcServer::Start(std::move(listen), {app->data_service_.get(), app->audit_service_.get(),
                                               app->admin_service_.get()}));
   GrpcServer* server = app->server_.get();
   app->context_->on_audit_failure = [server] { server->SetServing(false); };
   return app;
 }
 
-Application::~Application() { Shutdown(); }
+Application::~Application() {
+  Shutdown();
+  // No scrape may read the catalog while it is torn down.
+  if (metrics_ != nullptr) metrics_->StopServing();
+}
 
 void Application::Shutdown() {
   if (server_ != nullptr) server_->Shutdown();

@@ -27,6 +27,10 @@
 #include "server/service/audit_service_impl.h"
 #include "server/service/data_service_impl.h"
 #include "server/service/grpc_server.h"
+#include "server/service/json_log.h"
+#include "server/service/metrics.h"
+#include "server/service/online_backup.h"
+#include "server/service/telemetry.h"
 #include "server/store/key_source.h"
 #include "server/store/store.h"
 
@@ -45,6 +49,11 @@ class Application {
   ~Application();
 
   int port() const { return server_->port(); }
+  // The health-only listener's port and the metrics endpoint's; 0 if none.
+  int health_port() const { return server_->health_port(); }
+  int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
+  // The structured log (main writes its start and stop lines to it).
+  JsonLog& json_log() { return *json_log_; }
   // Stops listening, finishes running calls, then closes the log.
   void Shutdown();
   void Wait() { server_->Wait(); }
@@ -68,6 +77,10 @@ class Application {
   const Clock* clock_ = nullptr;
   absl::Mutex reload_mu_;  // one reload at a time
 
+  // Declared first: they outlive the audit log, whose last commit they see.
+  std::unique_ptr<JsonLog> json_log_;
+  std::unique_ptr<Metrics> metrics_;  // null without metrics_listen_address
+  std::unique_ptr<TelemetryObserver> telemetry_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::AuditLog> log_;
   std::unique_ptr<policies::PolicySet> policies_;
@@ -80,6 +93,7 @@ class Application {
   std::unique_ptr<ServiceContext> context_;
   std::unique_ptr<DataServiceImpl> data_service_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
+  std::unique_ptr<OnlineBackup> backup_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<GrpcServer> server_;
 };

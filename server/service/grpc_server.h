@@ -1,6 +1,8 @@
 // GrpcServer: listens with mTLS (client certificate required and verified)
 // or, for development only, in plaintext on a loopback address; serves the
-// given services plus gRPC health checking. Thread-safe.
+// given services plus gRPC health checking. Optionally a second, plaintext
+// listener serves nothing but health (for probes without a client
+// certificate, ADR 0007), and in development gRPC reflection. Thread-safe.
 #ifndef CELLGATE_SERVER_SERVICE_GRPC_SERVER_H_
 #define CELLGATE_SERVER_SERVICE_GRPC_SERVER_H_
 
@@ -11,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace cellgate::service {
 
@@ -29,6 +32,13 @@ struct ListenOptions {
   bool plaintext_dev = false;
   // Maximum size of any received message.
   int max_receive_bytes = 1 << 20;
+  // host:port of the health-only plaintext listener; empty for none.
+  std::string health_address;
+  // Development only: serve gRPC server reflection (v1alpha).
+  bool reflection = false;
+  // Interceptors of the main listener (e.g. request metrics); may be empty.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
 };
 
 // Returns true if `address` (host:port) names a loopback host.
@@ -39,13 +49,16 @@ class GrpcServer {
   // Starts serving `services` (not owned; they must outlive the server).
   // INVALID_ARGUMENT for plaintext off loopback or missing TLS material;
   // UNAVAILABLE if the address cannot be bound.
+  // UNAVAILABLE also if the health address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      const ListenOptions& options, const std::vector<grpc::Service*>& services);
+      ListenOptions options, const std::vector<grpc::Service*>& services);
   ~GrpcServer();
 
-  // The bound port.
+  // The bound port, and the health listener's (0 if none).
   int port() const { return port_; }
-  // Sets the health status of every service (NOT_SERVING when false).
+  int health_port() const { return health_port_; }
+  // Sets the health status of every service on both listeners
+  // (NOT_SERVING when false).
   void SetServing(bool serving);
   // Stops accepting calls and waits up to 5 s for running calls.
   void Shutdown();
@@ -57,6 +70,8 @@ class GrpcServer {
       : server_(std::move(server)), port_(port) {}
   std::unique_ptr<grpc::Server> server_;
   int port_;
+  std::unique_ptr<grpc::Server> health_server_;  // may be null
+  int health_port_ = 0;
 };
 
 }  // namespace cellgate::service

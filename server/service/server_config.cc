@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
 #include "server/service/grpc_server.h"
+#include "server/service/metrics.h"
 
 namespace cellgate::service {
 namespace {
@@ -52,6 +54,19 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
     RETURN_IF_ERROR(Require(config.tls().server_key_file(), "tls.server_key_file"));
     RETURN_IF_ERROR(Require(config.tls().client_ca_file(), "tls.client_ca_file"));
   }
+  if (config.dev_reflection() && !config.dev_plaintext()) {
+    return absl::InvalidArgumentError(
+        "config: dev_reflection is for development only and needs dev_plaintext");
+  }
+  if (!config.health_listen_address().empty() &&
+      config.health_listen_address() == config.listen_address() &&
+      !absl::EndsWith(config.listen_address(), ":0")) {
+    return absl::InvalidArgumentError(
+        "config: health_listen_address must differ from listen_address");
+  }
+  if (!config.metrics_listen_address().empty()) {
+    RETURN_IF_ERROR(MetricsBindAddress(config.metrics_listen_address()).status());
+  }
   v1::Limits* limits = config.mutable_limits();
   if (limits->max_request_bytes() <= 0) limits->set_max_request_bytes(256 * 1024);
   if (limits->max_ingest_chunk_bytes() <= 0) limits->set_max_ingest_chunk_bytes(1 << 20);
@@ -71,7 +86,8 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
         config.mutable_access_policy_file(),
         config.mutable_policy_dir(), config.mutable_tls()->mutable_server_cert_file(),
         config.mutable_tls()->mutable_server_key_file(),
-        config.mutable_tls()->mutable_client_ca_file(), config.mutable_tls()->mutable_crl_file()}) {
+        config.mutable_tls()->mutable_client_ca_file(), config.mutable_tls()->mutable_crl_file(),
+        config.mutable_log_file(), config.mutable_backup_scratch_dir()}) {
     Resolve(path, base_dir);
   }
   return config;

@@ -30,8 +30,7 @@ constexpr char kSchemaSql[] =
 
 // Applies the raw key and the pinned cipher settings, then proves the key
 // with a read before anything is written.
-absl::Status Unlock(sqlite3* db, const KeySource& keys, int page_size) {
-  ASSIGN_OR_RETURN(const SecretKey key, keys.Load());
+absl::Status Unlock(sqlite3* db, const SecretKey& key, int page_size) {
   std::string pragma = absl::StrCat("x'", crypto::HexEncode(key.bytes()), "'");
   const int rc = sqlite3_key(db, pragma.data(), static_cast<int>(pragma.size()));
   crypto::Cleanse(pragma.data(), pragma.size());
@@ -92,18 +91,42 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options,
         absl::StrCat("cannot open store \"", options.path, "\": ", sqlite3_errstr(rc)));
   }
   ASSIGN_OR_RETURN(std::string cipher_version, CipherVersion(db));
-  RETURN_IF_ERROR(Unlock(db, keys, options.page_size));
+  ASSIGN_OR_RETURN(const SecretKey key, keys.Load());
+  RETURN_IF_ERROR(Unlock(db, key, options.page_size));
   RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                            "PRAGMA foreign_keys = ON;", "configuring the store"));
   RETURN_IF_ERROR(Exec(db, kSchemaSql, "creating the store tables"));
   RETURN_IF_ERROR(CheckFormat(db));
   std::move(close_on_error).Cancel();
+  ASSIGN_OR_RETURN(sqlite3* const backup_db, OpenBackupReader(options.path, key,
+                                                               options.page_size));
   std::unique_ptr<Store> store(new Store(db, clock, options));
   store->cipher_version_ = std::move(cipher_version);
+  absl::MutexLock lock(&store->backup_mu_);
+  store->backup_db_ = backup_db;
+  store->key_fingerprint_ = crypto::HexEncode(crypto::Sha256(key.bytes())).substr(0, 16);
   return store;
 }
 
+absl::StatusOr<sqlite3*> Store::OpenBackupReader(const std::string& path, const SecretKey& key,
+                                                 int page_size) {
+  sqlite3* db = nullptr;
+  // CREATE: ATTACH creates the backup file with these flags.
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 nullptr);
+  absl::Cleanup close_on_error = [db] { sqlite3_close(db); };
+  if (rc != SQLITE_OK) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open store \"", path, "\" for backups: ", sqlite3_errstr(rc)));
+  }
+  RETURN_IF_ERROR(Unlock(db, key, page_size));
+  std::move(close_on_error).Cancel();
+  return db;
+}
+
 absl::Status Store::Rekey(const SecretKey& new_key) {
+  absl::MutexLock backup_lock(&backup_mu_);  // no backup reads meanwhile
   absl::MutexLock lock(&mu_);
   std::string pragma = absl::StrCat("x'", crypto::HexEncode(new_key.bytes()), "'");
   const int rc = sqlite3_rekey(db_, pragma.data(), static_cast<int>(pragma.size()));
@@ -111,11 +134,21 @@ absl::Status Store::Rekey(const SecretKey& new_key) {
   if (rc != SQLITE_OK) return SqliteError(db_, rc, "re-encrypting the store");
   RETURN_IF_ERROR(Exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", "checkpointing after rekey"));
   // Every page once, under the new key.
-  return Exec(db_, "SELECT count(*), sum(length(data)) FROM column_chunks;",
-              "reading the store under the new key");
+  RETURN_IF_ERROR(Exec(db_, "SELECT count(*), sum(length(data)) FROM column_chunks;",
+                       "reading the store under the new key"));
+  // The backup reader still holds the old key.
+  sqlite3_close(backup_db_);
+  backup_db_ = nullptr;
+  ASSIGN_OR_RETURN(backup_db_, OpenBackupReader(options_.path, new_key, options_.page_size));
+  key_fingerprint_ = crypto::HexEncode(crypto::Sha256(new_key.bytes())).substr(0, 16);
+  return absl::OkStatus();
 }
 
 Store::~Store() {
+  {
+    absl::MutexLock backup_lock(&backup_mu_);
+    sqlite3_close(backup_db_);
+  }
   absl::MutexLock lock(&mu_);
   sqlite3_close(db_);
 }

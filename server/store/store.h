@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "cellgate/v1/dataset.pb.h"
@@ -45,6 +46,16 @@ struct StoreOptions {
 };
 
 class IngestSession;
+
+// What a backup's snapshot holds, handed to its callback.
+struct StoreSnapshot {
+  // Releases in the snapshot's ledger.
+  int64_t ledger_entries = 0;
+  // PRAGMA cipher_page_size of the copy, and the fingerprint of the key it
+  // is encrypted under (first 16 hex digits of SHA-256 of the key).
+  int page_size = 0;
+  std::string key_fingerprint;
+};
 
 class Store {
  public:
@@ -92,6 +103,16 @@ class Store {
   // See key_rotation.h for the protocol around it.
   absl::Status Rekey(const SecretKey& new_key);
 
+  // Writes a consistent copy of the store to the new file `dest_path`,
+  // encrypted under the same key and page size (sqlcipher_export from a
+  // read transaction on a second connection; store_backup.cc). Other calls
+  // go on meanwhile. `on_snapshot` runs once the snapshot is fixed and
+  // before the copy is written; its error aborts the backup. The file is
+  // synced; on any error it is removed. ALREADY_EXISTS if `dest_path`
+  // exists; UNAVAILABLE if it cannot be written.
+  absl::Status Backup(const std::string& dest_path,
+                      absl::FunctionRef<absl::Status(const StoreSnapshot&)> on_snapshot);
+
   // The SQLCipher version reported by the library, e.g. "3.4.1".
   const std::string& cipher_version() const { return cipher_version_; }
 
@@ -104,12 +125,20 @@ class Store {
                                                        std::vector<v1::ColumnData> columns);
   absl::StatusOr<v1::DatasetSchema> GetDatasetLocked(absl::string_view id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Opens the second connection that backups read from (store_backup.cc).
+  static absl::StatusOr<sqlite3*> OpenBackupReader(const std::string& path, const SecretKey& key,
+                                                   int page_size);
 
   mutable absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);  // owned
   const Clock& clock_;
   const StoreOptions options_;
   std::string cipher_version_;
+  // The backup reader: idle between backups, reopened by Rekey. Taken
+  // before mu_ where both are held.
+  absl::Mutex backup_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  sqlite3* backup_db_ ABSL_GUARDED_BY(backup_mu_) = nullptr;  // owned
+  std::string key_fingerprint_ ABSL_GUARDED_BY(backup_mu_);
 };
 
 // One ingest in progress. Nothing is visible until Commit; destroying the

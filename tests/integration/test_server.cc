@@ -119,7 +119,8 @@ void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
 }
 
-TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
+TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs,
+                       const std::function<void(v1::ServerConfig&)>& configure) {
   ::mkdir(dir_.File("policies").c_str(), 0700);
   WriteTestFile(dir_.File("policies/default.textproto"), kPolicy);
   WriteTestFile(dir_.File("access.textproto"), kAccessPolicy);
@@ -149,6 +150,7 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
   config.mutable_tls()->set_server_key_file("server.key");
   config.mutable_tls()->set_client_ca_file("ca.pem");
   config.mutable_tls()->set_crl_file("clients.crl");
+  if (configure) configure(config);
   auto completed = service::CompleteServerConfig(config, dir_.path());
   if (!completed.ok()) {
     start_error_ = completed.status().ToString();
@@ -170,10 +172,12 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs) {
 
 TestServer::~TestServer() { app_.reset(); }
 
-std::string TestServer::Health() const {
+std::string TestServer::Health() const { return HealthAt(ChannelAs("dpo")); }
+
+std::string HealthAt(const std::shared_ptr<grpc::Channel>& channel) {
   // grpc.health.v1.Health/Check by hand: an empty HealthCheckRequest (all
   // services), and HealthCheckResponse field 1 (status) as a varint.
-  grpc::GenericStub stub(ChannelAs("dpo"));
+  grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   SetDeadline(context);
   grpc::Slice empty("");

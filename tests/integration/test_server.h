@@ -3,6 +3,7 @@
 #ifndef CELLGATE_TESTS_INTEGRATION_TEST_SERVER_H_
 #define CELLGATE_TESTS_INTEGRATION_TEST_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,7 +35,10 @@ class TestServer {
   // Starts the application; fails the test (ASSERT in the caller) if
   // `app()` is null afterwards.
   // `audit_fs` replaces the audit log's file system (null: POSIX).
-  explicit TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs = nullptr);
+  // `configure` may change the config before it is completed (e.g. to add
+  // a metrics or health listener).
+  explicit TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs = nullptr,
+                      const std::function<void(v1::ServerConfig&)>& configure = nullptr);
   ~TestServer();
 
   service::Application* app() { return app_.get(); }
@@ -75,6 +79,10 @@ class TestServer {
   std::string start_error_;
   std::string signing_public_key_;
 };
+
+// The gRPC health status over `channel`: "SERVING", "NOT_SERVING", or the
+// call's error.
+std::string HealthAt(const std::shared_ptr<grpc::Channel>& channel);
 
 // A deadline 30 s ahead, for every call in tests.
 void SetDeadline(grpc::ClientContext& context);
