@@ -25,7 +25,9 @@ struct ComputeLimits {
 // Returns the table for `query` (its dataset/version/purpose fields are
 // ignored: the caller resolved the version). INVALID_ARGUMENT naming the bad
 // dimension, level, code, measure or limit; OUT_OF_RANGE if a sum overflows.
-// Deterministic: equal inputs give byte-identical tables.
+// Deterministic: equal inputs give byte-identical tables. With record keys
+// in the version, each cell also gets its cell key (the sum of its
+// records' keys mod 2^32), computed in the same pass as the counts.
 //
 // Axis order: the leaf entries of the grouping level (schema order), then
 // each coarser level's subtotal entries if `subtotals`, then "_T"
