@@ -295,5 +295,72 @@ TEST(CellKeyPerturbationTest, DefaultChannelIsWrittenIntoThePolicySoBothSpelling
   EXPECT_EQ(PolicyHash(implicit), PolicyHash(spelled));
 }
 
+// A one-axis count table: Stadtteil 1, 2 and the total, with cell keys.
+v1::ComputedTable CountTable(std::vector<int64_t> counts, std::vector<uint32_t> keys) {
+  v1::ComputedTable table;
+  table.set_dataset("population");
+  table.set_dataset_version(1);
+  v1::Axis& axis = *table.add_axes();
+  axis.set_dimension("stadtteil");
+  for (const char* code : {"1", "2", "_T"}) axis.add_entries()->set_code(code);
+  axis.mutable_entries(0)->set_parent(2);
+  axis.mutable_entries(1)->set_parent(2);
+  axis.mutable_entries(2)->set_is_total(true);
+  axis.mutable_entries(2)->set_parent(-1);
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  table.mutable_record_count()->Assign(counts.begin(), counts.end());
+  table.mutable_cell_key()->Assign(keys.begin(), keys.end());
+  return table;
+}
+
+TableProtector Protector() {
+  v1::DisclosurePolicy policy;
+  policy.set_id("population");
+  policy.set_version(1);
+  policy.set_dataset("population");
+  *policy.mutable_perturbation() = Load("handbook.textproto");
+  absl::StatusOr<TableProtector> protector = TableProtector::Create(policy);
+  EXPECT_OK(protector.status());
+  return std::move(protector).value();
+}
+
+TEST(TableProtectorPerturbationTest, PerturbsEveryCountAndSuppressesNothing) {
+  const TableProtector protector = Protector();
+  EXPECT_NE(protector.PerturbationFor(v1::PUBLIC), nullptr);
+  EXPECT_EQ(protector.PerturbationFor(v1::INTERNAL), nullptr);
+  // O11 keys: count 3 at key 0.8 -> 4; count 1 at 0.1 -> 0 (shown as an
+  // empty cell); the total, 4 at 0.9, -> 5.
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision d,
+                       protector.Perturb(CountTable({3, 1, 4}, {Key(0.8), Key(0.1), Key(0.9)})));
+  ASSERT_EQ(d.table().cells_size(), 3);
+  EXPECT_EQ(d.table().cells(0).values(0).status(), v1::PERTURBED);
+  EXPECT_EQ(d.table().cells(0).values(0).value(), 4);
+  EXPECT_EQ(d.table().cells(1).values(0).status(), v1::ZERO);
+  EXPECT_EQ(d.table().cells(2).values(0).value(), 5);
+  EXPECT_EQ(d.counts().perturbed(), 3);
+  EXPECT_EQ(d.counts().published(), 0);
+  EXPECT_THAT(d.rule_ids(), ::testing::ElementsAre("cell_key"));
+  EXPECT_EQ(d.audit_size(), 0);
+}
+
+TEST(TableProtectorPerturbationTest, RefusesAVersionWithoutRecordKeys) {
+  EXPECT_THAT(Protector().Perturb(CountTable({3, 1, 4}, {})),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("version 1 has no record keys")));
+}
+
+TEST(TableProtectorPerturbationTest, PerturbPublishedLeavesSuppressedCellsAlone) {
+  const TableProtector protector = Protector();
+  const v1::ComputedTable table = CountTable({3, 1, 4}, {Key(0.8), Key(0.1), Key(0.9)});
+  ASSERT_OK_AND_ASSIGN(v1::ReleaseDecision d, protector.Protect(table));
+  ASSERT_EQ(d.table().cells(1).values(0).status(), v1::SUPPRESSED);
+  ASSERT_OK(protector.PerturbPublished(table, d));
+  for (int c : {0, 1}) EXPECT_EQ(d.table().cells(c).values(0).status(), v1::SUPPRESSED) << c;
+  EXPECT_EQ(d.table().cells(2).values(0).status(), v1::PERTURBED);
+  EXPECT_EQ(d.table().cells(2).values(0).value(), 5);
+  EXPECT_EQ(d.counts().perturbed(), 1);
+  EXPECT_EQ(d.counts().published(), 0);
+}
+
 }  // namespace
 }  // namespace cellgate::policies

@@ -181,6 +181,9 @@ void CountReleasedCell(v1::CellStatus status, bool primary, v1::ReleaseCounts& c
     case v1::NOT_APPLICABLE:
       counts.set_not_applicable(counts.not_applicable() + 1);
       break;
+    case v1::PERTURBED:
+      counts.set_perturbed(counts.perturbed() + 1);
+      break;
     default:
       counts.set_published(counts.published() + 1);
       break;
@@ -446,7 +449,11 @@ absl::Status TableProtector::PerturbPublished(const v1::ComputedTable& table,
           cell.values(m).status() != v1::PUBLISHED) {
         continue;
       }
-      *cell.mutable_values(m) = perturbation_->CountValue(table.record_count(c), table.cell_key(c));
+      v1::CellValue& value = *cell.mutable_values(m);
+      value = perturbation_->CountValue(table.record_count(c), table.cell_key(c));
+      // The cell's sums or means are published, so it is known not to be
+      // empty: a count the noise took to 0 is shown as a perturbed 0.
+      value.set_status(v1::PERTURBED);
       any = true;
       if (m == 0) {  // the counts classify a cell by its first measure
         counts.set_published(counts.published() - 1);

@@ -82,8 +82,10 @@ class TableProtector {
   absl::StatusOr<v1::ReleaseDecision> Perturb(const v1::ComputedTable& table) const;
 
   // Replaces every PUBLISHED count in `decision` (Protect's decision for
-  // `table`) by its perturbed value and moves those cells from `published`
-  // to `perturbed` in its counts; suppressed cells stay suppressed.
+  // `table`) by its perturbed value, status PERTURBED (also a perturbed 0:
+  // the cell's published sums show it is not empty), and moves those cells
+  // from `published` to `perturbed` in its counts; suppressed cells stay
+  // suppressed.
   // FAILED_PRECONDITION as for Perturb; INTERNAL if the two do not match.
   absl::Status PerturbPublished(const v1::ComputedTable& table,
                                 v1::ReleaseDecision& decision) const;

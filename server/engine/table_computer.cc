@@ -38,7 +38,7 @@ inline void Offer(int64_t v, int64_t& first, int64_t& second) {
 bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
           std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
   const int64_t rows = version.row_count();
-  const char* record_keys = version.record_keys();
+  const char* record_keys = keys.empty() ? nullptr : version.record_keys();
   std::vector<int64_t> offs(kScanBlockRows);
   bool overflow = false;
   for (int64_t start = 0; start < rows; start += kScanBlockRows) {
@@ -160,7 +160,8 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
   for (size_t m = 0; m < plan.measures.size(); ++m) {
     if (plan.measures[m].column != nullptr) leaf_values[m].Resize(plan.leaf_cells);
   }
-  std::vector<uint32_t> leaf_keys(version.record_keys() != nullptr ? plan.leaf_cells : 0, 0);
+  const bool with_keys = limits.cell_keys && version.record_keys() != nullptr;
+  std::vector<uint32_t> leaf_keys(with_keys ? plan.leaf_cells : 0, 0);
   std::vector<int64_t> counts;
   std::vector<uint32_t> keys;
   std::vector<ValueAccumulators> values;

@@ -219,7 +219,9 @@ TEST(TableComputerTest, MatchesRowByRowReferenceOnRandomQueries) {
       f->set_dimension("jahr");
       for (int k = 0; k < 5; ++k) f->add_codes(absl::StrCat(1800 + rng() % 300));
     }
-    ASSERT_OK_AND_ASSIGN(v1::ComputedTable table, ComputeTable(*version, q, ComputeLimits()));
+    ComputeLimits with_keys;
+    with_keys.cell_keys = true;
+    ASSERT_OK_AND_ASSIGN(v1::ComputedTable table, ComputeTable(*version, q, with_keys));
     SCOPED_TRACE(q.ShortDebugString());
     ExpectMatchesReference(table, q, rows);
   }
@@ -236,7 +238,9 @@ TEST(TableComputerTest, CellKeyOfAMarginIsTheSumOfItsPartsModOne) {
   bezirk->set_subtotals(true);
   q.add_group_by()->set_dimension("sex");
   q.set_totals(true);
-  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  ComputeLimits with_keys;
+  with_keys.cell_keys = true;
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, with_keys));
   const int rows_of = t.axes(0).entries_size(), cols = t.axes(1).entries_size();
   ASSERT_EQ(t.cell_key_size(), rows_of * cols);
   auto key = [&](int r, int c) { return t.cell_key(r * cols + c); };
@@ -263,14 +267,21 @@ TEST(TableComputerTest, CellKeyOfAMarginIsTheSumOfItsPartsModOne) {
   EXPECT_GT(margins, 10);
 }
 
-TEST(TableComputerTest, VersionWithoutRecordKeysHasNoCellKeys) {
-  auto version = Load(RandomRows(10, 5), /*keys=*/false);
-  ASSERT_NE(version, nullptr);
+TEST(TableComputerTest, CellKeysOnlyWhenAskedAndTheVersionHasRecordKeys) {
   v1::Query q = CountAndSum();
   q.add_group_by()->set_dimension("sex");
-  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
-  EXPECT_EQ(t.cell_key_size(), 0);
-  EXPECT_EQ(t.record_count_size(), 3);
+  ComputeLimits with_keys;
+  with_keys.cell_keys = true;
+  auto without = Load(RandomRows(10, 5), /*keys=*/false);
+  ASSERT_NE(without, nullptr);
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable none, ComputeTable(*without, q, with_keys));
+  EXPECT_EQ(none.cell_key_size(), 0);
+  EXPECT_EQ(none.record_count_size(), 3);
+  auto keyed = Load(RandomRows(10, 5));
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable not_asked, ComputeTable(*keyed, q, ComputeLimits()));
+  EXPECT_EQ(not_asked.cell_key_size(), 0);
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable asked, ComputeTable(*keyed, q, with_keys));
+  EXPECT_EQ(asked.cell_key_size(), 3);
 }
 
 TEST(TableComputerTest, BuildsHierarchyAxisWithSubtotalsPassThroughAndTotal) {
