@@ -144,8 +144,9 @@ absl::StatusOr<CellKeyPerturbation> CellKeyPerturbation::Create(
     }
   }
   if (!seen[0]) blocks[0] = Block{{kOne}, {0}};
-  for (int64_t n = 1; n < threshold_k; ++n) {
-    const Block& block = blocks[std::min(n, max_count)];
+  // Counts above the largest share its block, so checking up to it will do.
+  for (int64_t n = 1; n < threshold_k && n <= max_count; ++n) {
+    const Block& block = blocks[n];
     if (block.noise.size() == 1 && block.noise[0] == 0) {
       return Bad(absl::StrCat("perturbation.ptable publishes a count below threshold.k ",
                               threshold_k, " unchanged in every cell"));

@@ -32,13 +32,15 @@ inline void Offer(int64_t v, int64_t& first, int64_t& second) {
   }
 }
 
-// Scans all rows into the leaf accumulators: counts, cell keys (if the
-// version has record keys; uint32 addition wraps, which is the sum mod 1)
-// and measure facts. False on sum overflow.
-bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
-          std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
+// Scans all rows into the leaf accumulators: counts, cell keys if kKeys
+// (uint32 addition wraps, which is the sum mod 1) and measure facts. A
+// template, so that a scan without keys does no extra work per row. False
+// on sum overflow.
+template <bool kKeys>
+bool ScanRows(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
+              std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
   const int64_t rows = version.row_count();
-  const char* record_keys = keys.empty() ? nullptr : version.record_keys();
+  const char* record_keys = version.record_keys();
   std::vector<int64_t> offs(kScanBlockRows);
   bool overflow = false;
   for (int64_t start = 0; start < rows; start += kScanBlockRows) {
@@ -51,7 +53,7 @@ bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64
       const int64_t off = offs[i];
       if (off < 0) continue;
       ++counts[off];
-      if (record_keys != nullptr) {
+      if constexpr (kKeys) {
         uint32_t key;
         std::memcpy(&key, record_keys + (start + i) * 4, 4);
         keys[off] += key;
@@ -68,6 +70,13 @@ bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64
     }
   }
   return !overflow;
+}
+
+bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
+          std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
+  return keys.empty() || version.record_keys() == nullptr
+             ? ScanRows<false>(version, plan, counts, keys, values)
+             : ScanRows<true>(version, plan, counts, keys, values);
 }
 
 // Adds cell `from` into cell `to` for every accumulator. False on overflow.
