@@ -7,6 +7,7 @@
 #include "common/canonical.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
+#include "policies/cell_key_perturbation.h"
 
 namespace cellgate::policies {
 namespace {
@@ -39,6 +40,9 @@ void ApplyDefaults(v1::DisclosurePolicy& policy) {
   v1::ProtectionLevels& protection = *policy.mutable_protection();
   if (protection.count_upper() == 0) protection.set_count_upper(1);
   if (protection.sum_percent() == 0) protection.set_sum_percent(kDefaultSumProtectionPercent);
+  if (HasPerturbation(policy) && policy.perturbation().channels().empty()) {
+    policy.mutable_perturbation()->add_channels(v1::PUBLIC);
+  }
 }
 
 absl::Status ValidateHeader(const v1::DisclosurePolicy& policy) {
@@ -161,7 +165,23 @@ absl::Status ValidateMagnitude(const v1::DisclosurePolicy& policy) {
   return absl::OkStatus();
 }
 
+// The ptable is secret: its errors name the row and the rule, never a value.
+absl::Status ValidatePerturbation(const v1::DisclosurePolicy& policy) {
+  if (!HasPerturbation(policy)) return absl::OkStatus();
+  if (policy.rounding().base() != 0) {
+    return Bad(policy, "perturbation and rounding.base exclude each other; set one of them");
+  }
+  const absl::Status valid =
+      CellKeyPerturbation::Create(policy.perturbation(), policy.threshold().k()).status();
+  return valid.ok() ? valid : Bad(policy, valid.message());
+}
+
 }  // namespace
+
+bool HasPerturbation(const v1::DisclosurePolicy& policy) {
+  return policy.perturbation().channels_size() > 0 ||
+         policy.perturbation().ptable().rows_size() > 0;
+}
 
 absl::StatusOr<v1::DisclosurePolicy> ParsePolicy(absl::string_view text,
                                                  absl::string_view source_name) {
@@ -180,7 +200,8 @@ absl::Status ValidatePolicy(v1::DisclosurePolicy& policy) {
   RETURN_IF_ERROR(ValidateThreshold(policy));
   RETURN_IF_ERROR(ValidateShape(policy));
   RETURN_IF_ERROR(ValidateProtection(policy));
-  return ValidateMagnitude(policy);
+  RETURN_IF_ERROR(ValidateMagnitude(policy));
+  return ValidatePerturbation(policy);
 }
 
 std::string PolicyHash(const v1::DisclosurePolicy& policy) { return CanonicalSha256Hex(policy); }

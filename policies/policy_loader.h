@@ -35,6 +35,9 @@ absl::StatusOr<v1::DisclosurePolicy> ParsePolicy(absl::string_view text,
 // value, e.g. `policy "seu": threshold.k is 2; must be at least 3`.
 absl::Status ValidatePolicy(v1::DisclosurePolicy& policy);
 
+// True if `policy` configures the cell key method (a ptable or channels).
+bool HasPerturbation(const v1::DisclosurePolicy& policy);
+
 // Returns the lower-case hex SHA-256 of the canonical serialization of
 // `policy`. REQUIRES: `policy` went through ValidatePolicy, so that a file
 // with and without explicit defaults hashes alike.

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policies/table_protector.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -141,7 +142,7 @@ TEST(PolicySetTest, LoadDirectoryRejectsMissingDirectory) {
 TEST(PolicySetTest, ShippedPoliciesLoad) {
   ASSERT_OK_AND_ASSIGN(const PolicySet set,
                        PolicySet::LoadDirectory(CELLGATE_SOURCE_DIR "/policies/config"));
-  EXPECT_EQ(set.size(), 3);
+  EXPECT_EQ(set.size(), 4);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* seu, set.ForDataset("seu"));
   EXPECT_EQ(seu->id(), "seu");
@@ -155,6 +156,14 @@ TEST(PolicySetTest, ShippedPoliciesLoad) {
   EXPECT_EQ(schueler->id(), "schueler");
   ASSERT_EQ(schueler->threshold().per_dimension_size(), 1);
   EXPECT_EQ(schueler->threshold().per_dimension(0).dimension(), "foerderschwerpunkt");
+
+  // Population: perturbed on the public channel only (the cell key method).
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* population, set.ForDataset("population"));
+  EXPECT_EQ(population->id(), "population");
+  ASSERT_OK_AND_ASSIGN(const TableProtector protector, TableProtector::Create(*population));
+  EXPECT_NE(protector.PerturbationFor(v1::PUBLIC), nullptr);
+  EXPECT_EQ(protector.PerturbationFor(v1::INTERNAL), nullptr);
+  EXPECT_EQ(protector.PerturbationFor(v1::PUBLIC)->Perturb(1, 0), 0);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* unknown, set.ForDataset("unknown"));
   EXPECT_EQ(unknown->id(), "default");

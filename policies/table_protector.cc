@@ -57,6 +57,27 @@ absl::Status CheckShape(const v1::ComputedTable& table) {
   return absl::OkStatus();
 }
 
+// Returns FAILED_PRECONDITION unless the policy perturbs (`configured`)
+// and `table` carries one cell key per cell.
+absl::Status CheckCellKeys(const v1::ComputedTable& table, bool configured) {
+  if (!configured) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the policy of dataset \"", table.dataset(), "\" has no perturbation"));
+  }
+  if (table.cell_key_size() == 0 && table.record_count_size() > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "dataset \"", table.dataset(), "\" version ", table.dataset_version(),
+        " has no record keys (it was ingested before cellgate kept them); ingest it again to "
+        "release it on a perturbed channel"));
+  }
+  if (table.cell_key_size() != table.record_count_size()) {
+    return absl::InternalError(absl::StrCat("computed table has ", table.cell_key_size(),
+                                            " cell keys for ", table.record_count_size(),
+                                            " cells"));
+  }
+  return absl::OkStatus();
+}
+
 // Returns INVALID_ARGUMENT unless every ledger cell is a non-empty cell of
 // `table` (empty cells are published as zero and cannot hide anything).
 absl::Status CheckLedgerCells(const v1::ComputedTable& table, const LedgerConstraints& ledger) {
@@ -159,6 +180,9 @@ void CountReleasedCell(v1::CellStatus status, bool primary, v1::ReleaseCounts& c
       break;
     case v1::NOT_APPLICABLE:
       counts.set_not_applicable(counts.not_applicable() + 1);
+      break;
+    case v1::PERTURBED:
+      counts.set_perturbed(counts.perturbed() + 1);
       break;
     default:
       counts.set_published(counts.published() + 1);
@@ -353,15 +377,93 @@ absl::StatusOr<TableProtector> TableProtector::Create(const v1::DisclosurePolicy
     refs.p_percent = p_percent.get();
     rules.push_back(std::move(p_percent));
   }
-  return TableProtector(std::move(validated), std::move(rules), refs);
+  std::optional<CellKeyPerturbation> perturbation;
+  if (HasPerturbation(validated)) {
+    ASSIGN_OR_RETURN(perturbation,
+                     CellKeyPerturbation::Create(validated.perturbation(), validated.threshold().k()));
+  }
+  return TableProtector(std::move(validated), std::move(rules), refs, std::move(perturbation));
 }
 
 TableProtector::TableProtector(v1::DisclosurePolicy policy,
-                               std::vector<std::unique_ptr<PrimaryRule>> rules, RuleRefs refs)
+                               std::vector<std::unique_ptr<PrimaryRule>> rules, RuleRefs refs,
+                               std::optional<CellKeyPerturbation> perturbation)
     : policy_(std::move(policy)),
       policy_hash_(PolicyHash(policy_)),
       rules_(std::move(rules)),
-      refs_(refs) {}
+      refs_(refs),
+      perturbation_(std::move(perturbation)) {}
+
+const CellKeyPerturbation* TableProtector::PerturbationFor(v1::Channel channel) const {
+  return perturbation_.has_value() && perturbation_->AppliesTo(channel) ? &*perturbation_ : nullptr;
+}
+
+bool TableProtector::OnlyCounts(const v1::ComputedTable& table) {
+  return std::all_of(table.measures().begin(), table.measures().end(),
+                     [](const v1::MeasureFacts& m) { return m.measure().kind() == v1::Measure::COUNT; });
+}
+
+absl::StatusOr<v1::ReleaseDecision> TableProtector::Perturb(const v1::ComputedTable& table) const {
+  RETURN_IF_ERROR(CheckShape(table));
+  RETURN_IF_ERROR(CheckCellKeys(table, perturbation_.has_value()));
+  if (!OnlyCounts(table)) {
+    return absl::InvalidArgumentError("a table with sums or means is not released by noise alone");
+  }
+  v1::ReleaseDecision decision;
+  *decision.mutable_table() = ReleasedHeader(table, policy_, policy_hash_);
+  v1::ReleaseCounts& counts = *decision.mutable_counts();
+  for (int c = 0; c < table.record_count_size(); ++c) {
+    const int64_t n = table.record_count(c);
+    v1::ReleasedCell& cell = *decision.mutable_table()->add_cells();
+    AddCodes(table, c, cell);
+    const v1::CellValue value = perturbation_->CountValue(n, table.cell_key(c));
+    for (int m = 0; m < table.measures_size(); ++m) *cell.add_values() = value;
+    // For the DPO: a non-empty cell shown as 0 is still a perturbed one.
+    counts.set_cells(counts.cells() + 1);
+    if (n == 0) {
+      counts.set_zero(counts.zero() + 1);
+    } else {
+      counts.set_perturbed(counts.perturbed() + 1);
+    }
+  }
+  decision.add_rule_ids(CellKeyPerturbation::kId);
+  return decision;
+}
+
+absl::Status TableProtector::PerturbPublished(const v1::ComputedTable& table,
+                                              v1::ReleaseDecision& decision) const {
+  RETURN_IF_ERROR(CheckCellKeys(table, perturbation_.has_value()));
+  v1::ReleasedTable& released = *decision.mutable_table();
+  if (released.cells_size() != table.record_count_size()) {
+    return absl::InternalError("the decision does not match the computed table");
+  }
+  v1::ReleaseCounts& counts = *decision.mutable_counts();
+  bool any = false;
+  for (int c = 0; c < released.cells_size(); ++c) {
+    v1::ReleasedCell& cell = *released.mutable_cells(c);
+    if (cell.values_size() != table.measures_size()) {
+      return absl::InternalError("the decision does not match the computed table");
+    }
+    for (int m = 0; m < cell.values_size(); ++m) {
+      if (table.measures(m).measure().kind() != v1::Measure::COUNT ||
+          cell.values(m).status() != v1::PUBLISHED) {
+        continue;
+      }
+      v1::CellValue& value = *cell.mutable_values(m);
+      value = perturbation_->CountValue(table.record_count(c), table.cell_key(c));
+      // The cell's sums or means are published, so it is known not to be
+      // empty: a count the noise took to 0 is shown as a perturbed 0.
+      value.set_status(v1::PERTURBED);
+      any = true;
+      if (m == 0) {  // the counts classify a cell by its first measure
+        counts.set_published(counts.published() - 1);
+        counts.set_perturbed(counts.perturbed() + 1);
+      }
+    }
+  }
+  if (any) decision.add_rule_ids(CellKeyPerturbation::kId);
+  return absl::OkStatus();
+}
 
 absl::StatusOr<v1::ReleaseDecision> TableProtector::Protect(const v1::ComputedTable& table,
                                                             absl::Time deadline,

@@ -8,12 +8,14 @@
 #define CELLGATE_POLICIES_TABLE_PROTECTOR_H_
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cellgate/v1/policy.pb.h"
 #include "cellgate/v1/table.pb.h"
+#include "policies/cell_key_perturbation.h"
 #include "policies/primary_rule.h"
 #include "policies/magnitude_rules.h"
 #include "policies/protection.h"
@@ -63,6 +65,31 @@ class TableProtector {
                                               absl::Time deadline = absl::InfiniteFuture(),
                                               const LedgerConstraints& ledger = {}) const;
 
+  // The policy's cell key method if it applies to tables for `channel`,
+  // else null. The pointer lives as long as this protector.
+  const CellKeyPerturbation* PerturbationFor(v1::Channel channel) const;
+
+  // True if every measure of `table` is COUNT: such a table is released by
+  // Perturb on a perturbed channel; one with sums by Protect, then
+  // PerturbPublished.
+  static bool OnlyCounts(const v1::ComputedTable& table);
+
+  // Releases `table` by the cell key method alone: every count perturbed
+  // (CellKeyPerturbation::CountValue), nothing suppressed, rule id
+  // "cell_key". FAILED_PRECONDITION if the policy has no perturbation or
+  // the table no cell keys (a version ingested before record keys);
+  // INVALID_ARGUMENT unless OnlyCounts(table); INTERNAL as for Protect.
+  absl::StatusOr<v1::ReleaseDecision> Perturb(const v1::ComputedTable& table) const;
+
+  // Replaces every PUBLISHED count in `decision` (Protect's decision for
+  // `table`) by its perturbed value, status PERTURBED (also a perturbed 0:
+  // the cell's published sums show it is not empty), and moves those cells
+  // from `published` to `perturbed` in its counts; suppressed cells stay
+  // suppressed.
+  // FAILED_PRECONDITION as for Perturb; INTERNAL if the two do not match.
+  absl::Status PerturbPublished(const v1::ComputedTable& table,
+                                v1::ReleaseDecision& decision) const;
+
   // The threshold k in force for `table` (raised by its sensitive
   // dimensions), and the validated policy.
   int64_t EffectiveK(const v1::ComputedTable& table) const {
@@ -78,12 +105,13 @@ class TableProtector {
     const PPercentRule* p_percent = nullptr;   // null if not configured
   };
   TableProtector(v1::DisclosurePolicy policy, std::vector<std::unique_ptr<PrimaryRule>> rules,
-                 RuleRefs refs);
+                 RuleRefs refs, std::optional<CellKeyPerturbation> perturbation);
 
   v1::DisclosurePolicy policy_;  // validated
   std::string policy_hash_;      // PolicyHash(policy_)
   std::vector<std::unique_ptr<PrimaryRule>> rules_;
   RuleRefs refs_;
+  std::optional<CellKeyPerturbation> perturbation_;  // set if the policy has a ptable
 };
 
 }  // namespace cellgate::policies

@@ -116,12 +116,16 @@ absl::Status LoadedVersion::Index() {
     dimensions_.push_back(std::move(d));
   }
   if (next != data_.columns_size()) return absl::DataLossError("more columns than the schema");
+  if (!data_.record_keys().empty() && data_.record_keys().size() != static_cast<size_t>(rows) * 4) {
+    return absl::DataLossError("record keys of the wrong size");
+  }
   return absl::OkStatus();
 }
 
 size_t LoadedVersion::memory_bytes() const {
   size_t bytes = 0;
   for (const v1::ColumnData& c : data_.columns()) bytes += c.data().size();
+  bytes += data_.record_keys().size();
   for (const DimensionLevels& d : dimensions_) {
     for (const auto& m : d.entry_of) bytes += m.size() * sizeof(int32_t);
   }

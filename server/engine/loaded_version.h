@@ -54,14 +54,19 @@ class LoadedVersion {
  public:
   // Takes ownership of `data` and checks it against `schema`: one column per
   // DIMENSION/MEASURE column in schema order, matching names and widths,
-  // sizes equal to row_count * width, code indices in range. DATA_LOSS
-  // naming the column otherwise.
+  // sizes equal to row_count * width, code indices in range, record keys
+  // absent or 4 bytes per row. DATA_LOSS naming the column otherwise.
   static absl::StatusOr<std::shared_ptr<const LoadedVersion>> Create(v1::DatasetSchema schema,
                                                                      v1::VersionData data);
 
   const v1::DatasetSchema& schema() const { return schema_; }
   const v1::DatasetVersionInfo& info() const { return data_.info(); }
   int64_t row_count() const { return data_.info().row_count(); }
+  // The record keys, row_count little-endian uint32 (fractions of 1 in
+  // units of 2^-32), or nullptr for a version ingested without them.
+  const char* record_keys() const {
+    return data_.record_keys().empty() ? nullptr : data_.record_keys().data();
+  }
   // Bytes held by the columns and the hierarchy maps.
   size_t memory_bytes() const;
 

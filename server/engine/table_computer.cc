@@ -32,10 +32,15 @@ inline void Offer(int64_t v, int64_t& first, int64_t& second) {
   }
 }
 
-// Scans all rows into the leaf accumulators. False on sum overflow.
-bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
-          std::vector<ValueAccumulators>& values) {
+// Scans all rows into the leaf accumulators: counts, cell keys if kKeys
+// (uint32 addition wraps, which is the sum mod 1) and measure facts. A
+// template, so that a scan without keys does no extra work per row. False
+// on sum overflow.
+template <bool kKeys>
+bool ScanRows(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
+              std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
   const int64_t rows = version.row_count();
+  const char* record_keys = version.record_keys();
   std::vector<int64_t> offs(kScanBlockRows);
   bool overflow = false;
   for (int64_t start = 0; start < rows; start += kScanBlockRows) {
@@ -48,6 +53,11 @@ bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64
       const int64_t off = offs[i];
       if (off < 0) continue;
       ++counts[off];
+      if constexpr (kKeys) {
+        uint32_t key;
+        std::memcpy(&key, record_keys + (start + i) * 4, 4);
+        keys[off] += key;
+      }
       for (size_t m = 0; m < plan.measures.size(); ++m) {
         const MeasureColumn* column = plan.measures[m].column;
         if (column == nullptr) continue;
@@ -62,10 +72,18 @@ bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64
   return !overflow;
 }
 
+bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
+          std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
+  return keys.empty() || version.record_keys() == nullptr
+             ? ScanRows<false>(version, plan, counts, keys, values)
+             : ScanRows<true>(version, plan, counts, keys, values);
+}
+
 // Adds cell `from` into cell `to` for every accumulator. False on overflow.
-bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts,
+bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts, std::vector<uint32_t>& keys,
              std::vector<ValueAccumulators>& values) {
   counts[to] += counts[from];
+  if (!keys.empty()) keys[to] += keys[from];
   bool overflow = false;
   for (ValueAccumulators& acc : values) {
     if (acc.sum.empty()) continue;
@@ -78,8 +96,9 @@ bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts,
 
 // Places leaf cells into the full cube and adds every entry into its parent
 // along each axis (children precede parents in axis order).
-bool Expand(const QueryPlan& plan, std::vector<int64_t>& leaf_counts,
-            std::vector<ValueAccumulators>& leaf_values, std::vector<int64_t>& counts,
+bool Expand(const QueryPlan& plan, const std::vector<int64_t>& leaf_counts,
+            const std::vector<uint32_t>& leaf_keys, std::vector<ValueAccumulators>& leaf_values,
+            std::vector<int64_t>& counts, std::vector<uint32_t>& keys,
             std::vector<ValueAccumulators>& values) {
   const size_t dims = plan.axes.size();
   std::vector<int64_t> full_stride(dims, 1);
@@ -87,6 +106,7 @@ bool Expand(const QueryPlan& plan, std::vector<int64_t>& leaf_counts,
     full_stride[d - 1] = full_stride[d] * plan.axes[d].entries_size();
   }
   counts.assign(plan.cells, 0);
+  keys.assign(leaf_keys.empty() ? 0 : plan.cells, 0);
   values.resize(plan.measures.size());
   for (size_t m = 0; m < plan.measures.size(); ++m) {
     if (plan.measures[m].column != nullptr) values[m].Resize(plan.cells);
@@ -96,6 +116,7 @@ bool Expand(const QueryPlan& plan, std::vector<int64_t>& leaf_counts,
     int64_t full = 0;
     for (size_t d = 0; d < dims; ++d) full += digit[d] * full_stride[d];
     counts[full] = leaf_counts[leaf];
+    if (!keys.empty()) keys[full] = leaf_keys[leaf];
     for (size_t m = 0; m < values.size(); ++m) {
       if (values[m].sum.empty()) continue;
       values[m].sum[full] = leaf_values[m].sum[leaf];
@@ -118,7 +139,7 @@ bool Expand(const QueryPlan& plan, std::vector<int64_t>& leaf_counts,
       for (int64_t o = 0; o < outer; ++o) {
         for (int64_t i = 0; i < inner; ++i) {
           const int64_t base = o * size * inner + i;
-          ok &= AddCell(base + e * inner, base + parent * inner, counts, values);
+          ok &= AddCell(base + e * inner, base + parent * inner, counts, keys, values);
         }
       }
     }
@@ -148,10 +169,13 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
   for (size_t m = 0; m < plan.measures.size(); ++m) {
     if (plan.measures[m].column != nullptr) leaf_values[m].Resize(plan.leaf_cells);
   }
+  const bool with_keys = limits.cell_keys && version.record_keys() != nullptr;
+  std::vector<uint32_t> leaf_keys(with_keys ? plan.leaf_cells : 0, 0);
   std::vector<int64_t> counts;
+  std::vector<uint32_t> keys;
   std::vector<ValueAccumulators> values;
-  if (!Scan(version, plan, leaf_counts, leaf_values) ||
-      !Expand(plan, leaf_counts, leaf_values, counts, values)) {
+  if (!Scan(version, plan, leaf_counts, leaf_keys, leaf_values) ||
+      !Expand(plan, leaf_counts, leaf_keys, leaf_values, counts, keys, values)) {
     return absl::OutOfRangeError("a sum exceeds the range of 64-bit integers");
   }
   v1::ComputedTable table;
@@ -160,6 +184,7 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
   table.set_dataset_version_hash(version.info().version_hash());
   for (const v1::Axis& axis : plan.axes) *table.add_axes() = axis;
   table.mutable_record_count()->Assign(counts.begin(), counts.end());
+  table.mutable_cell_key()->Assign(keys.begin(), keys.end());
   for (size_t m = 0; m < plan.measures.size(); ++m) {
     v1::MeasureFacts* facts = table.add_measures();
     *facts->mutable_measure() = plan.measures[m].measure;

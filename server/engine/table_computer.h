@@ -20,12 +20,19 @@ struct ComputeLimits {
   int max_dimensions = 4;
   int max_measures = 8;
   int max_filter_codes = 1000;
+  // Also compute each cell's key for the cell key method (needs record
+  // keys in the version; else cell_key stays empty). Off by default: it
+  // costs one addition per row.
+  bool cell_keys = false;
 };
 
 // Returns the table for `query` (its dataset/version/purpose fields are
 // ignored: the caller resolved the version). INVALID_ARGUMENT naming the bad
 // dimension, level, code, measure or limit; OUT_OF_RANGE if a sum overflows.
-// Deterministic: equal inputs give byte-identical tables.
+// Deterministic: equal inputs give byte-identical tables. With
+// `limits.cell_keys` and record keys in the version, each cell also gets
+// its cell key (the sum of its records' keys mod 2^32), computed in the
+// same pass as the counts.
 //
 // Axis order: the leaf entries of the grouping level (schema order), then
 // each coarser level's subtotal entries if `subtotals`, then "_T"

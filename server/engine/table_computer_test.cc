@@ -64,15 +64,17 @@ v1::DatasetSchema TestSchema() {
 struct Row {
   int bezirk, sex, jahr;
   int64_t wert;
+  uint32_t key = 0;  // record key, a fraction of 1 in units of 2^-32
 };
 
-std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows) {
+std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows, bool keys = true) {
   v1::VersionData data;
   data.mutable_info()->set_dataset("t");
   data.mutable_info()->set_version(1);
   data.mutable_info()->set_row_count(static_cast<int64_t>(rows.size()));
   std::string bezirk, sex, wert, jahr;
   for (const Row& r : rows) {
+    if (keys) data.mutable_record_keys()->append(reinterpret_cast<const char*>(&r.key), 4);
     bezirk.push_back(static_cast<char>(r.bezirk));
     sex.push_back(static_cast<char>(r.sex));
     wert.append(reinterpret_cast<const char*>(&r.wert), 8);
@@ -130,6 +132,7 @@ void ExpectMatchesReference(const v1::ComputedTable& table, const v1::Query& q,
   std::vector<int> digit(table.axes_size(), 0);
   for (int64_t cell = 0; cell < cells; ++cell) {
     int64_t count = 0, sum = 0, best = INT64_MIN, second = INT64_MIN;
+    uint32_t key = 0;  // wraps: the sum mod 1
     for (const Row& r : rows) {
       bool in = true;
       for (const v1::Filter& f : q.filters()) {
@@ -147,6 +150,7 @@ void ExpectMatchesReference(const v1::ComputedTable& table, const v1::Query& q,
       if (!in) continue;
       ++count;
       sum += r.wert;
+      key += r.key;
       if (r.wert > best) {
         second = best;
         best = r.wert;
@@ -155,6 +159,7 @@ void ExpectMatchesReference(const v1::ComputedTable& table, const v1::Query& q,
       }
     }
     ASSERT_EQ(table.record_count(cell), count) << "cell " << cell;
+    ASSERT_EQ(table.cell_key(cell), key) << "cell " << cell;
     ASSERT_EQ(table.measures(1).sum(cell), sum) << "cell " << cell;
     ASSERT_EQ(table.measures(1).largest(cell), best == INT64_MIN ? 0 : best);
     ASSERT_EQ(table.measures(1).second_largest(cell), second == INT64_MIN ? 0 : second);
@@ -170,7 +175,8 @@ std::vector<Row> RandomRows(int n, uint64_t seed) {
   std::vector<Row> rows;
   for (int i = 0; i < n; ++i) {
     rows.push_back(Row{static_cast<int>(rng() % 4), static_cast<int>(rng() % 3),
-                       static_cast<int>(rng() % 300), static_cast<int64_t>(rng() % 2001) - 1000});
+                       static_cast<int>(rng() % 300), static_cast<int64_t>(rng() % 2001) - 1000,
+                       static_cast<uint32_t>(rng())});
   }
   return rows;
 }
@@ -213,10 +219,69 @@ TEST(TableComputerTest, MatchesRowByRowReferenceOnRandomQueries) {
       f->set_dimension("jahr");
       for (int k = 0; k < 5; ++k) f->add_codes(absl::StrCat(1800 + rng() % 300));
     }
-    ASSERT_OK_AND_ASSIGN(v1::ComputedTable table, ComputeTable(*version, q, ComputeLimits()));
+    ComputeLimits with_keys;
+    with_keys.cell_keys = true;
+    ASSERT_OK_AND_ASSIGN(v1::ComputedTable table, ComputeTable(*version, q, with_keys));
     SCOPED_TRACE(q.ShortDebugString());
     ExpectMatchesReference(table, q, rows);
   }
+}
+
+TEST(TableComputerTest, CellKeyOfAMarginIsTheSumOfItsPartsModOne) {
+  // Random record keys over the whole uint32 range, so sums wrap often.
+  const std::vector<Row> rows = RandomRows(3000, 11);
+  auto version = Load(rows);
+  ASSERT_NE(version, nullptr);
+  v1::Query q = CountAndSum();
+  v1::Grouping* bezirk = q.add_group_by();
+  bezirk->set_dimension("bezirk");
+  bezirk->set_subtotals(true);
+  q.add_group_by()->set_dimension("sex");
+  q.set_totals(true);
+  ComputeLimits with_keys;
+  with_keys.cell_keys = true;
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, with_keys));
+  const int rows_of = t.axes(0).entries_size(), cols = t.axes(1).entries_size();
+  ASSERT_EQ(t.cell_key_size(), rows_of * cols);
+  auto key = [&](int r, int c) { return t.cell_key(r * cols + c); };
+  int margins = 0;
+  for (int parent = 0; parent < rows_of; ++parent) {
+    for (int c = 0; c < cols; ++c) {
+      uint32_t parts = 0;
+      bool has_parts = false;
+      for (int e = 0; e < rows_of; ++e) {
+        if (t.axes(0).entries(e).parent() != parent) continue;
+        parts += key(e, c);
+        has_parts = true;
+      }
+      if (!has_parts) continue;
+      EXPECT_EQ(key(parent, c), parts) << parent << "," << c;
+      ++margins;
+    }
+  }
+  for (int r = 0; r < rows_of; ++r) {
+    uint32_t parts = 0;
+    for (int c = 0; c + 1 < cols; ++c) parts += key(r, c);
+    EXPECT_EQ(key(r, cols - 1), parts) << r;  // the sex total
+  }
+  EXPECT_GT(margins, 10);
+}
+
+TEST(TableComputerTest, CellKeysOnlyWhenAskedAndTheVersionHasRecordKeys) {
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("sex");
+  ComputeLimits with_keys;
+  with_keys.cell_keys = true;
+  auto without = Load(RandomRows(10, 5), /*keys=*/false);
+  ASSERT_NE(without, nullptr);
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable none, ComputeTable(*without, q, with_keys));
+  EXPECT_EQ(none.cell_key_size(), 0);
+  EXPECT_EQ(none.record_count_size(), 3);
+  auto keyed = Load(RandomRows(10, 5));
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable not_asked, ComputeTable(*keyed, q, ComputeLimits()));
+  EXPECT_EQ(not_asked.cell_key_size(), 0);
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable asked, ComputeTable(*keyed, q, with_keys));
+  EXPECT_EQ(asked.cell_key_size(), 3);
 }
 
 TEST(TableComputerTest, BuildsHierarchyAxisWithSubtotalsPassThroughAndTotal) {

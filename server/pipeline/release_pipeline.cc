@@ -130,9 +130,18 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   record.set_policy_version(policy->version());
   record.set_policy_hash(policies::PolicyHash(*policy));
   RETURN_IF_ERROR(policies::CheckQueryShape(policy->shape(), query));
+  ASSIGN_OR_RETURN(const policies::TableProtector protector,
+                   policies::TableProtector::Create(*policy));
+  // The cell key method on a perturbed channel (docs/adr/0004): a table of
+  // counts (shares are stacked counts) gets consistent noise instead of
+  // suppression and stays out of the release ledger, since it pins no
+  // count exactly; a table with sums or means is protected as on any
+  // channel, and its published counts get the same noise on top.
+  const bool perturbed = protector.PerturbationFor(query.channel()) != nullptr;
   engine::ComputeLimits limits;
   limits.max_cells = std::min(options_.max_cells, policy->shape().max_cells());
   limits.max_dimensions = policy->shape().max_dimensions();
+  limits.cell_keys = perturbed;
   if (policy->shape().min_population() > 0 && query.filters_size() > 0) {
     // The filtered population: the query's filters, one count, no groups.
     v1::Query population = query;
@@ -176,11 +185,17 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
     return UnstackShares(query, tables.denominators, tables.numerators, decision,
                          policy->shares().unreliable_below());
   };
-  ASSIGN_OR_RETURN(const policies::TableProtector protector,
-                   policies::TableProtector::Create(*policy));
+  if (perturbed && policies::TableProtector::OnlyCounts(table)) {
+    ASSIGN_OR_RETURN(v1::ReleaseDecision decision, protector.Perturb(table));
+    return answer(std::move(decision));
+  }
+  auto finish = [&](v1::ReleaseDecision decision) -> absl::StatusOr<v1::ReleaseDecision> {
+    if (perturbed) RETURN_IF_ERROR(protector.PerturbPublished(table, decision));
+    return answer(std::move(decision));
+  };
   if (ledger_ == nullptr) {
     ASSIGN_OR_RETURN(v1::ReleaseDecision decision, protector.Protect(table, deadline));
-    return answer(std::move(decision));
+    return finish(std::move(decision));
   }
   // Linked releases of this dataset are audited one after the other, each
   // against all before it; the entry is durable before the table leaves
@@ -199,12 +214,13 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
                          return std::move(on_other.protect);
                        },
                        linked_options, *record.mutable_ledger_audit()));
+  ASSIGN_OR_RETURN(v1::ReleaseDecision decision, finish(std::move(linked.decision)));
   linked.entry.set_release_id(record.release_id());
   if (absl::Status stored = ledger_->Append(std::move(linked.entry)); !stored.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the release ledger cannot record the release: ", stored.message()));
   }
-  return answer(std::move(linked.decision));
+  return decision;
 }
 
 absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& request,

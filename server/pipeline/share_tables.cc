@@ -115,6 +115,11 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
   total.set_label("Insgesamt");
   total.set_is_total(true);
   total.set_parent(-1);
+  // Cell keys (the cell key method) stack like the counts: the rest's key
+  // is the whole's minus the numerator's, mod 2^32.
+  const bool keys = denominators.cell_key_size() == denominators.record_count_size() &&
+                    numerators.cell_key_size() == numerators.record_count_size();
+  stacked.clear_cell_key();
   for (int c = 0; c < denominators.record_count_size(); ++c) {
     const int64_t all = denominators.record_count(c);
     const int64_t part = numerators.record_count(c);
@@ -122,6 +127,10 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
     stacked.add_record_count(part);
     stacked.add_record_count(all - part);
     stacked.add_record_count(all);
+    if (!keys) continue;
+    stacked.add_cell_key(numerators.cell_key(c));
+    stacked.add_cell_key(denominators.cell_key(c) - numerators.cell_key(c));
+    stacked.add_cell_key(denominators.cell_key(c));
   }
   return stacked;
 }
@@ -163,16 +172,20 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
         value.set_status(v1::NOT_APPLICABLE);
       } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
         value.set_status(v1::SUPPRESSED);
-      } else if (!Exact(whole_status) || !Exact(part_status)) {
-        // Rounded (or otherwise inexact) counts: the share comes from the
-        // released figures, never the exact ones, which an exact ratio
-        // next to a rounded count would give away.
+      } else if (!Exact(whole_status) || !Exact(part_status) || whole_status == v1::ZERO) {
+        // Rounded or perturbed counts (a ZERO here is a non-empty cell that
+        // the noise took to 0): the share comes from the released figures,
+        // never the exact ones, which an exact ratio next to a rounded or
+        // noisy count would give away.
         const double all = whole.values(0).value();
-        if (all <= 0) {
+        if (whole_status == v1::ZERO) {
+          value.set_status(v1::NOT_APPLICABLE);  // as for an empty cell
+        } else if (all <= 0) {
           value.set_status(v1::SUPPRESSED);
         } else {
           value.set_status(Exact(whole_status) ? part_status : whole_status);
-          value.set_value(100.0 * part.values(0).value() / all);
+          // Noisy counts can put the part above the whole.
+          value.set_value(std::min(100.0, 100.0 * part.values(0).value() / all));
         }
       } else {
         value.set_status(denominators.record_count(c) < unreliable_below ? v1::UNRELIABLE
@@ -181,8 +194,10 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
                         static_cast<double>(denominators.record_count(c)));
       }
     }
+    // For the DPO a non-empty cell shown as 0 by the noise is perturbed.
+    const bool noisy_zero = cell.values(0).status() == v1::ZERO && denominators.record_count(c) > 0;
     policies::CountReleasedCell(
-        cell.values(0).status(),
+        noisy_zero ? v1::PERTURBED : cell.values(0).status(),
         primary.contains(c * kSplit + kTotal) || primary.contains(c * kSplit + kNumerator),
         counts);
   }

@@ -1,5 +1,8 @@
 #include "server/store/column_builder.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/canonical.h"
@@ -79,9 +82,11 @@ std::string VersionHash(const v1::DatasetSchema& schema,
   return crypto::HexEncode(h.Finish());
 }
 
-ColumnBuilder::ColumnBuilder(const v1::DatasetSchema& schema) : schema_(schema) {
+ColumnBuilder::ColumnBuilder(const v1::DatasetSchema& schema, RecordKeyer* keyer)
+    : schema_(schema), keyer_(keyer) {
   decimal_separator_ = schema.csv().decimal_separator() == "," ? ',' : '.';
   for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.kind() == v1::UNIT_ID) has_unit_id_ = true;
     if (column.kind() == v1::UNIT_ID) continue;
     v1::ColumnData& data = columns_.emplace_back();
     data.set_name(column.name());
@@ -137,6 +142,8 @@ absl::Status ColumnBuilder::AddRow(const std::vector<std::string>& fields, size_
     return absl::InvalidArgumentError(
         absl::StrCat("expected ", slots_.size(), " fields, found ", fields.size()));
   }
+  // The unit ids of the row by schema position, for its record key.
+  std::vector<std::pair<int, const std::string*>> unit_ids;
   for (size_t pos = 0; pos < fields.size(); ++pos) {
     const Slot& slot = slots_[pos];
     const v1::ColumnSchema& column = schema_.columns(slot.schema_index);
@@ -148,6 +155,7 @@ absl::Status ColumnBuilder::AddRow(const std::vector<std::string>& fields, size_
         return absl::InvalidArgumentError(
             absl::StrCat(where, "unit id must have 1 to ", kMaxUnitIdBytes, " bytes"));
       }
+      unit_ids.emplace_back(slot.schema_index, &value);
       continue;
     }
     v1::ColumnData& out = columns_[slot.output_index];
@@ -166,7 +174,28 @@ absl::Status ColumnBuilder::AddRow(const std::vector<std::string>& fields, size_
     }
   }
   ++rows_;
+  if (keyer_ != nullptr) AppendRecordKey(unit_ids);
   return absl::OkStatus();
+}
+
+void ColumnBuilder::AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids) {
+  // Canonical input: independent of the CSV's column order, so the same
+  // unit (or, without unit ids, the same record) gets the same key in
+  // every version.
+  unit_scratch_.clear();
+  if (has_unit_id_) {
+    std::sort(unit_ids.begin(), unit_ids.end());
+    for (const auto& [index, value] : unit_ids) {
+      AppendLittleEndian(unit_scratch_, value->size(), 8);
+      unit_scratch_.append(*value);
+    }
+    AppendLittleEndian(record_keys_, keyer_->ForUnit(unit_scratch_), 4);
+    return;
+  }
+  for (const v1::ColumnData& column : columns_) {
+    unit_scratch_.append(column.data(), column.data().size() - column.width(), column.width());
+  }
+  AppendLittleEndian(record_keys_, keyer_->ForContent(unit_scratch_), 4);
 }
 
 std::vector<v1::ColumnData> ColumnBuilder::TakeColumns() { return std::move(columns_); }

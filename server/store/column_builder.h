@@ -1,7 +1,7 @@
 // Builds the columns of one ingest from CSV records: dictionary codes for
 // dimensions (1 or 2 bytes little-endian), scaled int64 for measures, checks
-// for unit ids. Also defines the version hash over the finished columns.
-// Not thread-safe.
+// for unit ids, and each record's key for the cell key method. Also defines
+// the version hash over the finished columns. Not thread-safe.
 #ifndef CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
 #define CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
 
@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "cellgate/v1/dataset.pb.h"
+#include "server/store/record_keys.h"
 
 namespace cellgate::store {
 
@@ -34,7 +35,9 @@ uint32_t DimensionWidth(const v1::ColumnSchema& column);
 
 class ColumnBuilder {
  public:
-  explicit ColumnBuilder(const v1::DatasetSchema& schema);
+  // With a `keyer`, every row also gets its record key (record_keys.h);
+  // `keyer` must outlive the builder.
+  explicit ColumnBuilder(const v1::DatasetSchema& schema, RecordKeyer* keyer = nullptr);
 
   // Maps the header record onto the schema. INVALID_ARGUMENT naming an
   // unknown, duplicate or missing column; the error has no file position
@@ -47,6 +50,9 @@ class ColumnBuilder {
   // Moves the finished columns out (DIMENSION and MEASURE columns, schema
   // order).
   std::vector<v1::ColumnData> TakeColumns();
+  // Moves the record keys out: one little-endian uint32 per row; empty
+  // without a keyer.
+  std::string TakeRecordKeys() { return std::move(record_keys_); }
 
  private:
   struct Slot {
@@ -55,12 +61,19 @@ class ColumnBuilder {
     int output_index = -1;  // into columns_, -1 for UNIT_ID
   };
 
+  // Appends the record key of the row just added.
+  void AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids);
+
   const v1::DatasetSchema& schema_;
   char decimal_separator_;
   std::vector<Slot> slots_;  // by CSV position
   std::vector<v1::ColumnData> columns_;
   std::vector<absl::flat_hash_map<std::string, uint32_t>> dictionaries_;  // by output index
   int64_t rows_ = 0;
+  RecordKeyer* keyer_;  // not owned; may be null
+  bool has_unit_id_ = false;
+  std::string record_keys_;
+  std::string unit_scratch_;
 };
 
 }  // namespace cellgate::store

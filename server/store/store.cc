@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
@@ -26,7 +27,29 @@ constexpr char kSchemaSql[] =
     " column_index INTEGER NOT NULL, chunk_index INTEGER NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY(dataset, version, column_index, chunk_index));"
     "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, dataset TEXT NOT NULL,"
-    " version INTEGER NOT NULL, release_id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);";
+    " version INTEGER NOT NULL, release_id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS dataset_secrets(dataset TEXT PRIMARY KEY, secret BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS record_key_chunks(dataset TEXT NOT NULL, version INTEGER NOT NULL,"
+    " chunk_index INTEGER NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY(dataset, version, chunk_index));";
+
+// Writes `data` as chunks of at most kChunkBytes through `insert`, whose
+// parameters 1.. are bound by `bind` and whose last two are the chunk index
+// and the data. An empty blob still gets one (empty) chunk.
+absl::Status WriteChunks(Statement& insert, absl::string_view data, int first_free,
+                         const std::function<void(Statement&)>& bind) {
+  size_t offset = 0;
+  int64_t index = 0;
+  do {
+    bind(insert);
+    insert.BindInt(first_free, index++);
+    insert.BindBlob(first_free + 1, data.substr(offset, kChunkBytes));
+    RETURN_IF_ERROR(insert.Step("writing a chunk").status());
+    insert.Reset();
+    offset += kChunkBytes;
+  } while (offset < data.size());
+  return absl::OkStatus();
+}
 
 // Applies the raw key and the pinned cipher settings, then proves the key
 // with a read before anything is written.
@@ -155,7 +178,24 @@ Store::~Store() {
 
 absl::Status Store::CreateDataset(const v1::DatasetSchema& schema) {
   RETURN_IF_ERROR(ValidateSchema(schema));
-  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(std::string secret, options_.random_bytes(kDatasetSecretBytes));
+  absl::Status created =
+      secret.size() == kDatasetSecretBytes
+          ? absl::OkStatus()
+          : absl::InternalError("the random source gave a dataset secret of the wrong size");
+  if (created.ok()) {
+    absl::MutexLock lock(&mu_);
+    created = Exec(db_, "BEGIN IMMEDIATE;", "starting to create the dataset");
+    if (created.ok()) created = InsertDatasetLocked(schema, secret);
+    if (created.ok()) created = Exec(db_, "COMMIT;", "committing the dataset");
+    if (!created.ok()) Exec(db_, "ROLLBACK;", "rolling back").IgnoreError();
+  }
+  crypto::Cleanse(secret.data(), secret.size());
+  return created;
+}
+
+absl::Status Store::InsertDatasetLocked(const v1::DatasetSchema& schema,
+                                        const std::string& secret) {
   ASSIGN_OR_RETURN(Statement st,
                    Statement::Prepare(db_, "INSERT INTO datasets(id, schema) VALUES(?, ?);"));
   st.BindText(1, schema.id());
@@ -165,7 +205,35 @@ absl::Status Store::CreateDataset(const v1::DatasetSchema& schema) {
   if (absl::IsAlreadyExists(done.status())) {
     return absl::AlreadyExistsError(absl::StrCat("dataset \"", schema.id(), "\" already exists"));
   }
-  return done.status();
+  RETURN_IF_ERROR(done.status());
+  ASSIGN_OR_RETURN(Statement keep, Statement::Prepare(
+      db_, "INSERT OR REPLACE INTO dataset_secrets(dataset, secret) VALUES(?, ?);"));
+  keep.BindText(1, schema.id());
+  keep.BindBlob(2, secret);
+  return keep.Step("storing the dataset secret").status();
+}
+
+absl::StatusOr<std::string> Store::DatasetSecret(absl::string_view id) {
+  // Made outside the lock: the random source may block.
+  ASSIGN_OR_RETURN(std::string fresh, options_.random_bytes(kDatasetSecretBytes));
+  absl::Cleanup wipe = [&fresh] { crypto::Cleanse(fresh.data(), fresh.size()); };
+  if (fresh.size() != kDatasetSecretBytes) {
+    return absl::InternalError("the random source gave a dataset secret of the wrong size");
+  }
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement add, Statement::Prepare(
+      db_, "INSERT OR IGNORE INTO dataset_secrets(dataset, secret) VALUES(?, ?);"));
+  add.BindText(1, id);
+  add.BindBlob(2, fresh);
+  RETURN_IF_ERROR(add.Step("storing a dataset secret").status());
+  ASSIGN_OR_RETURN(Statement get, Statement::Prepare(
+      db_, "SELECT secret FROM dataset_secrets WHERE dataset = ?;"));
+  get.BindText(1, id);
+  ASSIGN_OR_RETURN(const bool row, get.Step("reading a dataset secret"));
+  if (!row || get.ColumnBlob(0).size() != kDatasetSecretBytes) {
+    return absl::DataLossError(absl::StrCat("the secret of dataset \"", id, "\" is damaged"));
+  }
+  return std::string(get.ColumnBlob(0));
 }
 
 absl::StatusOr<std::vector<v1::DatasetSchema>> Store::ListDatasets() const {
@@ -253,13 +321,19 @@ absl::StatusOr<std::unique_ptr<IngestSession>> Store::BeginIngest(absl::string_v
                                                                   absl::string_view source_name,
                                                                   absl::string_view ingested_by) {
   ASSIGN_OR_RETURN(v1::DatasetSchema schema, GetDataset(dataset));
-  return std::unique_ptr<IngestSession>(new IngestSession(
-      *this, std::move(schema), std::string(source_name), std::string(ingested_by)));
+  ASSIGN_OR_RETURN(std::string secret, DatasetSecret(dataset));
+  absl::StatusOr<RecordKeyer> keyer = RecordKeyer::Create(secret);
+  crypto::Cleanse(secret.data(), secret.size());
+  RETURN_IF_ERROR(keyer.status());
+  return std::unique_ptr<IngestSession>(
+      new IngestSession(*this, std::move(schema), std::string(source_name),
+                        std::string(ingested_by), std::make_unique<RecordKeyer>(*std::move(keyer))));
 }
 
 absl::StatusOr<v1::DatasetVersionInfo> Store::CommitVersion(const v1::DatasetSchema& schema,
                                                             v1::DatasetVersionInfo info,
-                                                            std::vector<v1::ColumnData> columns) {
+                                                            std::vector<v1::ColumnData> columns,
+                                                            const std::string& record_keys) {
   info.set_version_hash(VersionHash(schema, columns));
   info.set_created_utc(FormatRfc3339Millis(clock_.Now()));
   absl::MutexLock lock(&mu_);
@@ -275,20 +349,18 @@ absl::StatusOr<v1::DatasetVersionInfo> Store::CommitVersion(const v1::DatasetSch
   ASSIGN_OR_RETURN(Statement chunk, Statement::Prepare(
       db_, "INSERT INTO column_chunks VALUES(?, ?, ?, ?, ?);"));
   for (size_t c = 0; c < columns.size(); ++c) {
-    const absl::string_view data = columns[c].data();
-    size_t offset = 0;
-    int64_t index = 0;
-    do {  // an empty column still gets one (empty) chunk
-      chunk.BindText(1, schema.id());
-      chunk.BindInt(2, info.version());
-      chunk.BindInt(3, static_cast<int64_t>(c));
-      chunk.BindInt(4, index++);
-      chunk.BindBlob(5, data.substr(offset, kChunkBytes));
-      RETURN_IF_ERROR(chunk.Step("writing a column chunk").status());
-      chunk.Reset();
-      offset += kChunkBytes;
-    } while (offset < data.size());
+    RETURN_IF_ERROR(WriteChunks(chunk, columns[c].data(), 4, [&](Statement& st) {
+      st.BindText(1, schema.id());
+      st.BindInt(2, info.version());
+      st.BindInt(3, static_cast<int64_t>(c));
+    }));
   }
+  ASSIGN_OR_RETURN(Statement key_chunk, Statement::Prepare(
+      db_, "INSERT INTO record_key_chunks VALUES(?, ?, ?, ?);"));
+  RETURN_IF_ERROR(WriteChunks(key_chunk, record_keys, 3, [&](Statement& st) {
+    st.BindText(1, schema.id());
+    st.BindInt(2, info.version());
+  }));
   ASSIGN_OR_RETURN(Statement version, Statement::Prepare(
       db_, "INSERT INTO versions(dataset, version, info) VALUES(?, ?, ?);"));
   version.BindText(1, schema.id());
@@ -349,13 +421,32 @@ absl::StatusOr<v1::VersionData> Store::LoadVersion(absl::string_view id, int64_t
         absl::StrCat("dataset \"", id, "\" v", version, " does not match its version hash"));
   }
   for (auto& c : columns) *out.add_columns() = std::move(c);
+  ASSIGN_OR_RETURN(Statement keys, Statement::Prepare(
+      db_, "SELECT data FROM record_key_chunks WHERE dataset = ? AND version = ?"
+           " ORDER BY chunk_index;"));
+  keys.BindText(1, id);
+  keys.BindInt(2, version);
+  std::string& record_keys = *out.mutable_record_keys();
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, keys.Step("reading record keys"));
+    if (!row) break;
+    const absl::string_view blob = keys.ColumnBlob(0);
+    record_keys.append(blob.data(), blob.size());
+  }
+  // Versions ingested before record keys existed have none.
+  if (!record_keys.empty() &&
+      record_keys.size() != static_cast<size_t>(out.info().row_count()) * 4) {
+    return absl::DataLossError(absl::StrCat("dataset \"", id, "\" v", version,
+                                            " has record keys of the wrong size"));
+  }
   return out;
 }
 
 IngestSession::IngestSession(Store& store, v1::DatasetSchema schema, std::string source_name,
-                             std::string ingested_by)
+                             std::string ingested_by, std::unique_ptr<RecordKeyer> keyer)
     : store_(store), schema_(std::move(schema)), source_name_(std::move(source_name)),
-      ingested_by_(std::move(ingested_by)), builder_(schema_),
+      ingested_by_(std::move(ingested_by)), keyer_(std::move(keyer)),
+      builder_(schema_, keyer_.get()),
       reader_(source_name_, schema_.csv().delimiter() == ";" ? ';' : ',',
               [this](const std::vector<std::string>& fields, int64_t line) {
                 return OnRecord(fields, line);
@@ -402,7 +493,8 @@ absl::StatusOr<v1::DatasetVersionInfo> IngestSession::Commit() {
   info.set_source_sha256(crypto::HexEncode(file_hash_.Finish()));
   info.set_source_name(source_name_);
   info.set_ingested_by(ingested_by_);
-  return store_.CommitVersion(schema_, std::move(info), builder_.TakeColumns());
+  return store_.CommitVersion(schema_, std::move(info), builder_.TakeColumns(),
+                              builder_.TakeRecordKeys());
 }
 
 }  // namespace cellgate::store

@@ -28,6 +28,7 @@
 #include "server/store/column_builder.h"
 #include "server/store/csv_reader.h"
 #include "server/store/key_source.h"
+#include "server/store/record_keys.h"
 
 struct sqlite3;
 
@@ -43,6 +44,9 @@ struct StoreOptions {
   bool create_if_missing = true;
   // Largest CSV file one ingest accepts, in bytes.
   int64_t max_ingest_bytes = int64_t{2} << 30;
+  // Source of the per-dataset secrets behind the record keys (the cell key
+  // method); tests inject a fixed one. Returns `n` random bytes.
+  std::function<absl::StatusOr<std::string>(size_t n)> random_bytes = crypto::RandomBytes;
 };
 
 class IngestSession;
@@ -70,8 +74,11 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Validates and stores a new dataset schema. INVALID_ARGUMENT for a bad
-  // schema (see schema_validator.h); ALREADY_EXISTS if the id is taken.
+  // Validates and stores a new dataset schema, with the dataset's secret
+  // for its record keys (from StoreOptions.random_bytes), in one
+  // transaction. INVALID_ARGUMENT for a bad schema (see
+  // schema_validator.h); ALREADY_EXISTS if the id is taken; the errors of
+  // random_bytes.
   absl::Status CreateDataset(const v1::DatasetSchema& schema);
   // Returns all schemas sorted by id.
   absl::StatusOr<std::vector<v1::DatasetSchema>> ListDatasets() const;
@@ -85,8 +92,9 @@ class Store {
   absl::StatusOr<std::unique_ptr<IngestSession>> BeginIngest(absl::string_view dataset,
                                                              absl::string_view source_name,
                                                              absl::string_view ingested_by);
-  // Loads a version's columns. NOT_FOUND if it does not exist; DATA_LOSS if
-  // its blobs do not match its recorded size or hash.
+  // Loads a version's columns and record keys (empty for a version
+  // ingested before record keys existed). NOT_FOUND if it does not exist;
+  // DATA_LOSS if its blobs do not match its recorded size or hash.
   absl::StatusOr<v1::VersionData> LoadVersion(absl::string_view id, int64_t version) const;
   // Appends one release to the release ledger in its own transaction,
   // durable when this returns. ALREADY_EXISTS if the release id is already
@@ -122,12 +130,18 @@ class Store {
       : db_(db), clock_(clock), options_(std::move(options)) {}
   absl::StatusOr<v1::DatasetVersionInfo> CommitVersion(const v1::DatasetSchema& schema,
                                                        v1::DatasetVersionInfo info,
-                                                       std::vector<v1::ColumnData> columns);
+                                                       std::vector<v1::ColumnData> columns,
+                                                       const std::string& record_keys);
+  // The dataset's secret; made now (from random_bytes) for a dataset
+  // created before secrets existed.
+  absl::StatusOr<std::string> DatasetSecret(absl::string_view id);
   absl::StatusOr<v1::DatasetSchema> GetDatasetLocked(absl::string_view id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Opens the second connection that backups read from (store_backup.cc).
   static absl::StatusOr<sqlite3*> OpenBackupReader(const std::string& path, const SecretKey& key,
                                                    int page_size);
+  absl::Status InsertDatasetLocked(const v1::DatasetSchema& schema, const std::string& secret)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);  // owned
@@ -155,13 +169,14 @@ class IngestSession {
  private:
   friend class Store;
   IngestSession(Store& store, v1::DatasetSchema schema, std::string source_name,
-                std::string ingested_by);
+                std::string ingested_by, std::unique_ptr<RecordKeyer> keyer);
   absl::Status OnRecord(const std::vector<std::string>& fields, int64_t line);
 
   Store& store_;
   const v1::DatasetSchema schema_;
   const std::string source_name_;
   const std::string ingested_by_;
+  std::unique_ptr<RecordKeyer> keyer_;  // before builder_, which borrows it
   ColumnBuilder builder_;
   CsvReader reader_;
   crypto::Sha256Hasher file_hash_;

@@ -105,6 +105,7 @@ v1::Query ToQuery(const Ask& ask) {
     for (const std::string& code : codes) filter.add_codes(code);
   }
   query.set_totals(ask.totals);
+  query.set_channel(ask.channel);
   query.set_purpose("bildungsbericht");
   query.set_legal_basis("schulg_67");
   return query;
@@ -116,9 +117,6 @@ absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(
   RETURN_IF_ERROR(ParseTextProto(kSchema, "schema", world->schema_));
   ASSIGN_OR_RETURN(store::SecretKey key, store::SecretKey::FromBytes(std::string(32, '\x42')));
   world->keys_ = std::make_unique<store::InMemoryKeySource>(std::move(key));
-  store::StoreOptions store_options;
-  store_options.path = world->dir_.File("store.db");
-  ASSIGN_OR_RETURN(world->store_, store::Store::Open(store_options, *world->keys_, world->clock_));
   audit::AuditLogOptions log_options;
   log_options.dir = world->dir_.File("audit");
   log_options.origin = "cellgate.test/attacks/v1";
@@ -131,14 +129,7 @@ absl::StatusOr<std::unique_ptr<AttackWorld>> AttackWorld::Create(
   if (given != nullptr) policy = *given;
   ASSIGN_OR_RETURN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
   world->policies_ = std::make_unique<policies::PolicySet>(std::move(set));
-  ASSIGN_OR_RETURN(world->catalog_, pipeline::DatasetCatalog::Open(*world->store_));
-  world->admin_ = std::make_unique<pipeline::AdminOperations>(*world->catalog_, *world->log_);
-  ASSIGN_OR_RETURN(world->ledger_, ledger::ReleaseLedger::Open(*world->store_));
-  world->cellgate_ = std::make_unique<pipeline::ReleasePipeline>(
-      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions(),
-      world->ledger_.get());
-  world->baseline_ = std::make_unique<pipeline::ReleasePipeline>(
-      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions());
+  RETURN_IF_ERROR(world->OpenServer());
   RETURN_IF_ERROR(world->admin_->CreateDataset(RequestFor("steward"), world->schema_));
   RETURN_IF_ERROR(world->Ingest(pupils));
   return world;
@@ -152,6 +143,35 @@ absl::Status AttackWorld::Ingest(const std::vector<Pupil>& pupils) {
 }
 
 absl::Status AttackWorld::Reingest(const std::vector<Pupil>& pupils) { return Ingest(pupils); }
+
+absl::Status AttackWorld::OpenServer() {
+  store::StoreOptions store_options;
+  store_options.path = dir_.File("store.db");
+  // A fixed dataset secret, so that record keys and noise are the same in
+  // every run (test only: a real secret comes from the OS CSPRNG).
+  store_options.random_bytes = [](size_t n) -> absl::StatusOr<std::string> {
+    return std::string(n, '\x5c');
+  };
+  ASSIGN_OR_RETURN(store_, store::Store::Open(store_options, *keys_, clock_));
+  ASSIGN_OR_RETURN(catalog_, pipeline::DatasetCatalog::Open(*store_));
+  admin_ = std::make_unique<pipeline::AdminOperations>(*catalog_, *log_);
+  ASSIGN_OR_RETURN(ledger_, ledger::ReleaseLedger::Open(*store_));
+  cellgate_ = std::make_unique<pipeline::ReleasePipeline>(
+      *catalog_, *policies_, *log_, pipeline::PipelineOptions(), ledger_.get());
+  baseline_ = std::make_unique<pipeline::ReleasePipeline>(*catalog_, *policies_, *log_,
+                                                          pipeline::PipelineOptions());
+  return absl::OkStatus();
+}
+
+absl::Status AttackWorld::Restart() {
+  baseline_.reset();
+  cellgate_.reset();
+  ledger_.reset();
+  admin_.reset();
+  catalog_.reset();
+  store_.reset();
+  return OpenServer();
+}
 
 absl::StatusOr<v1::QueryResponse> AttackWorld::Ask(pipeline::ReleasePipeline& pipeline,
                                                    const struct Ask& ask,
@@ -178,6 +198,13 @@ absl::StatusOr<v1::AuditRecord> AttackWorld::LastAuditRecord() const {
   ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
   if (log.records.empty()) return absl::NotFoundError("the audit log is empty");
   return log.records.back().record;
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> AttackWorld::AuditRecords() const {
+  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  std::vector<v1::AuditRecord> records;
+  for (audit::StoredRecord& stored : log.records) records.push_back(std::move(stored.record));
+  return records;
 }
 
 Attacker::Attacker(const v1::DatasetSchema& schema) {

@@ -44,6 +44,8 @@ struct Ask {
   // A SHARE measure of the records whose `dimension` code is in `codes`
   // (after COUNT); empty: none.
   std::pair<std::string, std::vector<std::string>> share_of = {};
+  // Where the table goes (a policy may perturb one channel).
+  v1::Channel channel = v1::INTERNAL;
 };
 
 v1::Query ToQuery(const Ask& ask);
@@ -58,6 +60,10 @@ class AttackWorld {
   // Ingests `pupils` as the next version (a corrected re-ingest).
   absl::Status Reingest(const std::vector<Pupil>& pupils);
 
+  // Closes store, catalog, ledger and pipelines and opens them again on
+  // the same files, as a server restart does.
+  absl::Status Restart();
+
   // Asks as `department` (any string) through the pipeline with the
   // ledger, or through the baseline without it; `version` 0 = latest.
   absl::StatusOr<v1::QueryResponse> Cellgate(const Ask& ask, const std::string& department = "schulamt",
@@ -68,10 +74,14 @@ class AttackWorld {
   const v1::DatasetSchema& schema() const { return schema_; }
   // The last record of the audit log, as the DPO reads it.
   absl::StatusOr<v1::AuditRecord> LastAuditRecord() const;
+  // Every record of the audit log, oldest first.
+  absl::StatusOr<std::vector<v1::AuditRecord>> AuditRecords() const;
 
  private:
   AttackWorld() = default;
   absl::Status Ingest(const std::vector<Pupil>& pupils);
+  // Opens store, catalog, ledger and both pipelines on dir_.
+  absl::Status OpenServer();
   absl::StatusOr<v1::QueryResponse> Ask(pipeline::ReleasePipeline& pipeline, const struct Ask& ask,
                                         const std::string& department, int64_t version);
 

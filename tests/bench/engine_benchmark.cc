@@ -1,8 +1,11 @@
 // The engine against a plain SQL GROUP BY over the same rows, through the
 // same SQLCipher library, in the same binary and run:
 //
-//   BM_EngineTable          cellgate: 3 dimensions with all margins and
-//                           hierarchy subtotals, count and sum (in memory)
+//   BM_EngineTable/1        cellgate: 3 dimensions with all margins and
+//                           hierarchy subtotals, count and sum (in memory),
+//                           and the cell keys (sum of the record keys)
+//   BM_EngineTable/0        the same without cell keys (internal
+//                           channels): the engine as it was before them
 //   BM_SqlGroupBy/keyed     SELECT d1,d2,d3,COUNT(*),SUM(m) GROUP BY d1,d2,d3
 //                           on an encrypted SQLCipher database (the store's
 //                           settings: 64 KiB pages, raw key)
@@ -133,6 +136,7 @@ EngineFixture& Engine() {
     if (!ingest->AddChunk(Csv(MakeRows(BenchRows()))).ok()) std::abort();
     const v1::DatasetVersionInfo info = *ingest->Commit();
     f->version = *engine::LoadedVersion::Create(f->schema, *f->store->LoadVersion("bench", info.version()));
+    if (f->version->record_keys() == nullptr) std::abort();
     return f;
   }();
   return *fixture;
@@ -156,22 +160,28 @@ v1::Query ThreeDimensionQuery() {
 
 void BM_EngineTable(benchmark::State& state) {
   EngineFixture& f = Engine();
+  engine::ComputeLimits limits;
+  limits.cell_keys = state.range(0) != 0;
   const v1::Query q = ThreeDimensionQuery();
   int64_t cells = 0;
   for (auto _ : state) {
-    absl::StatusOr<v1::ComputedTable> table = engine::ComputeTable(*f.version, q, {});
+    absl::StatusOr<v1::ComputedTable> table = engine::ComputeTable(*f.version, q, limits);
     if (!table.ok()) {
       state.SkipWithError(std::string(table.status().message()).c_str());
       return;
     }
     cells = table->record_count_size();
+    if (limits.cell_keys && table->cell_key_size() != cells) {
+      state.SkipWithError("no cell keys");
+      return;
+    }
     benchmark::DoNotOptimize(table);
   }
   state.counters["rows"] = static_cast<double>(f.version->row_count());
   state.counters["cells"] = static_cast<double>(cells);
   state.SetItemsProcessed(state.iterations() * f.version->row_count());
 }
-BENCHMARK(BM_EngineTable)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_EngineTable)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_EngineLoadVersion(benchmark::State& state) {
   EngineFixture& f = Engine();
