@@ -10,6 +10,7 @@
 #include "client/export/csv_export.h"
 #include "client/testing/fake_connection.h"
 #include "client/testing/test_tables.h"
+#include "client/testing/xlsx_dump.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -20,12 +21,14 @@ namespace {
 
 using ::cellgate::client::testing::FakeConnection;
 using ::cellgate::client::testing::ForwardingConnection;
+using ::cellgate::client::testing::DumpXlsx;
 using ::cellgate::client::testing::PulledLeaversTable;
 using ::cellgate::testing::IsOk;
 using ::cellgate::testing::ReadTestFile;
 using ::cellgate::testing::StatusIs;
 using ::cellgate::testing::TempDir;
 using ::cellgate::testing::WriteTestFile;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -36,7 +39,7 @@ constexpr char kManifest[] = R"pb(
   publisher: "Bildungsbüro"
   purpose: "bildungsbericht"
   legal_basis: "schulg_rlp_67"
-  formats: [ "csv", "csv-de", "json", "ffcsv", "html" ]
+  formats: [ "csv", "csv-de", "json", "ffcsv", "html", "xlsx" ]
   tables {
     id: "abschluesse"
     title: "Schulabgänger nach Abschlussart"
@@ -100,7 +103,7 @@ TEST_F(PullCommandTest, WritesEveryFormatOfEveryTableAtTheListedVersion) {
   ASSERT_THAT(Pull(), IsOk());
   for (const char* file : {"abschluesse.csv", "abschluesse.de.csv", "abschluesse.json",
                            "abschluesse.ffcsv.csv", "abschluesse_sex.csv", "bericht.html",
-                           ".pull/abschluesse.pb", ".pull/abschluesse_sex.pb"}) {
+                           "bericht.xlsx", ".pull/abschluesse.pb", ".pull/abschluesse_sex.pb"}) {
     EXPECT_TRUE(Exists(file)) << file;
   }
   EXPECT_FALSE(Exists("vhs.csv"));
@@ -316,6 +319,54 @@ TEST_F(PullCommandTest, UnreachableServerStopsBeforeAnyTable) {
   fake_.list_datasets_response = absl::UnavailableError("connection refused");
   EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_TRUE(fake_.query_requests.empty());
+}
+
+TEST_F(PullCommandTest, WorkbookHasASheetPerTableAndTheReleaseIdsOfAll) {
+  ASSERT_THAT(Pull(), IsOk());
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 1 \"abschluesse\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"abschluesse_sex\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 3 \"Release-IDs\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  B5 n 1234 fmt=\"#,##0\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  C5 s \".\" right\n"));
+  // The pending table is listed with its reason, without a sheet.
+  EXPECT_THAT(dump, HasSubstr("  B7 s \"Volkshochschule\"\n  M7 s \"Datensatz fehlt\"\n"));
+  // libxlsxwriter's scratch files are gone; only the records stay.
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir_ + "/.pull")) {
+    EXPECT_EQ(entry.path().extension(), ".pb") << entry.path();
+  }
+}
+
+TEST_F(PullCommandTest, WorkbookKeepsTablesPulledEarlierAndLeavesOutTablesWithoutXlsx) {
+  std::string text = kManifest;
+  // The second table asks for csv only.
+  text.replace(text.find("    group_by { dimension: \"sex\" }"), 0, "    formats: \"csv\"\n");
+  WriteTestFile(manifest_, text);
+  ASSERT_THAT(Pull({"--tables", "abschluesse"}), IsOk());
+  ASSERT_THAT(Pull({"--tables", "abschluesse_sex"}), IsOk());
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 1 \"abschluesse\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"Release-IDs\"\n"));
+  EXPECT_THAT(dump, Not(HasSubstr("abschluesse_sex")));
+}
+
+TEST_F(PullCommandTest, FormatsXlsxChecksTheSheetNamesOfEveryTableBeforeAnyCall) {
+  std::string text = kManifest;
+  text.replace(text.find("formats: [ \"csv\", \"csv-de\", \"json\", \"ffcsv\", \"html\", \"xlsx\" ]"),
+               62, "formats: \"csv\"");
+  for (const char* id : {"\"abschluesse\"", "\"abschluesse_sex\""}) {
+    const std::string long_id = std::string("\"schulabgaenger_nach_abschlussart_") +
+                                (std::string(id) == "\"abschluesse\"" ? "1\"" : "2\"");
+    text.replace(text.find(std::string("id: ") + id), 4 + std::string(id).size(), "id: " + long_id);
+  }
+  WriteTestFile(manifest_, text);
+  ASSERT_THAT(Pull({"--formats", "csv"}), IsOk());
+  const absl::Status s = Pull({"--formats", "csv,xlsx"});
+  EXPECT_TRUE(IsUsageError(s));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          AllOf(HasSubstr("cannot write --formats xlsx"),
+                                HasSubstr("table \"schulabgaenger_nach_abschlussart_2\": field \"id\""))));
+  EXPECT_EQ(fake_.query_requests.size(), 2u);  // from the first pull only
 }
 
 }  // namespace

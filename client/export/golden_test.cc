@@ -1,5 +1,6 @@
 // Golden files of every export format on one fixed table
-// (testing::PulledGoldenTable): csv, csv-de, json, ffcsv and html. The files are client/testdata/golden/*; regenerate them on purpose
+// (testing::PulledGoldenTable): csv, csv-de, json, ffcsv, html and xlsx (as
+// the text xlsx_dump.py reads from its XML). The files are client/testdata/golden/*; regenerate them on purpose
 // with CELLGATE_UPDATE_GOLDENS=1 (client/testdata/README.md).
 #include <string>
 
@@ -7,7 +8,9 @@
 #include "client/export/derived_shares.h"
 #include "client/export/html_report.h"
 #include "client/export/json_export.h"
+#include "client/export/xlsx_export.h"
 #include "client/testing/test_tables.h"
+#include "client/testing/xlsx_dump.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/golden.h"
@@ -17,6 +20,7 @@
 namespace cellgate::client {
 namespace {
 
+using ::cellgate::client::testing::DumpXlsx;
 using ::cellgate::client::testing::PulledGoldenTable;
 using ::cellgate::testing::IsOk;
 using ::cellgate::testing::LineDiff;
@@ -67,6 +71,18 @@ TEST_F(GoldenTest, Ffcsv) {
 TEST_F(GoldenTest, Html) {
   EXPECT_TRUE(MatchesGoldenFile(RenderHtmlReport({{view_.table(), &view_, ""}}, options_),
                                 GoldenPath("bildungsbericht-2025.html")));
+}
+
+TEST_F(GoldenTest, XlsxAsReadFromItsXml) {
+  TempDir scratch;
+  v1::ManifestTable pending;
+  pending.set_id("vhs_kurse");
+  pending.set_title("Kurse der Volkshochschule");
+  absl::StatusOr<std::string> xlsx =
+      ExportXlsx({{view_.table(), &view_, ""}, {pending, nullptr, "Datensatz fehlt"}}, options_,
+                 {scratch.path(), 1764000000});
+  ASSERT_THAT(xlsx, IsOk());
+  EXPECT_TRUE(MatchesGoldenFile(DumpXlsx(*xlsx), GoldenPath("bildungsbericht-2025.xlsx.txt")));
 }
 
 TEST(GoldenDiffTest, ShowsChangedLinesWithContextAndVisibleCarriageReturns) {
