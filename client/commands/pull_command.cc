@@ -1,5 +1,7 @@
 #include "client/commands/pull_command.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -19,9 +22,11 @@
 #include "client/export/export_format.h"
 #include "client/export/html_report.h"
 #include "client/export/json_export.h"
+#include "client/export/terminal_view.h"
 #include "client/export/xlsx_export.h"
 #include "client/manifest.h"
 #include "client/render/text_table.h"
+#include "client/terminal_width.h"
 #include "common/files.h"
 #include "common/status_macros.h"
 
@@ -31,6 +36,8 @@ namespace {
 // A pulled table of the demo report is a few hundred kilobytes.
 constexpr int64_t kMaxRecordBytes = int64_t{256} << 20;
 constexpr char kRecordDir[] = ".pull";
+// Narrower than this, no table is readable.
+constexpr int kMinShowWidth = 20;
 
 // The flags of one pull, checked.
 struct PullPlan {
@@ -39,6 +46,8 @@ struct PullPlan {
   std::vector<std::string> formats;  // empty: each table's own
   std::set<std::string> only;        // empty: every table
   bool resume = false;
+  std::vector<std::string> show;     // tables to print in the terminal
+  int width = kDefaultTerminalWidth; // of the terminal, for --show
 };
 
 // What became of one table.
@@ -76,6 +85,21 @@ absl::StatusOr<PullPlan> Plan(const CommandLine& line) {
                                      plan.manifest.name));
     }
     plan.only.insert(id);
+  }
+  for (const std::string& id : CommaList(line.Value("show"))) {
+    if (ids.count(id) == 0) {
+      return UsageError(absl::StrCat("flag --show names \"", id, "\", which is not a table of ",
+                                     plan.manifest.name));
+    }
+    plan.show.push_back(id);
+  }
+  plan.width = TerminalWidth(line.global.columns, STDOUT_FILENO);
+  if (line.Has("width")) {
+    if (!absl::SimpleAtoi(line.Value("width"), &plan.width) || plan.width < kMinShowWidth) {
+      return UsageError(absl::StrCat("flag --width has a bad value \"", line.Value("width"),
+                                     "\": expected a whole number of columns, at least ",
+                                     kMinShowWidth));
+    }
   }
   if (absl::c_linear_search(plan.formats, ExportFormatName(ExportFormat::kXlsx))) {
     // The manifest's own xlsx tables were checked when it was loaded.
@@ -306,6 +330,28 @@ absl::Status WriteWorkbook(const PullPlan& plan, std::vector<TableOutcome>& outc
   return WriteFileAtomically((plan.dir / file).string(), bytes);
 }
 
+// --show: each named table in the terminal, as pulled now or earlier.
+absl::Status ShowTables(const PullPlan& plan, std::vector<TableOutcome>& outcomes,
+                        std::ostream& out) {
+  const v1::Manifest& m = plan.manifest.manifest;
+  for (const std::string& id : plan.show) {
+    for (int i = 0; i < m.tables_size(); ++i) {
+      if (m.tables(i).id() != id) continue;
+      out << "\n";
+      const v1::PulledTable* pulled = PulledOrEarlier(plan, i, outcomes[i]);
+      if (pulled == nullptr) {
+        const std::string& reason = m.tables(i).pending_reason();
+        out << id << ": nicht verfügbar (" << (reason.empty() ? "nicht abgerufen" : reason)
+            << ")\n";
+        continue;
+      }
+      ASSIGN_OR_RETURN(const v1::PulledTable view, ExportView(*pulled));
+      out << RenderTerminalView(view, OptionsOf(m), static_cast<size_t>(plan.width));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::string Summary(const PullPlan& plan, const std::vector<TableOutcome>& outcomes) {
   TextTable table;
   table.AddColumn("table");
@@ -371,6 +417,7 @@ absl::Status RunPull(const CommandLine& line, Connection& connection, std::ostre
   }
   if (AnyWants(plan, ExportFormat::kHtml)) RETURN_IF_ERROR(WriteReport(plan, outcomes));
   if (AnyWants(plan, ExportFormat::kXlsx)) RETURN_IF_ERROR(WriteWorkbook(plan, outcomes));
+  RETURN_IF_ERROR(ShowTables(plan, outcomes, out));
   out << Summary(plan, outcomes);
   if (failed.empty()) return absl::OkStatus();
   return absl::Status(first_failure.code(),

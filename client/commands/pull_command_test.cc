@@ -7,7 +7,9 @@
 
 #include "client/app.h"
 #include "client/exit_codes.h"
+#include "absl/strings/str_split.h"
 #include "client/export/csv_export.h"
+#include "client/render/text_table.h"
 #include "client/testing/fake_connection.h"
 #include "client/testing/test_tables.h"
 #include "client/testing/xlsx_dump.h"
@@ -348,6 +350,50 @@ TEST_F(PullCommandTest, WorkbookKeepsTablesPulledEarlierAndLeavesOutTablesWithou
   EXPECT_THAT(dump, HasSubstr("sheet 1 \"abschluesse\"\n"));
   EXPECT_THAT(dump, HasSubstr("sheet 2 \"Release-IDs\"\n"));
   EXPECT_THAT(dump, Not(HasSubstr("abschluesse_sex")));
+}
+
+TEST_F(PullCommandTest, ShowPrintsTheTableAlignedToTheWidthBeforeTheSummary) {
+  ASSERT_THAT(Pull({"--show", "abschluesse", "--width", "40"}), IsOk());
+  const std::string out = out_.str();
+  EXPECT_THAT(out, HasSubstr("\nSchulabgänger nach Abschlussart\n\n"
+                             "             Anzahl\n"
+                             "Abgangsjahr  Insgesamt  ohne Berufsreife\n"
+                             "-----------  ---------  ----------------\n"
+                             "2025             1.234                 .\n"));
+  EXPECT_THAT(out, HasSubstr("Release-ID         rel-1\n"));
+  EXPECT_LT(out.find("Zeichenerklärung"), out.find("2 written"));
+  for (absl::string_view line : absl::StrSplit(out.substr(0, out.find("\ntable ")), '\n')) {
+    EXPECT_LE(DisplayWidth(line), 40u) << line;
+  }
+}
+
+TEST_F(PullCommandTest, ShowTakesTheWidthFromColumnsAndShowsAPendingTablesReason) {
+  std::vector<std::string> args = {"pull", manifest_, "--out", out_dir_, "--show", "vhs,abschluesse"};
+  absl::StatusOr<CommandLine> line =
+      ParseCommandLine(args, [](const std::string& name) { return name == "COLUMNS" ? "200" : ""; });
+  ASSERT_THAT(line, IsOk());
+  ASSERT_THAT(RunPull(*line, fake_, out_, progress_), IsOk());
+  EXPECT_THAT(out_.str(), HasSubstr("\nvhs: nicht verfügbar (Datensatz fehlt)\n"));
+  // At 200 columns the whole table is one block.
+  EXPECT_THAT(out_.str(), HasSubstr("Abgangsjahr  Insgesamt  ohne Berufsreife  Berufsreife  "
+                                    "allgemeine Hochschulreife  Insgesamt"));
+}
+
+TEST_F(PullCommandTest, ShowWithResumeShowsTheRecordWithoutAskingAgain) {
+  ASSERT_THAT(Pull(), IsOk());
+  ASSERT_THAT(Pull({"--resume", "--show", "abschluesse_sex"}), IsOk());
+  EXPECT_EQ(fake_.query_requests.size(), 2u);
+  EXPECT_THAT(out_.str(), HasSubstr("Schulabgänger nach Geschlecht\n"));
+}
+
+TEST_F(PullCommandTest, BadShowOrWidthIsAUsageError) {
+  EXPECT_THAT(Pull({"--show", "nope"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("flag --show names \"nope\", which is not a table of")));
+  EXPECT_TRUE(IsUsageError(Pull({"--show", "abschluesse", "--width", "12"})));
+  EXPECT_THAT(Pull({"--width", "breit"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --width")));
+  EXPECT_TRUE(fake_.query_requests.empty());
 }
 
 TEST_F(PullCommandTest, FormatsXlsxChecksTheSheetNamesOfEveryTableBeforeAnyCall) {

@@ -1,6 +1,7 @@
 // Golden files of every export format on one fixed table
-// (testing::PulledGoldenTable): csv, csv-de, json, ffcsv, html and xlsx (as
-// the text xlsx_dump.py reads from its XML). The files are client/testdata/golden/*; regenerate them on purpose
+// (testing::PulledGoldenTable): csv, csv-de, json, ffcsv, html, xlsx (as
+// the text xlsx_dump.py reads from its XML) and the terminal view at two
+// widths. The files are client/testdata/golden/*; regenerate them on purpose
 // with CELLGATE_UPDATE_GOLDENS=1 (client/testdata/README.md).
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "client/export/derived_shares.h"
 #include "client/export/html_report.h"
 #include "client/export/json_export.h"
+#include "client/export/terminal_view.h"
 #include "client/export/xlsx_export.h"
 #include "client/testing/test_tables.h"
 #include "client/testing/xlsx_dump.h"
@@ -83,6 +85,16 @@ TEST_F(GoldenTest, XlsxAsReadFromItsXml) {
                  {scratch.path(), 1764000000});
   ASSERT_THAT(xlsx, IsOk());
   EXPECT_TRUE(MatchesGoldenFile(DumpXlsx(*xlsx), GoldenPath("bildungsbericht-2025.xlsx.txt")));
+}
+
+TEST_F(GoldenTest, TerminalAtWidth100) {
+  EXPECT_TRUE(MatchesGoldenFile(RenderTerminalView(view_, options_, 100),
+                                GoldenPath("abschluesse.terminal-100.txt")));
+}
+
+TEST_F(GoldenTest, TerminalAtWidth60) {
+  EXPECT_TRUE(MatchesGoldenFile(RenderTerminalView(view_, options_, 60),
+                                GoldenPath("abschluesse.terminal-60.txt")));
 }
 
 TEST(GoldenDiffTest, ShowsChangedLinesWithContextAndVisibleCarriageReturns) {
