@@ -36,6 +36,18 @@ constexpr lxw_row_t kHeaderRow = 3;
 constexpr lxw_row_t kFirstDataRow = 4;
 // Deeper hierarchy levels share the last indentation.
 constexpr int kMaxIndent = 3;
+// Column widths in characters: a figure column is at least kMinFigureWidth
+// wide and grows with its heading up to kMaxFigureWidth, beyond which the
+// heading wraps; no column is wider than kMaxColumnWidth.
+constexpr double kMinFigureWidth = 10;
+constexpr double kMaxFigureWidth = 18;
+constexpr double kMaxColumnWidth = 68;  // a SHA-256 in hex fits
+// Excel's default row height, in points.
+constexpr double kLineHeight = 15;
+
+// The width of a column whose widest text is `characters` wide, with a
+// margin.
+double ColumnWidth(double characters) { return std::min(characters + 2, kMaxColumnWidth); }
 
 std::string ChannelLabel(v1::Channel channel) {
   return channel == v1::PUBLIC ? "öffentlich" : "intern";
@@ -86,6 +98,7 @@ class WorkbookWriter {
   absl::Status Sources(lxw_row_t& row, const v1::PulledTable& pulled);
   absl::Status Legend(lxw_row_t& row);
   absl::Status Widths(const std::vector<double>& widths);
+  absl::Status HeaderHeight(const PivotLayout& layout, const std::vector<double>& widths);
 
   lxw_workbook* workbook_;  // not owned
   const ExportOptions& options_;
@@ -177,6 +190,7 @@ absl::Status WorkbookWriter::TableSheet(const std::string& name, const v1::Pulle
   RETURN_IF_ERROR(Sources(row, pulled));
   RETURN_IF_ERROR(Legend(row));
   RETURN_IF_ERROR(Widths(widths));
+  RETURN_IF_ERROR(HeaderHeight(layout, widths));
   worksheet_freeze_panes(sheet_, kFirstDataRow, static_cast<lxw_col_t>(layout.down_axes()));
   RETURN_IF_ERROR(Check(worksheet_repeat_rows(sheet_, kGroupRow, kHeaderRow), kGroupRow, 0));
   worksheet_set_landscape(sheet_);
@@ -213,7 +227,8 @@ absl::Status WorkbookWriter::Headers(const PivotLayout& layout, std::vector<doub
     for (size_t c = begin; c < end; ++c) {
       const std::string entry = layout.EntryHeading(columns[c]);
       if (!entry.empty()) RETURN_IF_ERROR(Text(kHeaderRow, down + c, entry, f_.header));
-      widths[down + c] = std::max({widths[down + c], each, double(DisplayWidth(entry))});
+      const double wanted = std::min<double>(DisplayWidth(entry), kMaxFigureWidth);
+      widths[down + c] = std::max({widths[down + c], each, kMinFigureWidth, wanted});
     }
     begin = end;
   }
@@ -309,9 +324,27 @@ absl::Status WorkbookWriter::Legend(lxw_row_t& row) {
   return absl::OkStatus();
 }
 
+// Excel does not grow a row for wrapped text by itself: the header row gets
+// the height of its longest heading, wrapped at its column's width.
+absl::Status WorkbookWriter::HeaderHeight(const PivotLayout& layout,
+                                          const std::vector<double>& widths) {
+  size_t lines = 1;
+  for (size_t c = 0; c < widths.size(); ++c) {
+    const int down = layout.down_axes();
+    const std::string heading = static_cast<int>(c) < down
+                                    ? layout.AxisHeading(static_cast<int>(c))
+                                    : layout.EntryHeading(layout.columns()[c - down]);
+    const std::string wrapped =
+        WrapWords(heading, static_cast<size_t>(ColumnWidth(widths[c])) - 1);
+    lines = std::max<size_t>(lines, std::count(wrapped.begin(), wrapped.end(), '\n'));
+  }
+  if (lines == 1) return absl::OkStatus();
+  return Check(worksheet_set_row(sheet_, kHeaderRow, kLineHeight * lines, nullptr), kHeaderRow, 0);
+}
+
 absl::Status WorkbookWriter::Widths(const std::vector<double>& widths) {
   for (size_t c = 0; c < widths.size(); ++c) {
-    const double width = std::min(widths[c] + 2, 60.0);
+    const double width = ColumnWidth(widths[c]);
     const lxw_col_t col = static_cast<lxw_col_t>(c);
     RETURN_IF_ERROR(Check(worksheet_set_column(sheet_, col, col, width, nullptr), 0, col));
   }

@@ -150,6 +150,16 @@ TEST_F(XlsxExportTest, ReleaseSheetLinksEveryTableAndGivesTheReasonOfAMissingOne
   EXPECT_THAT(dump, Not(HasSubstr("\"vhs\"")));
 }
 
+TEST_F(XlsxExportTest, LongEntryHeadingsWrapInAHigherHeaderRow) {
+  v1::PulledTable pulled = PulledLeaversTable();
+  pulled.mutable_response()->mutable_table()->mutable_axes(1)->mutable_entries(3)->set_label(
+      "Freie Waldorfschule oder sonstige Privatschule");
+  const std::string dump = Dump({{pulled.table(), &pulled, ""}}, Options());
+  // 46 characters in a column of 20: three lines.
+  EXPECT_THAT(dump, HasSubstr("  column 5 width 20.7109375\n"));
+  EXPECT_THAT(dump, HasSubstr("  row 4 height 45\n"));
+}
+
 TEST_F(XlsxExportTest, LetterSymbolsReplaceTheDinSymbols) {
   const std::string dump = GoldenDump(Options(v1::SYMBOL_SET_LETTERS));
   EXPECT_THAT(dump, HasSubstr("  D7 s \"g\" right\n"));

@@ -5,11 +5,14 @@ Usage: xlsx_dump.py FILE.xlsx
 
 Only the Python standard library: the file is opened with zipfile and its
 XML parts are parsed with xml.etree. The output lists the sheets in workbook
-order and, per sheet, its frozen pane, merged ranges, hyperlinks and every
-cell in row order with its type, value and style:
+order and, per sheet, its frozen pane, column widths (in characters, by
+column number), rows of a set height (in points), merged ranges, hyperlinks
+and every cell in row order with its type, value and style:
 
   sheet 1 "abschluesse"
     pane D5
+    column 1 width 13.7109375
+    row 4 height 30
     merge D3:F3
     A1 s "Schulabgänger ..." bold
     D5 n 1180 fmt="#,##0"
@@ -110,6 +113,12 @@ def dump_sheet(number, name, root, strings, style_of, links):
     pane = root.find("m:sheetViews/m:sheetView/m:pane", NS)
     if pane is not None and pane.get("state") == "frozen":
         lines.append("  pane %s" % pane.get("topLeftCell"))
+    for col in root.findall("m:cols/m:col", NS):
+        span = col.get("min") if col.get("min") == col.get("max") else "%s-%s" % (col.get("min"), col.get("max"))
+        lines.append("  column %s width %s" % (span, col.get("width")))
+    for row in root.findall("m:sheetData/m:row", NS):
+        if row.get("customHeight") == "1":
+            lines.append("  row %s height %s" % (row.get("r"), row.get("ht")))
     for merge in root.findall("m:mergeCells/m:mergeCell", NS):
         lines.append("  merge %s" % merge.get("ref"))
     for ref in sorted(links, key=cell_key):
