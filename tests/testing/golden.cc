@@ -143,7 +143,7 @@ std::string LineDiff(absl::string_view expected, absl::string_view actual) {
   std::ifstream file(path, std::ios::binary);
   const std::string how = absl::StrCat("if the change is intended, regenerate with ",
                                        kUpdateGoldensVariable,
-                                       "=1 ctest --test-dir build -R Golden, and review the diff");
+                                       "=1 ctest --test-dir build -R GoldenTest, and review the diff");
   if (!file) {
     return ::testing::AssertionFailure() << "golden file " << path << " is missing; " << how;
   }
