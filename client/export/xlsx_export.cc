@@ -53,12 +53,6 @@ std::string ChannelLabel(v1::Channel channel) {
   return channel == v1::PUBLIC ? "öffentlich" : "intern";
 }
 
-// Provenance values that are numbers are written as numbers, so that Excel
-// does not flag them as numbers stored as text.
-bool IsNumericProvenance(const ProvenanceField& f) {
-  return f.key == "audit_seq" || f.key == "dataset_version" || f.key == "policy_version";
-}
-
 // The formats of one workbook; the workbook owns them.
 struct Formats {
   lxw_format* title = nullptr;
@@ -96,6 +90,7 @@ class WorkbookWriter {
                      const v1::ReleasedTable& t, const PivotColumn& column);
   absl::Status Notes(lxw_row_t& row, const v1::PulledTable& pulled);
   absl::Status Sources(lxw_row_t& row, const v1::PulledTable& pulled);
+  absl::Status ProvenanceValue(lxw_row_t row, lxw_col_t col, const ProvenanceField& f);
   absl::Status Legend(lxw_row_t& row);
   absl::Status Widths(const std::vector<double>& widths);
   absl::Status HeaderHeight(const PivotLayout& layout, const std::vector<double>& widths);
@@ -274,6 +269,17 @@ absl::Status WorkbookWriter::Value(lxw_row_t row, lxw_col_t col, const v1::Relea
   return Number(row, col, shown, NumberFormat(decimals));
 }
 
+// Provenance values that are numbers are written as numbers, so that Excel
+// does not flag them as numbers stored as text.
+absl::Status WorkbookWriter::ProvenanceValue(lxw_row_t row, lxw_col_t col,
+                                             const ProvenanceField& f) {
+  const bool numeric =
+      f.key == "audit_seq" || f.key == "dataset_version" || f.key == "policy_version";
+  double number = 0;
+  if (numeric && absl::SimpleAtod(f.value, &number)) return Number(row, col, number, f_.integer);
+  return Text(row, col, f.value, nullptr);
+}
+
 absl::Status WorkbookWriter::Notes(lxw_row_t& row, const v1::PulledTable& pulled) {
   bool any = false;
   for (const std::string& note : pulled.table().footnotes()) {
@@ -302,12 +308,7 @@ absl::Status WorkbookWriter::Sources(lxw_row_t& row, const v1::PulledTable& pull
   }
   for (const ProvenanceField& f : client::Provenance(pulled)) {
     RETURN_IF_ERROR(Text(row, 0, f.label, f_.bold));
-    double number = 0;
-    if (IsNumericProvenance(f) && absl::SimpleAtod(f.value, &number)) {
-      RETURN_IF_ERROR(Number(row++, 1, number, f_.integer));
-    } else {
-      RETURN_IF_ERROR(Text(row++, 1, f.value, nullptr));
-    }
+    RETURN_IF_ERROR(ProvenanceValue(row++, 1, f));
   }
   RETURN_IF_ERROR(Text(row, 0, "Freigabekanal", f_.bold));
   RETURN_IF_ERROR(Text(row++, 1, ChannelLabel(options_.channel), nullptr));
@@ -373,30 +374,28 @@ absl::Status WorkbookWriter::ReleaseSheet(const std::vector<ReportEntry>& entrie
     RETURN_IF_ERROR(Text(kHeaderRow, c, headings[c], f_.header));
     widths[c] = std::max<double>(widths[c], DisplayWidth(headings[c]));
   }
-  lxw_row_t row = kFirstDataRow;
-  for (size_t i = 0; i < entries.size(); ++i, ++row) {
-    const ReportEntry& e = entries[i];
-    std::vector<std::string> texts = {names[i], e.table.title()};
-    if (e.pulled != nullptr) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const lxw_row_t row = kFirstDataRow + static_cast<lxw_row_t>(i);
+    std::vector<std::string> texts(headings.size());
+    texts[1] = entries[i].table.title();
+    if (entries[i].pulled != nullptr) {
+      texts[0] = names[i];
       const std::string url = absl::StrCat("internal:'", names[i], "'!A1");
       RETURN_IF_ERROR(Check(worksheet_write_url_opt(sheet_, row, 0, url.c_str(), nullptr,
                                                     names[i].c_str(), nullptr),
                             row, 0));
       lxw_col_t col = 2;
-      for (const ProvenanceField& f : client::Provenance(*e.pulled)) {
-        double number = 0;
-        if (IsNumericProvenance(f) && absl::SimpleAtod(f.value, &number)) {
-          RETURN_IF_ERROR(Number(row, col++, number, f_.integer));
-        } else {
-          RETURN_IF_ERROR(Text(row, col++, f.value, nullptr));
-        }
-        widths[col - 1] = std::max<double>(widths[col - 1], DisplayWidth(f.value));
+      for (const ProvenanceField& f : client::Provenance(*entries[i].pulled)) {
+        texts[col] = f.value;
+        RETURN_IF_ERROR(ProvenanceValue(row, col++, f));
       }
-      RETURN_IF_ERROR(Text(row, col, ChannelLabel(options_.channel), nullptr));
+      texts[col] = ChannelLabel(options_.channel);
     } else {
-      RETURN_IF_ERROR(Text(row, headings.size() - 1, e.missing_reason, nullptr));
+      texts.back() = entries[i].missing_reason;
     }
-    RETURN_IF_ERROR(Text(row, 1, e.table.title(), nullptr));
+    for (size_t c = 1; c < texts.size(); ++c) {
+      if (c < 2 || c >= headings.size() - 2) RETURN_IF_ERROR(Text(row, c, texts[c], nullptr));
+    }
     for (size_t c = 0; c < texts.size(); ++c) {
       widths[c] = std::max<double>(widths[c], DisplayWidth(texts[c]));
     }
