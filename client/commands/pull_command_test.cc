@@ -339,6 +339,18 @@ TEST_F(PullCommandTest, WorkbookHasASheetPerTableAndTheReleaseIdsOfAll) {
   }
 }
 
+TEST_F(PullCommandTest, WorkbookNotesATableThatFailedNowBesideItsEarlierSheet) {
+  ASSERT_THAT(Pull(), IsOk());
+  fake_.query_handler = [](const v1::QueryRequest& r) -> absl::StatusOr<v1::QueryResponse> {
+    if (r.query().group_by(1).dimension() == "sex") return absl::UnavailableError("server down");
+    return PulledLeaversTable().response();
+  };
+  EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"abschluesse_sex\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  M6 s \"nicht abgerufen (server down)\"\n"));
+}
+
 TEST_F(PullCommandTest, WorkbookKeepsTablesPulledEarlierAndLeavesOutTablesWithoutXlsx) {
   std::string text = kManifest;
   // The second table asks for csv only.

@@ -390,9 +390,10 @@ absl::Status WorkbookWriter::ReleaseSheet(const std::vector<ReportEntry>& entrie
         RETURN_IF_ERROR(ProvenanceValue(row, col++, f));
       }
       texts[col] = ChannelLabel(options_.channel);
-    } else {
-      texts.back() = entries[i].missing_reason;
     }
+    // A table that failed now but was pulled earlier keeps its sheet, with
+    // the failure noted.
+    texts.back() = entries[i].missing_reason;
     for (size_t c = 1; c < texts.size(); ++c) {
       if (c < 2 || c >= headings.size() - 2) RETURN_IF_ERROR(Text(row, c, texts[c], nullptr));
     }
