@@ -31,8 +31,10 @@ Commands:
   query --dataset D --purpose P --legal-basis L [query flags]
                                         ask for a protected aggregate table
   pull MANIFEST --out DIR [--formats F,...] [--tables ID,...] [--symbols din|letters] [--resume]
+                         [--show ID,...] [--width N]
                                         pull every table of a manifest and write it
-                                        as csv, csv-de, json, ffcsv and an html report
+                                        as csv, csv-de, json, ffcsv, an html report
+                                        and an xlsx workbook
   admin create-dataset SCHEMA.textproto create a dataset (data steward)
   admin ingest DATASET FILE.csv --legal-basis L [--source-name NAME]
                                         load a CSV file as a new version
@@ -77,12 +79,15 @@ Query flags:
 
 Pull flags:
   --out DIR                directory for the files (created if missing; required)
-  --formats F,...          csv, csv-de, json, ffcsv, html (default: the manifest's)
+  --formats F,...          csv, csv-de, json, ffcsv, html, xlsx (default: the manifest's)
   --tables ID,...          pull only these tables of the manifest
   --symbols din|letters    symbols for withheld cells: DIN 55301 (default: . – x /)
                            or letter codes (g k x u)
   --resume                 skip tables already written from the same manifest
                            entry and dataset version
+  --show ID,...            print these tables in the terminal after the pull
+  --width N                terminal width for --show (default $COLUMNS, else the
+                           terminal's, else 80)
   Progress goes to stderr, the summary to stdout; the exit code is that of the
   first failed table (the others are written all the same).
 

@@ -51,7 +51,9 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "formats"},
         {.name = "tables"},
         {.name = "symbols"},
-        {.name = "resume", .takes_value = false}}},
+        {.name = "resume", .takes_value = false},
+        {.name = "show"},
+        {.name = "width"}}},
       {"admin create-dataset", {"SCHEMA.textproto"}, {}},
       {"admin ingest",
        {"DATASET", "FILE.csv"},
@@ -259,6 +261,9 @@ absl::Status Parser::ApplyGlobals(const EnvLookup& env) {
   g.cert_file = pick("cert", "CELLGATE_CERT", "");
   g.key_file = pick("key", "CELLGATE_KEY", "");
   if (g.server.empty()) return UsageError("flag --server has an empty value");
+  if (int32_t columns = 0; env && absl::SimpleAtoi(env("COLUMNS"), &columns) && columns > 0) {
+    g.columns = columns;
+  }
   if (auto it = globals_.find("timeout"); it != globals_.end()) {
     int32_t seconds = 0;
     if (!absl::SimpleAtoi(it->second, &seconds) || seconds <= 0) {

@@ -25,6 +25,7 @@ struct GlobalFlags {
   std::string key_file;      // PEM file; --key or $CELLGATE_KEY; may be empty
   bool plaintext = false;    // --plaintext: no TLS (development servers only)
   int timeout_seconds = 30;  // --timeout: deadline of every RPC, > 0
+  int columns = 0;           // $COLUMNS if a whole number > 0, else 0 (terminal_width.h)
 };
 
 // A parsed command line.
@@ -58,6 +59,7 @@ using EnvLookup = std::function<std::string(const std::string& name)>;
 // given twice, a missing or extra positional argument, a missing required
 // flag (query: --dataset, --purpose, --legal-basis; pull: --out; admin
 // ingest: --legal-basis) or a --timeout that is not a whole number of seconds > 0.
+// A $COLUMNS that is not a whole number > 0 is ignored.
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args,
                                              const EnvLookup& env);
 

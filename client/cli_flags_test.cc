@@ -158,5 +158,14 @@ TEST(CliFlagsTest, TimeoutMustBeWholePositiveSeconds) {
   ExpectUsageError({"datasets", "--timeout", "1.5"}, "flag --timeout has a bad value \"1.5\"");
 }
 
+TEST(CliFlagsTest, ColumnsComeFromTheEnvironmentWhenAWholeNumber) {
+  ASSERT_OK_AND_ASSIGN(CommandLine wide, Parse({"datasets"}, {{"COLUMNS", "132"}}));
+  EXPECT_EQ(wide.global.columns, 132);
+  for (const char* bad : {"", "wide", "-5", "0", "80x"}) {
+    ASSERT_OK_AND_ASSIGN(CommandLine line, Parse({"datasets"}, {{"COLUMNS", bad}}));
+    EXPECT_EQ(line.global.columns, 0) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace cellgate::client

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/export/export_format.h"
+#include "client/export/xlsx_sheet_names.h"
 #include "common/canonical.h"
 #include "common/crypto/sha256.h"
 #include "common/files.h"
@@ -373,7 +374,34 @@ absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::strin
   for (int i = 0; i < m.tables_size(); ++i) {
     RETURN_IF_ERROR(CheckTable(m, i, *m.mutable_tables(i), ids, name));
   }
+  RETURN_IF_ERROR(CheckXlsxSheetNames(loaded, /*every_table=*/false));
   return loaded;
+}
+
+absl::Status CheckXlsxSheetNames(const LoadedManifest& loaded, bool every_table) {
+  const v1::Manifest& m = loaded.manifest;
+  const std::string xlsx = ExportFormatName(ExportFormat::kXlsx);
+  std::vector<std::string> names;
+  std::vector<const v1::ManifestTable*> tables;
+  for (const v1::ManifestTable& t : m.tables()) {
+    if (!every_table && std::find(t.formats().begin(), t.formats().end(), xlsx) == t.formats().end()) {
+      continue;
+    }
+    names.push_back(SheetNameOf(t.id()));
+    tables.push_back(&t);
+    const absl::Status valid = CheckSheetName(names.back());
+    if (!valid.ok()) return ErrorContext(loaded.name, Quoted(t.id())).Error("id", valid.message());
+  }
+  int earlier = -1;
+  const int clash = FindSheetNameClash(names, earlier);
+  if (clash < 0) return absl::OkStatus();
+  return ErrorContext(loaded.name, Quoted(tables[clash]->id()))
+      .Error("id", absl::StrCat("its xlsx sheet name ", Quoted(names[clash]),
+                                " (the id cut to ", kMaxSheetNameLength,
+                                " characters) is already the sheet of ",
+                                earlier < 0 ? std::string("the release ids")
+                                            : absl::StrCat("table ", Quoted(tables[earlier]->id())),
+                                "; Excel compares sheet names ignoring case"));
 }
 
 absl::StatusOr<LoadedManifest> LoadManifest(const std::string& path) {

@@ -33,10 +33,17 @@ struct LoadedManifest {
 
 // Parses `text` (named `name` in errors) and checks it: ids, titles,
 // datasets, years, measures, shares (exactly one of share_of and
-// of_dimension; denominator_dataset is not supported), formats, purposes
-// and legal bases. INVALID_ARGUMENT naming file, table id, field and value;
+// of_dimension; denominator_dataset is not supported), formats, xlsx sheet
+// names, purposes and legal bases. INVALID_ARGUMENT naming file, table id, field and value;
 // syntax errors read "name:line:column: reason".
 absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::string_view name);
+
+// Checks the xlsx sheet name of every table whose formats include "xlsx"
+// (of every table if `every_table`, for --formats xlsx): the table id cut
+// to 31 characters must be a name Excel accepts and must differ, ignoring
+// case, from every other table's. INVALID_ARGUMENT naming the file, the
+// table id, the field "id" and the clashing table. ParseManifest calls it.
+absl::Status CheckXlsxSheetNames(const LoadedManifest& loaded, bool every_table);
 
 // Reads `path` (at most 1 MiB) and parses it as above. NOT_FOUND if the
 // file does not exist.

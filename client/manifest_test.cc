@@ -358,5 +358,128 @@ TEST(ManifestTest, SumOfADimensionIsNotAMeasure) {
                                        "\"abgang\""))));
 }
 
+// One bad value per field kind, each in a manifest that is otherwise valid:
+// the error must name the file, the table (where there is one), the field
+// and the value or what is wrong with it.
+struct BadField {
+  std::string manifest;  // the whole text
+  std::string table;     // `table "id"` or `table #n`; empty for manifest fields
+  std::string field;
+  std::string says;
+};
+
+// The lines of a valid table; `replace` swaps one by its field name, and
+// `extra` is appended.
+std::string TableWith(const std::string& field, const std::string& line,
+                      const std::string& extra = "") {
+  const std::vector<std::pair<std::string, std::string>> lines = {
+      {"id", "id: \"abschluesse\""},
+      {"title", "title: \"Abschlüsse\""},
+      {"dataset", "dataset: \"abgang\""},
+      {"years", "years { dimension: \"abgangsjahr\" codes: \"2024\" codes: \"2025\" }"},
+      {"group_by", "group_by { dimension: \"abschluss\" }"},
+      {"measures", "measures { kind: COUNT }"},
+  };
+  std::string out = "tables {\n";
+  for (const auto& [name, text] : lines) out += (name == field ? line : text) + "\n";
+  return out + extra + "}\n";
+}
+
+std::vector<BadField> BadFields() {
+  const std::string head = kHead;
+  const std::string t = "table \"abschluesse\"";
+  return {
+      {head + TableWith("id", "id: \"Abschluss\""), "table #1", "id", "\"Abschluss\" is not an id"},
+      {head + TableWith("title", ""), t, "title", "is required"},
+      {head + TableWith("dataset", "dataset: \"Abgang\""), t, "dataset", "\"Abgang\""},
+      {head + TableWith("dataset", "dataset: \"abgang\" dataset_version: -1"), t,
+       "dataset_version", "-1 is negative"},
+      {head + TableWith("years", ""), t, "years.dimension", "is required"},
+      {head + TableWith("years", "years { dimension: \"abgangsjahr\" }"), t, "years.codes",
+       "needs at least one year"},
+      {head + TableWith("years", "years { dimension: \"abgangsjahr\" codes: [\"2024\", \"2024\"] }"),
+       t, "years.codes[1]", "repeats \"2024\""},
+      {head + TableWith("years", "years { dimension: \"abgangsjahr\" codes: \"\" }"), t,
+       "years.codes[0]", "is empty"},
+      {head + TableWith("group_by", "group_by { level: \"x\" }"), t, "group_by[0].dimension",
+       "is empty"},
+      {head + TableWith("measures", ""), t, "measures", "needs at least one measure"},
+      {head + TableWith("measures", "measures { column: \"alter\" }"), t, "measures[0].kind",
+       "must be COUNT, SUM or MEAN"},
+      {head + TableWith("", "", "filters { codes: \"w\" }"), t, "filters[0].dimension", "is empty"},
+      {head + TableWith("", "", "filters { dimension: \"abgangsjahr\" codes: \"2024\" }"), t,
+       "filters[0].dimension", "\"abgangsjahr\" is the year dimension"},
+      {head + TableWith("", "", "filters { dimension: \"sex\" }"), t, "filters[0].codes",
+       "needs a code"},
+      {head + TableWith("", "", "filters { dimension: \"sex\" codes: \"\" }"), t,
+       "filters[0].codes[0]", "is empty"},
+      {head + TableWith("", "", "formats: \"xls\""), t, "formats[0]",
+       "unknown export format \"xls\""},
+      {"id: \"b\" title: \"B\" legal_basis: \"l\" formats: \"csv\"\n" + TableWith("", ""), t,
+       "purpose", "is required"},
+      {"id: \"b\" title: \"B\" purpose: \"p\" legal_basis: \"l\"\n" + TableWith("", ""), t,
+       "formats", "is required"},
+      {"id: \"B\" title: \"B\"\n" + TableWith("", ""), "", "id", "\"B\" is not an id"},
+      {"id: \"b\"\n" + TableWith("", ""), "", "title", "is required"},
+      {"id: \"b\" title: \"B\" justification: \"" + std::string(501, 'j') + "\"\n" +
+           TableWith("", ""),
+       "", "justification", "has 501 bytes, at most 500"},
+      {"id: \"b\" title: \"B\" formats: [\"csv\", \"docx\"]\n" + TableWith("", ""), "",
+       "formats[1]", "unknown export format \"docx\""},
+      {"id: \"b\" title: \"B\"\n", "", "tables", "needs at least one table"},
+  };
+}
+
+TEST(ManifestTest, EveryBadFieldIsNamedWithFileTableFieldAndValue) {
+  for (const BadField& bad : BadFields()) {
+    const absl::StatusOr<LoadedManifest> m = ParseManifest(bad.manifest, "bericht.textproto");
+    const std::string where =
+        bad.table.empty() ? "bericht.textproto: field" : "bericht.textproto: " + bad.table + ": field";
+    EXPECT_THAT(m, StatusIs(absl::StatusCode::kInvalidArgument,
+                            AllOf(HasSubstr(where + " \"" + bad.field + "\": "),
+                                  HasSubstr(bad.says))))
+        << bad.manifest;
+  }
+}
+
+// Two tables whose ids differ only after the 31st character.
+std::string LongIds(const std::string& formats) {
+  const std::string table = R"pb(
+    title: "T" dataset: "abgang"
+    years { dimension: "abgangsjahr" codes: "2025" }
+    measures { kind: COUNT }
+  )pb";
+  return "tables { id: \"schulabgaenger_nach_abschlussart_2024\" " + table +
+         formats + " }\n" + "tables { id: \"schulabgaenger_nach_abschlussart_2025\" " + table +
+         formats + " }\n";
+}
+
+TEST(ManifestTest, XlsxSheetNamesThatClashAfterTruncationNameBothTables) {
+  EXPECT_THAT(Parse(LongIds("formats: \"xlsx\"")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("m.textproto: table \"schulabgaenger_nach_abschlussart_2025\": "
+                                       "field \"id\": its xlsx sheet name "
+                                       "\"schulabgaenger_nach_abschlussar\""),
+                             HasSubstr("already the sheet of table "
+                                       "\"schulabgaenger_nach_abschlussart_2024\""))));
+}
+
+TEST(ManifestTest, SheetNamesMatterOnlyForTablesWrittenAsXlsx) {
+  absl::StatusOr<LoadedManifest> m = Parse(LongIds(""));
+  ASSERT_THAT(m, IsOk());
+  // --formats xlsx checks every table.
+  EXPECT_THAT(CheckXlsxSheetNames(*m, /*every_table=*/true),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("table \"schulabgaenger_nach_abschlussart_2025\": field \"id\"")));
+  EXPECT_THAT(CheckXlsxSheetNames(*m, /*every_table=*/false), IsOk());
+}
+
+TEST(ManifestTest, XlsxSheetNameHistoryIsReservedByExcel) {
+  EXPECT_THAT(Parse(Table("formats: \"xlsx\"", "history")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("table \"history\": field \"id\""),
+                             HasSubstr("reserved by Excel"))));
+}
+
 }  // namespace
 }  // namespace cellgate::client

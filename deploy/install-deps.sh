@@ -12,6 +12,7 @@ packages=(
   libsqlcipher-dev sqlcipher libabsl-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   libglpk-dev
+  libxlsxwriter-dev
   python3
   systemd
   prometheus-cpp-dev python3-yaml

@@ -25,4 +25,6 @@ hits=$(grep -rlE '#include [<"]sqlite3\.h' --include='*.h' --include='*.cc' . | 
 [ -z "$hits" ] && echo "ok: sqlite3.h only in server/store (and the bench baseline)" || { echo "FAIL: sqlite3.h outside server/store: $hits"; fail=1; }
 hits=$(grep -rlE '#include [<"]openssl/' --include='*.h' --include='*.cc' . | grep -vE '^\./(common/crypto|tests/testing)/')
 [ -z "$hits" ] && echo "ok: OpenSSL headers only in common/crypto (and test PKI)" || { echo "FAIL: OpenSSL outside common/crypto: $hits"; fail=1; }
+hits=$(grep -rlE '#include [<"]xlsxwriter' --include='*.h' --include='*.cc' . | grep -vE '^\./client/export/xlsx_export\.cc$')
+[ -z "$hits" ] && echo "ok: libxlsxwriter only in client/export/xlsx_export.cc" || { echo "FAIL: libxlsxwriter outside client/export/xlsx_export.cc: $hits"; fail=1; }
 exit $fail

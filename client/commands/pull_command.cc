@@ -1,5 +1,7 @@
 #include "client/commands/pull_command.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -8,17 +10,23 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "client/exit_codes.h"
 #include "client/export/csv_export.h"
 #include "client/export/derived_shares.h"
 #include "client/export/export_format.h"
 #include "client/export/html_report.h"
 #include "client/export/json_export.h"
+#include "client/export/terminal_view.h"
+#include "client/export/xlsx_export.h"
 #include "client/manifest.h"
 #include "client/render/text_table.h"
+#include "client/terminal_width.h"
 #include "common/files.h"
 #include "common/status_macros.h"
 
@@ -28,6 +36,8 @@ namespace {
 // A pulled table of the demo report is a few hundred kilobytes.
 constexpr int64_t kMaxRecordBytes = int64_t{256} << 20;
 constexpr char kRecordDir[] = ".pull";
+// Narrower than this, no table is readable.
+constexpr int kMinShowWidth = 20;
 
 // The flags of one pull, checked.
 struct PullPlan {
@@ -36,6 +46,8 @@ struct PullPlan {
   std::vector<std::string> formats;  // empty: each table's own
   std::set<std::string> only;        // empty: every table
   bool resume = false;
+  std::vector<std::string> show;     // tables to print in the terminal
+  int width = kDefaultTerminalWidth; // of the terminal, for --show
 };
 
 // What became of one table.
@@ -73,6 +85,26 @@ absl::StatusOr<PullPlan> Plan(const CommandLine& line) {
                                      plan.manifest.name));
     }
     plan.only.insert(id);
+  }
+  for (const std::string& id : CommaList(line.Value("show"))) {
+    if (ids.count(id) == 0) {
+      return UsageError(absl::StrCat("flag --show names \"", id, "\", which is not a table of ",
+                                     plan.manifest.name));
+    }
+    plan.show.push_back(id);
+  }
+  plan.width = TerminalWidth(line.global.columns, STDOUT_FILENO);
+  if (line.Has("width")) {
+    if (!absl::SimpleAtoi(line.Value("width"), &plan.width) || plan.width < kMinShowWidth) {
+      return UsageError(absl::StrCat("flag --width has a bad value \"", line.Value("width"),
+                                     "\": expected a whole number of columns, at least ",
+                                     kMinShowWidth));
+    }
+  }
+  if (absl::c_linear_search(plan.formats, ExportFormatName(ExportFormat::kXlsx))) {
+    // The manifest's own xlsx tables were checked when it was loaded.
+    absl::Status sheets = CheckXlsxSheetNames(plan.manifest, /*every_table=*/true);
+    if (!sheets.ok()) return AsUsageError(sheets, "cannot write --formats xlsx");
   }
   const std::string symbols = line.Value("symbols", "din");
   if (symbols == "letters") {
@@ -132,7 +164,8 @@ absl::Status WriteTable(const PullPlan& plan, v1::PulledTable& pulled) {
       case ExportFormat::kCsvDe: content = ExportCsvDe(view, options); break;
       case ExportFormat::kJson: content = ExportJson(view, options); break;
       case ExportFormat::kFfcsv: content = ExportFfcsv(view, options); break;
-      case ExportFormat::kHtml: continue;  // one page for all tables, at the end
+      case ExportFormat::kHtml:
+      case ExportFormat::kXlsx: continue;  // one file for all tables, at the end
     }
     const std::string file = ExportFileName(format, pulled.table().id(), options.manifest_id);
     RETURN_IF_ERROR(WriteFileAtomically((plan.dir / file).string(), content));
@@ -221,32 +254,49 @@ std::string ProgressText(const TableOutcome& o) {
   return "";
 }
 
-bool WantsHtml(const PullPlan& plan) {
+bool Wants(const PullPlan& plan, const v1::ManifestTable& table, ExportFormat format) {
+  return absl::c_linear_search(FormatsOf(plan, table), ExportFormatName(format));
+}
+
+bool AnyWants(const PullPlan& plan, ExportFormat format) {
   for (const v1::ManifestTable& t : plan.manifest.manifest.tables()) {
     if (!plan.only.empty() && plan.only.count(t.id()) == 0) continue;
-    for (const std::string& f : FormatsOf(plan, t)) {
-      if (f == "html") return true;
-    }
+    if (Wants(plan, t, format)) return true;
   }
   return false;
 }
 
-// The report page holds every table of the manifest: pulled now, or earlier
-// into the same directory from the same manifest entry.
-absl::Status WriteReport(const PullPlan& plan, std::vector<TableOutcome>& outcomes) {
-  const v1::Manifest& m = plan.manifest.manifest;
+// Returns the table `index` as pulled now, or else as pulled earlier into
+// the same directory from the same manifest entry (loaded into `o`), or
+// null. A pending table has neither.
+const v1::PulledTable* PulledOrEarlier(const PullPlan& plan, int index, TableOutcome& o) {
+  if (!o.pulled.has_value() && o.kind != TableOutcome::Kind::kPending) {
+    o.pulled = EarlierPull(plan, plan.manifest.manifest.tables(index));
+  }
+  return o.pulled.has_value() ? &*o.pulled : nullptr;
+}
+
+// The tables of a report file (html, xlsx) as exported; entries point into
+// `views`, which is never resized after they are made.
+struct Report {
+  std::vector<std::optional<v1::PulledTable>> views;
   std::vector<ReportEntry> entries;
-  // The tables as exported, with their shares; entries point into it.
-  std::vector<std::optional<v1::PulledTable>> views(m.tables_size());
+};
+
+// Collects the tables of a report: every table of the manifest, or only
+// those whose formats include `format`.
+absl::StatusOr<Report> Collect(const PullPlan& plan, std::vector<TableOutcome>& outcomes,
+                               ExportFormat format, bool every_table) {
+  const v1::Manifest& m = plan.manifest.manifest;
+  Report report;
+  report.views.resize(m.tables_size());
   for (int i = 0; i < m.tables_size(); ++i) {
+    if (!every_table && !Wants(plan, m.tables(i), format)) continue;
     TableOutcome& o = outcomes[i];
-    if (!o.pulled.has_value() && o.kind != TableOutcome::Kind::kPending) {
-      o.pulled = EarlierPull(plan, m.tables(i));
+    if (const v1::PulledTable* pulled = PulledOrEarlier(plan, i, o)) {
+      ASSIGN_OR_RETURN(report.views[i], ExportView(*pulled));
     }
-    if (o.pulled.has_value()) {
-      ASSIGN_OR_RETURN(views[i], ExportView(*o.pulled));
-    }
-    ReportEntry entry{m.tables(i), views[i].has_value() ? &*views[i] : nullptr, ""};
+    ReportEntry entry{m.tables(i), report.views[i].has_value() ? &*report.views[i] : nullptr, ""};
     if (!m.tables(i).pending_reason().empty()) entry.missing_reason = m.tables(i).pending_reason();
     if (o.kind == TableOutcome::Kind::kFailed) {
       entry.missing_reason = absl::StrCat("nicht abgerufen (", o.error.message(), ")");
@@ -254,11 +304,52 @@ absl::Status WriteReport(const PullPlan& plan, std::vector<TableOutcome>& outcom
     if (entry.pulled == nullptr && entry.missing_reason.empty()) {
       entry.missing_reason = "noch nicht abgerufen";
     }
-    entries.push_back(std::move(entry));
+    report.entries.push_back(std::move(entry));
   }
+  return report;
+}
+
+// The report page holds every table of the manifest: pulled now, or earlier
+// into the same directory from the same manifest entry.
+absl::Status WriteReport(const PullPlan& plan, std::vector<TableOutcome>& outcomes) {
+  const v1::Manifest& m = plan.manifest.manifest;
+  ASSIGN_OR_RETURN(const Report report, Collect(plan, outcomes, ExportFormat::kHtml, true));
   const std::string file = ExportFileName(ExportFormat::kHtml, "", m.id());
   return WriteFileAtomically((plan.dir / file).string(),
-                             RenderHtmlReport(entries, OptionsOf(m)));
+                             RenderHtmlReport(report.entries, OptionsOf(m)));
+}
+
+// The workbook holds the tables that ask for xlsx, pulled now or earlier.
+// libxlsxwriter's scratch files go to DIR/.pull, next to the records.
+absl::Status WriteWorkbook(const PullPlan& plan, std::vector<TableOutcome>& outcomes) {
+  const v1::Manifest& m = plan.manifest.manifest;
+  ASSIGN_OR_RETURN(const Report report, Collect(plan, outcomes, ExportFormat::kXlsx, false));
+  const XlsxOptions xlsx{(plan.dir / kRecordDir).string(), absl::ToUnixSeconds(absl::Now())};
+  ASSIGN_OR_RETURN(const std::string bytes, ExportXlsx(report.entries, OptionsOf(m), xlsx));
+  const std::string file = ExportFileName(ExportFormat::kXlsx, "", m.id());
+  return WriteFileAtomically((plan.dir / file).string(), bytes);
+}
+
+// --show: each named table in the terminal, as pulled now or earlier.
+absl::Status ShowTables(const PullPlan& plan, std::vector<TableOutcome>& outcomes,
+                        std::ostream& out) {
+  const v1::Manifest& m = plan.manifest.manifest;
+  for (const std::string& id : plan.show) {
+    for (int i = 0; i < m.tables_size(); ++i) {
+      if (m.tables(i).id() != id) continue;
+      out << "\n";
+      const v1::PulledTable* pulled = PulledOrEarlier(plan, i, outcomes[i]);
+      if (pulled == nullptr) {
+        const std::string& reason = m.tables(i).pending_reason();
+        out << id << ": nicht verfügbar (" << (reason.empty() ? "nicht abgerufen" : reason)
+            << ")\n";
+        continue;
+      }
+      ASSIGN_OR_RETURN(const v1::PulledTable view, ExportView(*pulled));
+      out << RenderTerminalView(view, OptionsOf(m), static_cast<size_t>(plan.width));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string Summary(const PullPlan& plan, const std::vector<TableOutcome>& outcomes) {
@@ -324,7 +415,9 @@ absl::Status RunPull(const CommandLine& line, Connection& connection, std::ostre
       if (first_failure.ok()) first_failure = outcomes[i].error;
     }
   }
-  if (WantsHtml(plan)) RETURN_IF_ERROR(WriteReport(plan, outcomes));
+  if (AnyWants(plan, ExportFormat::kHtml)) RETURN_IF_ERROR(WriteReport(plan, outcomes));
+  if (AnyWants(plan, ExportFormat::kXlsx)) RETURN_IF_ERROR(WriteWorkbook(plan, outcomes));
+  RETURN_IF_ERROR(ShowTables(plan, outcomes, out));
   out << Summary(plan, outcomes);
   if (failed.empty()) return absl::OkStatus();
   return absl::Status(first_failure.code(),

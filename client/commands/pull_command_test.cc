@@ -7,9 +7,12 @@
 
 #include "client/app.h"
 #include "client/exit_codes.h"
+#include "absl/strings/str_split.h"
 #include "client/export/csv_export.h"
+#include "client/render/text_table.h"
 #include "client/testing/fake_connection.h"
 #include "client/testing/test_tables.h"
+#include "client/testing/xlsx_dump.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -20,12 +23,14 @@ namespace {
 
 using ::cellgate::client::testing::FakeConnection;
 using ::cellgate::client::testing::ForwardingConnection;
+using ::cellgate::client::testing::DumpXlsx;
 using ::cellgate::client::testing::PulledLeaversTable;
 using ::cellgate::testing::IsOk;
 using ::cellgate::testing::ReadTestFile;
 using ::cellgate::testing::StatusIs;
 using ::cellgate::testing::TempDir;
 using ::cellgate::testing::WriteTestFile;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -36,7 +41,7 @@ constexpr char kManifest[] = R"pb(
   publisher: "Bildungsbüro"
   purpose: "bildungsbericht"
   legal_basis: "schulg_rlp_67"
-  formats: [ "csv", "csv-de", "json", "ffcsv", "html" ]
+  formats: [ "csv", "csv-de", "json", "ffcsv", "html", "xlsx" ]
   tables {
     id: "abschluesse"
     title: "Schulabgänger nach Abschlussart"
@@ -100,7 +105,7 @@ TEST_F(PullCommandTest, WritesEveryFormatOfEveryTableAtTheListedVersion) {
   ASSERT_THAT(Pull(), IsOk());
   for (const char* file : {"abschluesse.csv", "abschluesse.de.csv", "abschluesse.json",
                            "abschluesse.ffcsv.csv", "abschluesse_sex.csv", "bericht.html",
-                           ".pull/abschluesse.pb", ".pull/abschluesse_sex.pb"}) {
+                           "bericht.xlsx", ".pull/abschluesse.pb", ".pull/abschluesse_sex.pb"}) {
     EXPECT_TRUE(Exists(file)) << file;
   }
   EXPECT_FALSE(Exists("vhs.csv"));
@@ -316,6 +321,110 @@ TEST_F(PullCommandTest, UnreachableServerStopsBeforeAnyTable) {
   fake_.list_datasets_response = absl::UnavailableError("connection refused");
   EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_TRUE(fake_.query_requests.empty());
+}
+
+TEST_F(PullCommandTest, WorkbookHasASheetPerTableAndTheReleaseIdsOfAll) {
+  ASSERT_THAT(Pull(), IsOk());
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 1 \"abschluesse\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"abschluesse_sex\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 3 \"Release-IDs\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  B5 n 1234 fmt=\"#,##0\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  C5 s \".\" right\n"));
+  // The pending table is listed with its reason, without a sheet.
+  EXPECT_THAT(dump, HasSubstr("  B7 s \"Volkshochschule\"\n  M7 s \"Datensatz fehlt\"\n"));
+  // libxlsxwriter's scratch files are gone; only the records stay.
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir_ + "/.pull")) {
+    EXPECT_EQ(entry.path().extension(), ".pb") << entry.path();
+  }
+}
+
+TEST_F(PullCommandTest, WorkbookNotesATableThatFailedNowBesideItsEarlierSheet) {
+  ASSERT_THAT(Pull(), IsOk());
+  fake_.query_handler = [](const v1::QueryRequest& r) -> absl::StatusOr<v1::QueryResponse> {
+    if (r.query().group_by(1).dimension() == "sex") return absl::UnavailableError("server down");
+    return PulledLeaversTable().response();
+  };
+  EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"abschluesse_sex\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  M6 s \"nicht abgerufen (server down)\"\n"));
+}
+
+TEST_F(PullCommandTest, WorkbookKeepsTablesPulledEarlierAndLeavesOutTablesWithoutXlsx) {
+  std::string text = kManifest;
+  // The second table asks for csv only.
+  text.replace(text.find("    group_by { dimension: \"sex\" }"), 0, "    formats: \"csv\"\n");
+  WriteTestFile(manifest_, text);
+  ASSERT_THAT(Pull({"--tables", "abschluesse"}), IsOk());
+  ASSERT_THAT(Pull({"--tables", "abschluesse_sex"}), IsOk());
+  const std::string dump = DumpXlsx(ReadTestFile(out_dir_ + "/bericht.xlsx"));
+  EXPECT_THAT(dump, HasSubstr("sheet 1 \"abschluesse\"\n"));
+  EXPECT_THAT(dump, HasSubstr("sheet 2 \"Release-IDs\"\n"));
+  EXPECT_THAT(dump, Not(HasSubstr("abschluesse_sex")));
+}
+
+TEST_F(PullCommandTest, ShowPrintsTheTableAlignedToTheWidthBeforeTheSummary) {
+  ASSERT_THAT(Pull({"--show", "abschluesse", "--width", "40"}), IsOk());
+  const std::string out = out_.str();
+  EXPECT_THAT(out, HasSubstr("\nSchulabgänger nach Abschlussart\n\n"
+                             "             Anzahl\n"
+                             "Abgangsjahr  Insgesamt  ohne Berufsreife\n"
+                             "-----------  ---------  ----------------\n"
+                             "2025             1.234                 .\n"));
+  EXPECT_THAT(out, HasSubstr("Release-ID         rel-1\n"));
+  EXPECT_LT(out.find("Zeichenerklärung"), out.find("2 written"));
+  for (absl::string_view line : absl::StrSplit(out.substr(0, out.find("\ntable ")), '\n')) {
+    EXPECT_LE(DisplayWidth(line), 40u) << line;
+  }
+}
+
+TEST_F(PullCommandTest, ShowTakesTheWidthFromColumnsAndShowsAPendingTablesReason) {
+  std::vector<std::string> args = {"pull", manifest_, "--out", out_dir_, "--show", "vhs,abschluesse"};
+  absl::StatusOr<CommandLine> line =
+      ParseCommandLine(args, [](const std::string& name) { return name == "COLUMNS" ? "200" : ""; });
+  ASSERT_THAT(line, IsOk());
+  ASSERT_THAT(RunPull(*line, fake_, out_, progress_), IsOk());
+  EXPECT_THAT(out_.str(), HasSubstr("\nvhs: nicht verfügbar (Datensatz fehlt)\n"));
+  // At 200 columns the whole table is one block.
+  EXPECT_THAT(out_.str(), HasSubstr("Abgangsjahr  Insgesamt  ohne Berufsreife  Berufsreife  "
+                                    "allgemeine Hochschulreife  Insgesamt"));
+}
+
+TEST_F(PullCommandTest, ShowWithResumeShowsTheRecordWithoutAskingAgain) {
+  ASSERT_THAT(Pull(), IsOk());
+  ASSERT_THAT(Pull({"--resume", "--show", "abschluesse_sex"}), IsOk());
+  EXPECT_EQ(fake_.query_requests.size(), 2u);
+  EXPECT_THAT(out_.str(), HasSubstr("Schulabgänger nach Geschlecht\n"));
+}
+
+TEST_F(PullCommandTest, BadShowOrWidthIsAUsageError) {
+  EXPECT_THAT(Pull({"--show", "nope"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("flag --show names \"nope\", which is not a table of")));
+  EXPECT_TRUE(IsUsageError(Pull({"--show", "abschluesse", "--width", "12"})));
+  EXPECT_THAT(Pull({"--width", "breit"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --width")));
+  EXPECT_TRUE(fake_.query_requests.empty());
+}
+
+TEST_F(PullCommandTest, FormatsXlsxChecksTheSheetNamesOfEveryTableBeforeAnyCall) {
+  std::string text = kManifest;
+  text.replace(text.find("formats: [ \"csv\", \"csv-de\", \"json\", \"ffcsv\", \"html\", \"xlsx\" ]"),
+               62, "formats: \"csv\"");
+  for (const char* id : {"\"abschluesse\"", "\"abschluesse_sex\""}) {
+    const std::string long_id = std::string("\"schulabgaenger_nach_abschlussart_") +
+                                (std::string(id) == "\"abschluesse\"" ? "1\"" : "2\"");
+    text.replace(text.find(std::string("id: ") + id), 4 + std::string(id).size(), "id: " + long_id);
+  }
+  WriteTestFile(manifest_, text);
+  ASSERT_THAT(Pull({"--formats", "csv"}), IsOk());
+  const absl::Status s = Pull({"--formats", "csv,xlsx"});
+  EXPECT_TRUE(IsUsageError(s));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          AllOf(HasSubstr("cannot write --formats xlsx"),
+                                HasSubstr("table \"schulabgaenger_nach_abschlussart_2\": field \"id\""))));
+  EXPECT_EQ(fake_.query_requests.size(), 2u);  // from the first pull only
 }
 
 }  // namespace

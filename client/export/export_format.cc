@@ -19,6 +19,7 @@ constexpr FormatInfo kFormats[] = {
     {ExportFormat::kJson, "json", ".json"},
     {ExportFormat::kFfcsv, "ffcsv", ".ffcsv.csv"},
     {ExportFormat::kHtml, "html", ".html"},
+    {ExportFormat::kXlsx, "xlsx", ".xlsx"},
 };
 
 }  // namespace
@@ -47,11 +48,15 @@ std::vector<std::string> ExportFormatNames() {
   return names;
 }
 
+bool IsManifestWide(ExportFormat format) {
+  return format == ExportFormat::kHtml || format == ExportFormat::kXlsx;
+}
+
 std::string ExportFileName(ExportFormat format, absl::string_view table_id,
                            absl::string_view manifest_id) {
   for (const FormatInfo& info : kFormats) {
     if (info.format != format) continue;
-    if (format == ExportFormat::kHtml) return absl::StrCat(manifest_id, info.suffix);
+    if (IsManifestWide(format)) return absl::StrCat(manifest_id, info.suffix);
     return absl::StrCat(table_id, info.suffix);
   }
   return std::string(table_id);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/export/pivot_layout.h"
 #include "client/export/provenance.h"
 #include "client/export/symbols.h"
 #include "client/export/table_grid.h"
@@ -48,22 +49,6 @@ std::string Label(const v1::ReleasedTable& t, int axis, int entry) {
   return EntryLabel(t.axes(axis).entries(entry));
 }
 
-// The cartesian product of the entries of `axes`, first axis slowest.
-std::vector<std::vector<int>> Rows(const v1::ReleasedTable& t, int axes) {
-  std::vector<std::vector<int>> rows = {{}};
-  for (int a = 0; a < axes; ++a) {
-    std::vector<std::vector<int>> next;
-    for (const std::vector<int>& row : rows) {
-      for (int e = 0; e < t.axes(a).entries_size(); ++e) {
-        next.push_back(row);
-        next.back().push_back(e);
-      }
-    }
-    rows = std::move(next);
-  }
-  return rows;
-}
-
 std::string ValueCell(const v1::ReleasedCell* cell, int m, const v1::MeasureFacts& measure,
                       v1::SymbolSet symbols) {
   if (cell == nullptr || m >= cell->values_size()) return "<td class=\"sym\">?</td>";
@@ -77,33 +62,26 @@ std::string ValueCell(const v1::ReleasedCell* cell, int m, const v1::MeasureFact
                       FormatGermanNumber(v.value(), DisplayDecimals(measure)), "</td>");
 }
 
-// The table pivoted: the last axis (times the measures) across, the others
-// down.
+// The table pivoted (pivot_layout.h): the last axis (times the measures)
+// across, the others down.
 std::string DataTable(const v1::ReleasedTable& t, v1::SymbolSet symbols) {
-  const TableGrid grid(t);
-  const int across = t.axes_size() - 1;
+  const PivotLayout layout(t);
   std::string out = "<table>\n<thead><tr>";
-  for (int a = 0; a < across; ++a) absl::StrAppend(&out, "<th>", HtmlEscape(AxisLabel(t.axes(a))), "</th>");
-  const int columns = across >= 0 ? t.axes(across).entries_size() : 1;
-  for (int m = 0; m < t.measures_size(); ++m) {
-    const v1::MeasureFacts& measure = t.measures(m);
-    const std::string name = measure.label().empty() ? FormatMeasure(measure.measure()) : measure.label();
-    for (int e = 0; e < columns; ++e) {
-      std::string head = across >= 0 ? Label(t, across, e) : name;
-      if (across >= 0 && t.measures_size() > 1) head = absl::StrCat(name, ": ", head);
-      absl::StrAppend(&out, "<th>", HtmlEscape(head), "</th>");
-    }
+  for (int a = 0; a < layout.down_axes(); ++a) {
+    absl::StrAppend(&out, "<th>", HtmlEscape(layout.AxisHeading(a)), "</th>");
+  }
+  for (const PivotColumn& column : layout.columns()) {
+    absl::StrAppend(&out, "<th>", HtmlEscape(layout.FlatHeading(column)), "</th>");
   }
   out += "</tr></thead>\n<tbody>\n";
-  for (const std::vector<int>& row : Rows(t, std::max(across, 0))) {
+  for (size_t r = 0; r < layout.rows().size(); ++r) {
     out += "<tr>";
-    for (int a = 0; a < across; ++a) absl::StrAppend(&out, "<th>", HtmlEscape(Label(t, a, row[a])), "</th>");
-    for (int m = 0; m < t.measures_size(); ++m) {
-      for (int e = 0; e < columns; ++e) {
-        std::vector<int> entries = row;
-        if (across >= 0) entries.push_back(e);
-        absl::StrAppend(&out, ValueCell(grid.Cell(entries), m, t.measures(m), symbols));
-      }
+    for (int a = 0; a < layout.down_axes(); ++a) {
+      absl::StrAppend(&out, "<th>", HtmlEscape(Label(t, a, layout.rows()[r][a])), "</th>");
+    }
+    for (const PivotColumn& column : layout.columns()) {
+      absl::StrAppend(&out, ValueCell(layout.Cell(r, column), column.measure,
+                                      t.measures(column.measure), symbols));
     }
     out += "</tr>\n";
   }

@@ -13,16 +13,10 @@
 
 #include "cellgate/v1/manifest.pb.h"
 #include "client/export/export_format.h"
+#include "client/export/report_entry.h"
 #include "client/export/svg_chart.h"
 
 namespace cellgate::client {
-
-// One table of the report: what was pulled, or why nothing was.
-struct ReportEntry {
-  v1::ManifestTable table;
-  const v1::PulledTable* pulled = nullptr;  // not owned; null if missing
-  std::string missing_reason;               // e.g. the pending reason
-};
 
 // Returns the chart of `pulled` as its manifest entry asks (first measure
 // only), or nullopt for CHART_NONE or a table without cells. `caption`

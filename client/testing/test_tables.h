@@ -1,6 +1,7 @@
 // A hand-made query answer shared by the renderer tests: Stadtteil with a
 // Sozialraum subtotal and the total, by Geschlecht; count, mean and sum with
-// every status symbol; export tables with and without shares. TESTONLY.
+// every status symbol; export tables with and without shares; and the fixed
+// table of the golden files (client/testdata/golden/). TESTONLY.
 #ifndef CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
 #define CELLGATE_CLIENT_TESTING_TEST_TABLES_H_
 
@@ -175,6 +176,95 @@ inline v1::PulledTable PulledShareTable() {
   AddCell(t, {"2025/26", "GS"}, {{S::SUPPRESSED, 0}, {S::SUPPRESSED, 0}});
   AddCell(t, {"2025/26", "FOES"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}});
   AddCell(t, {"2025/26", "IGS"}, {{S::PUBLISHED, 600}, {S::PUBLISHED, 100.0 * 125 / 600}});
+  return pulled;
+}
+
+// The fixed table of the golden files of every export format
+// (client/testdata/golden/): school leavers of 2024 and 2025 by
+// Abschlussart (with the total and a Förderschulabschluss) and Geschlecht;
+// the count, the mean age with one decimal, and the share of each
+// Abschlussart derived on the client. It holds published, suppressed, zero,
+// not applicable, unreliable and rounded cells, umlauts, thousands and
+// decimal commas. The answer is as the server sends it (two measures); the
+// exports go through ExportView.
+inline v1::PulledTable PulledGoldenTable() {
+  v1::PulledTable pulled;
+  v1::ManifestTable& spec = *pulled.mutable_table();
+  spec.set_id("abschluesse");
+  spec.set_title("Schulabgängerinnen und Schulabgänger nach Abschlussart und Geschlecht");
+  spec.set_dataset("abgang");
+  spec.mutable_years()->set_dimension("abgangsjahr");
+  spec.mutable_years()->add_codes("2024");
+  spec.mutable_years()->add_codes("2025");
+  spec.add_group_by()->set_dimension("abschluss");
+  spec.add_group_by()->set_dimension("sex");
+  spec.add_measures()->set_kind(v1::Measure::COUNT);
+  v1::Measure& mean = *spec.add_measures();
+  mean.set_kind(v1::Measure::MEAN);
+  mean.set_column("alter");
+  v1::ShareMeasure& share = *spec.add_shares();
+  share.set_of_dimension("abschluss");
+  share.set_label("Anteil an allen Abschlüssen (%)");
+  spec.add_footnotes("Öffentliche und private Schulen; ohne Zweiten Bildungsweg.");
+  spec.add_formats("csv");
+  pulled.set_table_sha256("t0");
+  pulled.set_manifest_sha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  v1::QueryResponse& r = *pulled.mutable_response();
+  r.mutable_receipt()->set_release_id("74ed4558c1f34b1e9d0a6c2f8b3e5d71");
+  r.mutable_receipt()->set_seq(1207);
+  v1::ReleasedTable& t = *r.mutable_table();
+  t.set_dataset("abgang");
+  t.set_dataset_version(3);
+  t.set_dataset_version_hash("3f0c8e1a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e");
+  t.set_policy_id("abgang-standard");
+  t.set_policy_version(2);
+  t.set_policy_hash("a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90");
+  v1::Axis& year = *t.add_axes();
+  year.set_dimension("abgangsjahr");
+  year.set_label("Abgangsjahr");
+  AddEntry(year, "2024", "2024", "abgangsjahr", -1);
+  AddEntry(year, "2025", "2025", "abgangsjahr", -1);
+  v1::Axis& kind = *t.add_axes();
+  kind.set_dimension("abschluss");
+  kind.set_label("Abschlussart");
+  AddEntry(kind, "_T", "Insgesamt", "", -1);
+  AddEntry(kind, "ohne_BR", "ohne Berufsreife", "abschluss", 0);
+  AddEntry(kind, "FOES", "Förderschulabschluss", "abschluss", 0);
+  AddEntry(kind, "AHR", "allgemeine Hochschulreife", "abschluss", 0);
+  v1::Axis& sex = *t.add_axes();
+  sex.set_dimension("sex");
+  sex.set_label("Geschlecht");
+  AddEntry(sex, "_T", "Insgesamt", "", -1);
+  AddEntry(sex, "m", "männlich", "sex", 0);
+  AddEntry(sex, "w", "weiblich", "sex", 0);
+  AddMeasure(t, v1::Measure::COUNT, "", "Anzahl", 0);
+  AddMeasure(t, v1::Measure::MEAN, "alter", "Alter (Mittel)", 1);
+  using S = v1::CellStatus;
+  const std::pair<S, double> kSecret = {S::SUPPRESSED, 0};
+  AddCell(t, {"2024", "_T", "_T"}, {{S::PUBLISHED, 1180}, {S::PUBLISHED, 18.61}});
+  AddCell(t, {"2024", "_T", "m"}, {{S::PUBLISHED, 602}, {S::PUBLISHED, 18.7}});
+  AddCell(t, {"2024", "_T", "w"}, {{S::PUBLISHED, 578}, {S::PUBLISHED, 18.52}});
+  AddCell(t, {"2024", "ohne_BR", "_T"}, {{S::ROUNDED, 45}, {S::PUBLISHED, 17.9}});
+  AddCell(t, {"2024", "ohne_BR", "m"}, {{S::ROUNDED, 30}, {S::PUBLISHED, 17.83}});
+  AddCell(t, {"2024", "ohne_BR", "w"}, {{S::ROUNDED, 15}, {S::UNRELIABLE, 18.07}});
+  AddCell(t, {"2024", "FOES", "_T"}, {{S::PUBLISHED, 14}, {S::PUBLISHED, 17.4}});
+  AddCell(t, {"2024", "FOES", "m"}, {kSecret, kSecret});
+  AddCell(t, {"2024", "FOES", "w"}, {kSecret, kSecret});
+  AddCell(t, {"2024", "AHR", "_T"}, {{S::PUBLISHED, 512}, {S::PUBLISHED, 19.24}});
+  AddCell(t, {"2024", "AHR", "m"}, {{S::PUBLISHED, 230}, {S::PUBLISHED, 19.31}});
+  AddCell(t, {"2024", "AHR", "w"}, {{S::PUBLISHED, 282}, {S::PUBLISHED, 19.18}});
+  AddCell(t, {"2025", "_T", "_T"}, {{S::PUBLISHED, 1234}, {S::PUBLISHED, 18.26}});
+  AddCell(t, {"2025", "_T", "m"}, {{S::PUBLISHED, 640}, {S::PUBLISHED, 18.3}});
+  AddCell(t, {"2025", "_T", "w"}, {{S::PUBLISHED, 594}, {S::PUBLISHED, 18.22}});
+  AddCell(t, {"2025", "ohne_BR", "_T"}, {{S::ROUNDED, 40}, {S::PUBLISHED, 17.75}});
+  AddCell(t, {"2025", "ohne_BR", "m"}, {{S::ROUNDED, 40}, {S::PUBLISHED, 17.75}});
+  AddCell(t, {"2025", "ohne_BR", "w"}, {{S::ZERO, 0}, {S::NOT_APPLICABLE, 0}});
+  AddCell(t, {"2025", "FOES", "_T"}, {kSecret, kSecret});
+  AddCell(t, {"2025", "FOES", "m"}, {kSecret, kSecret});
+  AddCell(t, {"2025", "FOES", "w"}, {{S::PUBLISHED, 11}, {S::UNRELIABLE, 17.1}});
+  AddCell(t, {"2025", "AHR", "_T"}, {{S::PUBLISHED, 1100}, {S::PUBLISHED, 19.04}});
+  AddCell(t, {"2025", "AHR", "m"}, {{S::PUBLISHED, 548}, {S::PUBLISHED, 19.12}});
+  AddCell(t, {"2025", "AHR", "w"}, {{S::PUBLISHED, 552}, {S::PUBLISHED, 18.96}});
   return pulled;
 }
 

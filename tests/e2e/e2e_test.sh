@@ -105,6 +105,11 @@ c=[x for x in d["cells"] if x["statuses"][0]=="published" and x["statuses"][-1]=
 assert c and all(0<=x["values"][-1]<=100 for x in c)' \
   "$work/pull/abschluesse.json"
 check "the html report is written" grep -q "<svg" "$work/pull/bildungsbericht-2025.html"
+check "the xlsx workbook has the table's sheet, its figures as numbers and the release ids" \
+  bash -c 'python3 "$1/client/testdata/xlsx_dump.py" "$2" > "$3" &&
+    grep -q "^sheet 1 \"abschluesse\"" "$3" && grep -q "^sheet 2 \"Release-IDs\"" "$3" &&
+    grep -q " n [0-9.]* fmt=\"#,##0\"" "$3" && grep -q "Zeichenerklärung" "$3"' \
+  _ "$src" "$work/pull/bildungsbericht-2025.xlsx" "$work/xlsx-dump.txt"
 resumed() {
   as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse --resume 2>&1 |
     grep -q "1 skipped"
