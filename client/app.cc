@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "client/commands/admin_commands.h"
 #include "client/commands/audit_commands.h"
+#include "client/commands/audit_review_commands.h"
 #include "client/commands/dataset_commands.h"
 #include "client/commands/pull_command.h"
 #include "client/commands/query_command.h"
@@ -43,6 +44,10 @@ Commands:
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
   audit export DIR                      copy the log into DIR for offline verification (DPO)
+  audit export FILE --format jsonl|csv [filters of audit list]
+                                        one line or row per record, for review ("-": stdout)
+  audit report --out FILE.html [filters of audit list] [--limit N] [--log DIR [--pubkey PEM]]
+                                        the DPO's report page: charts, records, verification
   audit verify                          ask the server to verify its log (DPO)
 
 Global flags (before or after the command):
@@ -132,8 +137,9 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
-  if (c == "audit export") return RunAuditExport(line, connection, out);
+  if (c == "audit export") return RunAuditExportAny(line, connection, out);
   if (c == "audit verify") return RunAuditVerify(line, connection, out);
+  if (c == "audit report") return RunAuditReport(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));
 }
 

@@ -33,6 +33,9 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                          v1::GetRecordResponse* response) override;
   grpc::Status VerifyLog(grpc::ServerContext* context, const v1::VerifyLogRequest* request,
                          v1::VerifyLogResponse* response) override;
+  grpc::Status ExportRecords(grpc::ServerContext* context,
+                             const v1::ExportRecordsRequest* request,
+                             v1::ExportRecordsResponse* response) override;
 
  private:
   absl::Status DoList(grpc::ServerContext& context, const v1::ListRecordsRequest& request,
@@ -44,6 +47,10 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
   absl::Status DoVerify(grpc::ServerContext& context, const v1::VerifyLogRequest& request,
                         v1::VerifyLogResponse& response);
+  // The DPO's review export (audit_service.proto, ExportRecords).
+  absl::Status DoExportRecords(grpc::ServerContext& context,
+                               const v1::ExportRecordsRequest& request,
+                               v1::ExportRecordsResponse& response);
 
   const ServiceContext& context_;
   const std::string log_dir_;

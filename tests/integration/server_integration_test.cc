@@ -389,7 +389,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 12);  // a new method must be walked too
+  EXPECT_EQ(methods, 13);  // a new method must be walked too
 }
 
 }  // namespace
@@ -453,6 +453,57 @@ TEST_F(ServerIntegrationTest, DpoFiltersRecordsByDepartmentDecisionPurposeAndTim
 
 namespace cellgate::testing {
 namespace {
+
+TEST_F(ServerIntegrationTest, DpoExportsWholeRecordsPageByPageWithTheListsFilters) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  v1::Query werbung = GroupByStadtteil();
+  werbung.set_purpose("werbung");  // refused
+  EXPECT_FALSE(Ask(server_.ChannelAs("schulamt-analyst"), werbung, &answer).ok());
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  auto page = [&](const v1::ExportRecordsRequest& request, v1::ExportRecordsResponse* response) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return audit->ExportRecords(&context, request, response);
+  };
+  v1::ExportRecordsRequest request;
+  request.mutable_filter()->set_department("schulamt");
+  request.mutable_filter()->add_record_types(v1::RELEASE);
+  request.mutable_filter()->add_record_types(v1::REFUSAL);
+  request.mutable_filter()->set_limit(2);
+  v1::ExportRecordsResponse first;
+  ASSERT_TRUE(page(request, &first).ok());
+  ASSERT_EQ(first.records_size(), 2);
+  EXPECT_NE(first.next_seq(), 0u);
+  const v1::AuditRecord& release = first.records(0).record();
+  EXPECT_EQ(release.record_type(), v1::RELEASE);
+  EXPECT_EQ(release.requester().principal(), "schulamt-analyst");
+  EXPECT_EQ(release.released_table_sha256().size(), 64u);
+  EXPECT_FALSE(release.has_released_table());  // GetRecord has it
+  EXPECT_TRUE(release.suppression_audit().empty());
+  EXPECT_EQ(first.records(0).leaf_hash().size(), 64u);
+  EXPECT_EQ(first.records(1).record().record_type(), v1::REFUSAL);
+  EXPECT_EQ(first.records(1).record().purpose(), "werbung");
+
+  // The next page holds the second release; an end before it, nothing.
+  request.mutable_filter()->set_from_seq(first.next_seq());
+  v1::ExportRecordsResponse second;
+  ASSERT_TRUE(page(request, &second).ok());
+  ASSERT_EQ(second.records_size(), 1);
+  EXPECT_EQ(second.records(0).record().seq(), answer.receipt().seq());
+  EXPECT_EQ(second.next_seq(), 0u);
+  request.set_end_seq(answer.receipt().seq());
+  v1::ExportRecordsResponse cut;
+  ASSERT_TRUE(page(request, &cut).ok());
+  EXPECT_EQ(cut.records_size(), 0);
+
+  request.mutable_filter()->set_until_utc("next week");
+  const grpc::Status bad = page(request, &cut);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("until_utc"));
+}
 
 TEST_F(ServerIntegrationTest, AccessPolicyReloadsAtomicallyAndABadFileKeepsTheOldOne) {
   v1::QueryResponse answer;
