@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -21,6 +22,7 @@ constexpr char kGetRecord[] = "/cellgate.v1.AuditService/GetRecord";
 constexpr char kExportLog[] = "/cellgate.v1.AuditService/ExportLog";
 constexpr char kVerifyLog[] = "/cellgate.v1.AuditService/VerifyLog";
 constexpr char kExportRecords[] = "/cellgate.v1.AuditService/ExportRecords";
+constexpr char kReplayRelease[] = "/cellgate.v1.AuditService/ReplayRelease";
 constexpr size_t kExportPieceBytes = 1 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
@@ -266,6 +268,55 @@ absl::Status AuditServiceImpl::DoExportRecords(grpc::ServerContext& context,
                      return true;
                    }));
   response.set_log_size(size);
+  return absl::OkStatus();
+}
+
+// --- ReplayRelease: re-run a past release for the DPO ------------------------
+
+namespace {
+
+bool IsReleaseId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+grpc::Status AuditServiceImpl::ReplayRelease(grpc::ServerContext* context,
+                                             const v1::ReplayReleaseRequest* request,
+                                             v1::ReplayReleaseResponse* response) {
+  return ToGrpcStatus(DoReplayRelease(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoReplayRelease(grpc::ServerContext& context,
+                                               const v1::ReplayReleaseRequest& request,
+                                               v1::ReplayReleaseResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::DPO, kReplayRelease));
+  if (!IsReleaseId(request.release_id())) {
+    return absl::InvalidArgumentError(absl::StrCat("release_id \"",
+                                                   request.release_id().substr(0, 64),
+                                                   "\" is not 32 lower-case hex digits"));
+  }
+  std::optional<audit::StoredRecord> found;
+  RETURN_IF_ERROR(follower_.Visit(0, [&](const audit::StoredRecord& stored) {
+    if (stored.record.release_id() != request.release_id()) return true;
+    found = stored;
+    return false;
+  }).status());
+  if (!found.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("the log has no record of release \"", request.release_id(), "\""));
+  }
+  absl::StatusOr<v1::ReplayReleaseResponse> replay =
+      context_.pipeline.Replay(RequestFor(caller, kReplayRelease), found->record);
+  if (absl::IsUnavailable(replay.status()) && context_.on_audit_failure) {
+    context_.on_audit_failure();
+  }
+  RETURN_IF_ERROR(replay.status());
+  response = *std::move(replay);
   return absl::OkStatus();
 }
 

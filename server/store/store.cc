@@ -26,7 +26,8 @@ constexpr char kSchemaSql[] =
     " column_index INTEGER NOT NULL, chunk_index INTEGER NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY(dataset, version, column_index, chunk_index));"
     "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, dataset TEXT NOT NULL,"
-    " version INTEGER NOT NULL, release_id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);";
+    " version INTEGER NOT NULL, release_id TEXT NOT NULL UNIQUE, entry BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS kept_policies(hash TEXT PRIMARY KEY, policy BLOB NOT NULL);";
 
 // Applies the raw key and the pinned cipher settings, then proves the key
 // with a read before anything is written.
@@ -370,6 +371,34 @@ absl::StatusOr<v1::DatasetVersionInfo> IngestSession::Commit() {
   info.set_source_name(source_name_);
   info.set_ingested_by(ingested_by_);
   return store_.CommitVersion(schema_, std::move(info), builder_.TakeColumns());
+}
+
+absl::Status Store::KeepPolicy(absl::string_view hash, const v1::DisclosurePolicy& policy) {
+  std::string bytes;
+  if (!policy.SerializeToString(&bytes)) return absl::InternalError("cannot encode a policy");
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st, Statement::Prepare(
+      db_, "INSERT OR IGNORE INTO kept_policies(hash, policy) VALUES(?, ?);"));
+  st.BindText(1, hash);
+  st.BindBlob(2, bytes);
+  return st.Step("keeping a policy version").status();
+}
+
+absl::StatusOr<v1::DisclosurePolicy> Store::KeptPolicy(absl::string_view hash) const {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st,
+                   Statement::Prepare(db_, "SELECT policy FROM kept_policies WHERE hash = ?;"));
+  st.BindText(1, hash);
+  ASSIGN_OR_RETURN(const bool row, st.Step("reading a kept policy"));
+  if (!row) {
+    return absl::NotFoundError(
+        absl::StrCat("the store keeps no policy with hash ", hash.substr(0, 64)));
+  }
+  v1::DisclosurePolicy policy;
+  if (!policy.ParseFromString(std::string(st.ColumnBlob(0)))) {
+    return absl::DataLossError(absl::StrCat("kept policy ", hash.substr(0, 64), " is damaged"));
+  }
+  return policy;
 }
 
 }  // namespace cellgate::store

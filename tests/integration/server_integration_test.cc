@@ -389,7 +389,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 13);  // a new method must be walked too
+  EXPECT_EQ(methods, 14);  // a new method must be walked too
 }
 
 }  // namespace
@@ -503,6 +503,50 @@ TEST_F(ServerIntegrationTest, DpoExportsWholeRecordsPageByPageWithTheListsFilter
   const grpc::Status bad = page(request, &cut);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad.error_message(), HasSubstr("until_utc"));
+}
+
+TEST_F(ServerIntegrationTest, DpoReplaysAReleaseWhichIsRecordedAsAccessNotAsARelease) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  auto replay = [&](const std::string& principal, const std::string& id,
+                    v1::ReplayReleaseResponse* response) {
+    auto audit = v1::AuditService::NewStub(server_.ChannelAs(principal));
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::ReplayReleaseRequest request;
+    request.set_release_id(id);
+    return audit->ReplayRelease(&context, request, response);
+  };
+  const auto releases = [&] {
+    int n = 0;
+    for (const v1::RecordSummary& r : AuditRecords(server_)) n += r.record_type() == v1::RELEASE;
+    return n;
+  };
+  const int released = releases();
+  v1::ReplayReleaseResponse response;
+  const grpc::Status s = replay("dpo", answer.receipt().release_id(), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(response.match());
+  EXPECT_EQ(response.seq(), answer.receipt().seq());
+  EXPECT_EQ(response.replayed_digest(), response.recorded_digest());
+  EXPECT_EQ(response.policy_source(), "loaded");
+  EXPECT_EQ(releases(), released);
+  const auto records = AuditRecords(server_);
+  const auto access = std::find_if(records.begin(), records.end(), [&](const v1::RecordSummary& r) {
+    return r.seq() == response.audit_seq();
+  });
+  ASSERT_NE(access, records.end());
+  EXPECT_EQ(access->record_type(), v1::AUDIT_ACCESS);
+  EXPECT_EQ(access->principal(), "dpo");
+
+  // The analyst who received the table may not replay it.
+  v1::ReplayReleaseResponse denied;
+  EXPECT_EQ(replay("schulamt-analyst", answer.receipt().release_id(), &denied).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(replay("dpo", "not-an-id", &denied).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const grpc::Status unknown = replay("dpo", std::string(32, 'a'), &denied);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(unknown.error_message(), HasSubstr(std::string(32, 'a')));
 }
 
 TEST_F(ServerIntegrationTest, AccessPolicyReloadsAtomicallyAndABadFileKeepsTheOldOne) {
