@@ -49,6 +49,7 @@ Commands:
   audit report --out FILE.html [filters of audit list] [--limit N] [--log DIR [--pubkey PEM]]
                                         the DPO's report page: charts, records, verification
   audit verify                          ask the server to verify its log (DPO)
+  audit replay RELEASE_ID               re-run a past release and compare its digest (DPO)
 
 Global flags (before or after the command):
   --server HOST:PORT  server address (default $CELLGATE_SERVER, else localhost:7443)
@@ -85,7 +86,7 @@ Pull flags:
   Progress goes to stderr, the summary to stdout; the exit code is that of the
   first failed table (the others are written all the same).
 
-datasets, describe, admin versions, audit list and audit show also accept
+datasets, describe, admin versions, audit list, audit show and audit replay also accept
 --format table|json.
 
 Symbols in tables: "." suppressed to protect individuals, "–" zero (no
@@ -140,6 +141,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "audit export") return RunAuditExportAny(line, connection, out);
   if (c == "audit verify") return RunAuditVerify(line, connection, out);
   if (c == "audit report") return RunAuditReport(line, connection, out);
+  if (c == "audit replay") return RunAuditReplay(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));
 }
 

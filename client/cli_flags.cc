@@ -84,6 +84,7 @@ const std::vector<CommandSpec>& Commands() {
       {"audit show", {"SEQ"}, {kFormat}},
       {"audit export", {"OUT"}, WithRecordFilters({kFormat})},
       {"audit verify", {}, {}},
+      {"audit replay", {"RELEASE_ID"}, {kFormat}},
       {"audit report",
        {},
        WithRecordFilters({{.name = "out", .required = true},

@@ -161,6 +161,14 @@ absl::StatusOr<v1::ExportRecordsResponse> GrpcConnection::ExportRecords(
       });
 }
 
+absl::StatusOr<v1::ReplayReleaseResponse> GrpcConnection::ReplayRelease(
+    const v1::ReplayReleaseRequest& request) {
+  return Unary<v1::ReplayReleaseResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::ReplayReleaseResponse* r) {
+        return audit_->ReplayRelease(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::IngestResponse> GrpcConnection::IngestVersion(IngestChunkSource& chunks) {
   grpc::ClientContext context;
   SetDeadline(context, timeout_seconds_);

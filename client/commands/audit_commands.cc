@@ -48,26 +48,6 @@ std::string CountsText(const v1::ReleaseCounts& c) {
                       c.suppressed_secondary(), "), not applicable ", c.not_applicable());
 }
 
-// Collects "key  value" lines with the keys padded to one width.
-class KeyValueText {
- public:
-  void Add(absl::string_view key, absl::string_view value) {
-    if (!value.empty()) lines_.emplace_back(key, value);
-  }
-  std::string Render() const {
-    size_t width = 0;
-    for (const auto& [key, value] : lines_) width = std::max(width, key.size());
-    std::string out;
-    for (const auto& [key, value] : lines_) {
-      absl::StrAppend(&out, key, std::string(width - key.size() + 2, ' '), value, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> lines_;
-};
-
 void AddRequester(const v1::Requester& r, KeyValueText& text) {
   text.Add("principal", r.principal());
   text.Add("department", r.department());

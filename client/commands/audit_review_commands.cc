@@ -16,6 +16,7 @@
 #include "client/commands/command_util.h"
 #include "client/exit_codes.h"
 #include "client/report/audit_columns.h"
+#include "client/render/table_cells.h"
 #include "client/report/audit_report.h"
 #include "common/crypto/ed25519.h"
 #include "common/crypto/sha256.h"
@@ -242,6 +243,80 @@ absl::Status RunAuditReport(const CommandLine& line, Connection& connection, std
       << (verification.source == ReportVerification::Source::kOffline ? "offline copy " + verification.log_dir
                                                                      : "checked by the server")
       << ")\n";
+  return absl::OkStatus();
+}
+
+std::string RenderReplay(const v1::ReplayReleaseResponse& r) {
+  KeyValueText text;
+  text.Add("release", absl::StrCat(r.release_id(), " (seq ", r.seq(), ")"));
+  text.Add("dataset", absl::StrCat(r.dataset(), "@", r.dataset_version()));
+  if (!r.dataset_version_hash().empty()) {
+    text.Add("dataset hash",
+             r.dataset_version_hash() == r.recorded_dataset_version_hash()
+                 ? absl::StrCat(r.dataset_version_hash(), " (as recorded)")
+                 : absl::StrCat(r.dataset_version_hash(), " (CHANGED: recorded ",
+                                r.recorded_dataset_version_hash(), ")"));
+  }
+  text.Add("policy", absl::StrCat(r.policy_id(), " v", r.policy_version(), " (sha256 ",
+                                  r.policy_hash().substr(0, 16), "…), ",
+                                  r.policy_source() == "loaded" ? "the server runs it"
+                                                                : "kept by the server"));
+  text.Add("release ledger",
+           r.ledger_audited()
+               ? absl::StrCat("as of the release: ", r.ledger_releases_before(),
+                              " earlier releases of the dataset; linked: recorded ",
+                              r.recorded_linked_releases(), ", replay ",
+                              r.replayed_linked_releases())
+               : "not used by this server");
+  text.Add("recorded digest", r.recorded_digest());
+  text.Add("replayed digest", r.replayed_digest());
+  if (r.match()) {
+    text.Add("result", "MATCH: the release is reproduced exactly");
+  } else if (!r.replay_refusal().empty()) {
+    text.Add("result", absl::StrCat("MISMATCH: the replay gave no table: ", r.replay_refusal()));
+  } else if (r.layout_differs()) {
+    text.Add("result", "MISMATCH: the replayed table has another layout");
+  } else {
+    text.Add("result", absl::StrCat("MISMATCH: ", r.status_difference_count(),
+                                    " cells differ in status, ", r.value_difference_count(),
+                                    " in their figure (figures are not shown)"));
+  }
+  if (r.recorded_table_inconsistent()) {
+    text.Add("note", "the recorded table does not hash to the recorded digest");
+  }
+  text.Add("audit record", absl::StrCat("seq ", r.audit_seq(), " (audit_access)"));
+  std::string out = text.Render();
+  for (const v1::CellStatusDifference& d : r.status_differences()) {
+    absl::StrAppend(&out, "  cell ", absl::StrJoin(d.codes(), " / "), ", measure ", d.measure() + 1,
+                    ": ", StatusName(d.recorded()), " -> ", StatusName(d.replayed()), "\n");
+  }
+  if (r.status_difference_count() > r.status_differences_size()) {
+    absl::StrAppend(&out, "  … and ", r.status_difference_count() - r.status_differences_size(),
+                    " more\n");
+  }
+  return out;
+}
+
+absl::Status RunAuditReplay(const CommandLine& line, Connection& connection, std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  const std::string id = line.args.at(0);
+  if (id.size() != 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return UsageError(absl::StrCat("RELEASE_ID has a bad value \"", id,
+                                   "\": expected the 32 hex digits of a release id "
+                                   "(cellgate audit list shows them)"));
+  }
+  v1::ReplayReleaseRequest request;
+  request.set_release_id(id);
+  ASSIGN_OR_RETURN(const v1::ReplayReleaseResponse replay, connection.ReplayRelease(request));
+  if (format == OutputFormat::kJson) {
+    RETURN_IF_ERROR(WriteJson(replay, out));
+  } else {
+    out << RenderReplay(replay);
+  }
+  if (!replay.match()) {
+    return absl::DataLossError(
+        absl::StrCat("release ", id, " does not replay to its recorded digest"));
+  }
   return absl::OkStatus();
 }
 

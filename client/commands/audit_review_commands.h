@@ -1,9 +1,10 @@
 // The data-protection officer's review tools beside `audit list/show`:
 // `audit export OUT --format jsonl|csv` (one line or row per record,
 // docs/audit-export.md) and `audit report --out FILE.html` (the report page,
-// client/report/audit_report.h). Both stream the records page by page
-// (AuditService.ExportRecords), so a large log never has to fit in memory.
-// Thread-safe (no state).
+// client/report/audit_report.h), which stream the records page by page
+// (AuditService.ExportRecords), so a large log never has to fit in memory;
+// and `audit replay ID` (AuditService.ReplayRelease,
+// docs/adr/0006-release-replay.md). Thread-safe (no state).
 #ifndef CELLGATE_CLIENT_COMMANDS_AUDIT_REVIEW_COMMANDS_H_
 #define CELLGATE_CLIENT_COMMANDS_AUDIT_REVIEW_COMMANDS_H_
 
@@ -42,6 +43,17 @@ absl::Status RunAuditExportRecords(const CommandLine& line, Connection& connecti
 // listed record's leaf hash is compared. The page is written in either case;
 // DATA_LOSS (after writing it) if the log does not verify.
 absl::Status RunAuditReport(const CommandLine& line, Connection& connection, std::ostream& out);
+
+// Returns the answer of a replay as "key  value" lines: release, dataset
+// version and hash, policy and where it came from, the ledger view, both
+// digests, the result, and on a mismatch the cells whose status differs.
+std::string RenderReplay(const v1::ReplayReleaseResponse& replay);
+
+// `audit replay RELEASE_ID [--format table|json]`: asks the server to re-run
+// the release (AuditService.ReplayRelease) and prints the answer. Usage
+// error for an id that is not 32 hex digits; DATA_LOSS (after printing) if
+// the replay does not reproduce the recorded digest.
+absl::Status RunAuditReplay(const CommandLine& line, Connection& connection, std::ostream& out);
 
 }  // namespace cellgate::client
 

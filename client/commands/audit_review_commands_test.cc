@@ -236,5 +236,82 @@ TEST(AuditReviewCommandsTest, ReportRefusesAMissingCopyAndAKeyWithoutOne) {
   EXPECT_THAT(missing.message(), HasSubstr("/nonexistent/dir"));
 }
 
+v1::ReplayReleaseResponse Replayed(bool match) {
+  v1::ReplayReleaseResponse r;
+  r.set_match(match);
+  r.set_release_id("5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b");
+  r.set_seq(17);
+  r.set_dataset("abgang");
+  r.set_dataset_version(3);
+  r.set_recorded_dataset_version_hash("d1");
+  r.set_dataset_version_hash(match ? "d1" : "d2");
+  r.set_policy_id("abgang-standard");
+  r.set_policy_version(2);
+  r.set_policy_hash("0123456789abcdef0123");
+  r.set_policy_source("kept");
+  r.set_ledger_audited(true);
+  r.set_ledger_releases_before(12);
+  r.set_recorded_linked_releases(3);
+  r.set_replayed_linked_releases(3);
+  r.set_recorded_digest("aa");
+  r.set_replayed_digest(match ? "aa" : "bb");
+  r.set_audit_seq(40);
+  if (!match) {
+    r.set_status_difference_count(1);
+    r.set_value_difference_count(2);
+    v1::CellStatusDifference* d = r.add_status_differences();
+    d->add_codes("2025");
+    d->add_codes("AHR");
+    d->set_measure(0);
+    d->set_recorded(v1::PUBLISHED);
+    d->set_replayed(v1::SUPPRESSED);
+  }
+  return r;
+}
+
+TEST(AuditReviewCommandsTest, ReplayPrintsAMatch) {
+  FakeConnection fake;
+  fake.replay_response = Replayed(true);
+  std::ostringstream out;
+  ASSERT_OK(RunAuditReplay(Line({"audit", "replay", "5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b"}), fake, out));
+  ASSERT_EQ(fake.replay_requests.size(), 1u);
+  EXPECT_EQ(fake.replay_requests[0].release_id(), "5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b");
+  EXPECT_EQ(out.str(),
+            "release          5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b (seq 17)\n"
+            "dataset          abgang@3\n"
+            "dataset hash     d1 (as recorded)\n"
+            "policy           abgang-standard v2 (sha256 0123456789abcdef…), kept by the server\n"
+            "release ledger   as of the release: 12 earlier releases of the dataset; linked: "
+            "recorded 3, replay 3\n"
+            "recorded digest  aa\n"
+            "replayed digest  aa\n"
+            "result           MATCH: the release is reproduced exactly\n"
+            "audit record     seq 40 (audit_access)\n");
+}
+
+TEST(AuditReviewCommandsTest, ReplayPrintsAMismatchWithTheCellsAndFails) {
+  FakeConnection fake;
+  fake.replay_response = Replayed(false);
+  std::ostringstream out;
+  EXPECT_THAT(RunAuditReplay(Line({"audit", "replay", "5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b"}), fake, out),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not replay")));
+  EXPECT_THAT(out.str(), HasSubstr("dataset hash     d2 (CHANGED: recorded d1)"));
+  EXPECT_THAT(out.str(), HasSubstr("MISMATCH: 1 cells differ in status, 2 in their figure"));
+  EXPECT_THAT(out.str(), HasSubstr("  cell 2025 / AHR, measure 1: published -> suppressed\n"));
+}
+
+TEST(AuditReviewCommandsTest, ReplayAsJsonAndABadIdIsAUsageError) {
+  FakeConnection fake;
+  fake.replay_response = Replayed(true);
+  std::ostringstream out;
+  ASSERT_OK(RunAuditReplay(
+      Line({"audit", "replay", "5f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b", "--format", "json"}), fake, out));
+  EXPECT_THAT(out.str(), HasSubstr("\"policy_source\":\"kept\""));
+  const absl::Status bad = RunAuditReplay(Line({"audit", "replay", "17"}), fake, out);
+  EXPECT_TRUE(IsUsageError(bad));
+  EXPECT_THAT(bad.message(), HasSubstr("\"17\""));
+  EXPECT_EQ(fake.replay_requests.size(), 1u);
+}
+
 }  // namespace
 }  // namespace cellgate::client
