@@ -10,7 +10,6 @@
 #include "absl/time/civil_time.h"
 #include "client/export/svg_chart.h"
 #include "client/render/number_format.h"
-#include "client/report/audit_columns.h"
 #include "common/crypto/sha256.h"
 
 namespace cellgate::client {
