@@ -69,8 +69,9 @@ class ReleasePipeline final {
   // and, on a mismatch, the cells' statuses (never a figure). Records an
   // AUDIT_ACCESS record whatever the outcome, before it returns: UNAVAILABLE
   // if it cannot. FAILED_PRECONDITION if `release` is no release, its
-  // policy is neither loaded nor kept, or the ledger lacks it. A replay the
-  // pipeline refuses is an answer (replay_refusal), not an error.
+  // policy is neither loaded nor kept, or it was audited against a ledger
+  // that lacks it. A replay the pipeline refuses is an answer
+  // (replay_refusal), not an error.
   absl::StatusOr<v1::ReplayReleaseResponse> Replay(const RequestInfo& request,
                                                    const v1::AuditRecord& release);
 

@@ -109,8 +109,14 @@ absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
   response.set_policy_source(runs_it ? "loaded" : "kept");
 
   // The ledger as this release's audit saw it: only what came before it.
+  // A release decided without the ledger (by a server without one, or a
+  // table that by design stays out of it) is replayed without it.
   std::unique_ptr<ledger::ReleaseLedger> as_of;
-  if (ledger_ != nullptr) {
+  if (release.has_ledger_audit()) {
+    if (ledger_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "the release was audited against the release ledger, and this server has none");
+    }
     absl::StatusOr<std::unique_ptr<ledger::ReleaseLedger>> view =
         ledger_->AsOf(release.release_id());
     if (!view.ok()) {

@@ -212,6 +212,7 @@ TEST_F(ReleaseReplayTest, AReplayAfterTheLedgerGrewSeesOnlyWhatCameBefore) {
   // suppress Altstadt; the ledger as of the first release has neither.
   ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, first));
   EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_TRUE(replay.ledger_audited());
   EXPECT_EQ(replay.ledger_releases_before(), 0);
   EXPECT_EQ(replay.replayed_linked_releases(), replay.recorded_linked_releases());
   // And the later release, replayed, saw the first one.
@@ -294,6 +295,18 @@ TEST_F(ReleaseReplayTest, APolicyNeitherRunNorKeptIsNamedAndTheAttemptRecorded) 
   const std::vector<audit::StoredRecord> records = Records();
   EXPECT_EQ(records.back().record.record_type(), v1::AUDIT_ACCESS);
   EXPECT_THAT(records.back().record.reason_codes(), ElementsAre("replay", "failed"));
+}
+
+TEST_F(ReleaseReplayTest, AReleaseDecidedWithoutTheLedgerIsReplayedWithoutIt) {
+  ReleasePipeline alone(*catalog_, *policies_, *log_, PipelineOptions(), nullptr);
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse answer, alone.Release(analyst_, ByStadtteil()));
+  const v1::AuditRecord release = RecordOf(answer.receipt().release_id());
+  ASSERT_FALSE(release.has_ledger_audit());
+  const int64_t ledger_size = ledger_->size();
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_FALSE(replay.ledger_audited());
+  EXPECT_EQ(ledger_->size(), ledger_size);
 }
 
 TEST_F(ReleaseReplayTest, OnlyReleasesInTheLedgerCanBeReplayed) {
