@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "client/commands/admin_commands.h"
 #include "client/commands/audit_commands.h"
+#include "client/commands/audit_review_commands.h"
 #include "client/commands/backup_commands.h"
 #include "client/commands/dataset_commands.h"
 #include "client/commands/pull_command.h"
@@ -51,7 +52,12 @@ Commands:
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
   audit export DIR                      copy the log into DIR for offline verification (DPO)
+  audit export FILE --format jsonl|csv [filters of audit list]
+                                        one line or row per record, for review ("-": stdout)
+  audit report --out FILE.html [filters of audit list] [--limit N] [--log DIR [--pubkey PEM]]
+                                        the DPO's report page: charts, records, verification
   audit verify                          ask the server to verify its log (DPO)
+  audit replay RELEASE_ID               re-run a past release and compare its digest (DPO)
 
 Global flags (before or after the command):
   --server HOST:PORT  server address (default $CELLGATE_SERVER, else localhost:7443)
@@ -91,7 +97,7 @@ Pull flags:
   Progress goes to stderr, the summary to stdout; the exit code is that of the
   first failed table (the others are written all the same).
 
-datasets, describe, admin versions, audit list and audit show also accept
+datasets, describe, admin versions, audit list, audit show and audit replay also accept
 --format table|json.
 
 Symbols in tables: "." suppressed to protect individuals, "–" zero (no
@@ -144,8 +150,10 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin backup") return RunBackup(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
-  if (c == "audit export") return RunAuditExport(line, connection, out);
+  if (c == "audit export") return RunAuditExportAny(line, connection, out);
   if (c == "audit verify") return RunAuditVerify(line, connection, out);
+  if (c == "audit report") return RunAuditReport(line, connection, out);
+  if (c == "audit replay") return RunAuditReplay(line, connection, out);
   return absl::InternalError(absl::StrCat("command \"", c, "\" has no implementation"));
 }
 

@@ -27,6 +27,16 @@ struct CommandSpec {
 
 constexpr FlagSpec kFormat{.name = "format"};
 
+// The record filters of `audit list`, `audit export` and `audit report`.
+std::vector<FlagSpec> WithRecordFilters(std::vector<FlagSpec> flags) {
+  for (absl::string_view name :
+       {"from", "since", "until", "department", "principal", "dataset", "decision", "purpose"}) {
+    flags.push_back({.name = name});
+  }
+  flags.push_back({.name = "type", .repeatable = true});
+  return flags;
+}
+
 const std::vector<CommandSpec>& Commands() {
   static const auto* commands = new std::vector<CommandSpec>{
       {"datasets", {}, {kFormat}},
@@ -76,8 +86,15 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "purpose"},
         kFormat}},
       {"audit show", {"SEQ"}, {kFormat}},
-      {"audit export", {"DIR"}, {}},
+      {"audit export", {"OUT"}, WithRecordFilters({kFormat})},
       {"audit verify", {}, {}},
+      {"audit replay", {"RELEASE_ID"}, {kFormat}},
+      {"audit report",
+       {},
+       WithRecordFilters({{.name = "out", .required = true},
+                          {.name = "limit"},
+                          {.name = "log"},
+                          {.name = "pubkey"}})},
   };
   return *commands;
 }
@@ -226,7 +243,8 @@ absl::Status Parser::CheckComplete() const {
     return UsageError("\"admin\" needs a subcommand: create-dataset, ingest or versions");
   }
   if (command_ == nullptr && group_ == "audit") {
-    return UsageError("\"audit\" needs a subcommand: list or show");
+    return UsageError(
+        "\"audit\" needs a subcommand: list, show, verify, export, report or replay");
   }
   if (command_ == nullptr) {
     return UsageError("missing command: datasets, describe, query, pull, admin or audit");

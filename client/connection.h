@@ -76,6 +76,10 @@ class Connection {
   virtual absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) = 0;
   virtual absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) = 0;
   virtual absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest& request) = 0;
+  virtual absl::StatusOr<v1::ExportRecordsResponse> ExportRecords(
+      const v1::ExportRecordsRequest& request) = 0;
+  virtual absl::StatusOr<v1::ReplayReleaseResponse> ReplayRelease(
+      const v1::ReplayReleaseRequest& request) = 0;
 };
 
 }  // namespace cellgate::client

@@ -154,6 +154,22 @@ absl::StatusOr<v1::GetRecordResponse> GrpcConnection::GetRecord(
                                       });
 }
 
+absl::StatusOr<v1::ExportRecordsResponse> GrpcConnection::ExportRecords(
+    const v1::ExportRecordsRequest& request) {
+  return Unary<v1::ExportRecordsResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::ExportRecordsResponse* r) {
+        return audit_->ExportRecords(c, request, r);
+      });
+}
+
+absl::StatusOr<v1::ReplayReleaseResponse> GrpcConnection::ReplayRelease(
+    const v1::ReplayReleaseRequest& request) {
+  return Unary<v1::ReplayReleaseResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::ReplayReleaseResponse* r) {
+        return audit_->ReplayRelease(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::IngestResponse> GrpcConnection::IngestVersion(IngestChunkSource& chunks) {
   grpc::ClientContext context;
   SetDeadline(context, timeout_seconds_);

@@ -57,6 +57,10 @@ class GrpcConnection final : public Connection {
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override;
   absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest& request) override;
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override;
+  absl::StatusOr<v1::ExportRecordsResponse> ExportRecords(
+      const v1::ExportRecordsRequest& request) override;
+  absl::StatusOr<v1::ReplayReleaseResponse> ReplayRelease(
+      const v1::ReplayReleaseRequest& request) override;
 
  private:
   GrpcConnection(std::shared_ptr<grpc::Channel> channel, int timeout_seconds);

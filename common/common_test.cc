@@ -100,6 +100,36 @@ TEST(FilesTest, WriteAtomicallyReplacesAndReadBoundedRefusesLargeFiles) {
   EXPECT_THAT(ReadFileBounded(dir.File("missing"), 3), StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST(FilesTest, AtomicFileBecomesVisibleOnlyWhenCommitted) {
+  testing::TempDir dir;
+  const std::string path = dir.File("export.csv");
+  ASSERT_OK(WriteFileAtomically(path, "old"));
+  {
+    ASSERT_OK_AND_ASSIGN(AtomicFile file, AtomicFile::Create(path));
+    ASSERT_OK(file.Append("new "));
+    ASSERT_OK(file.Append("content"));
+    // Not yet committed: the old file is untouched.
+    EXPECT_THAT(ReadFileBounded(path, 100), ::cellgate::testing::IsOkAndHolds("old"));
+    ASSERT_OK(file.Commit());
+    EXPECT_THAT(file.Append("more"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  }
+  EXPECT_THAT(ReadFileBounded(path, 100), ::cellgate::testing::IsOkAndHolds("new content"));
+  EXPECT_THAT(ReadFileBounded(path + ".tmp", 100), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(FilesTest, AnAbandonedAtomicFileLeavesNothingBehind) {
+  testing::TempDir dir;
+  const std::string path = dir.File("export.csv");
+  {
+    ASSERT_OK_AND_ASSIGN(AtomicFile file, AtomicFile::Create(path));
+    ASSERT_OK(file.Append("half"));
+  }
+  EXPECT_THAT(ReadFileBounded(path, 100), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(ReadFileBounded(path + ".tmp", 100), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(AtomicFile::Create(dir.File("no/such/dir/x")).status(),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::HasSubstr("no/such/dir")));
+}
+
 }  // namespace
 }  // namespace cellgate
 

@@ -141,4 +141,58 @@ absl::Status SyncDirectory(const std::string& dir) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<AtomicFile> AtomicFile::Create(const std::string& path, unsigned mode) {
+  const std::string tmp = absl::StrCat(path, ".tmp");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return ErrnoError("cannot create", tmp, errno);
+  return AtomicFile(path, fd);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)), fd_(other.fd_), failed_(other.failed_) {
+  other.fd_ = -1;
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(absl::StrCat(path_, ".tmp").c_str());
+}
+
+absl::Status AtomicFile::Append(absl::string_view bytes) {
+  if (fd_ < 0 || failed_) {
+    return absl::FailedPreconditionError(absl::StrCat(path_, ".tmp is closed"));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      failed_ = true;
+      return ErrnoError("cannot write", absl::StrCat(path_, ".tmp"), errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFile::Commit() {
+  if (fd_ < 0 || failed_) {
+    return absl::FailedPreconditionError(absl::StrCat(path_, ".tmp is closed"));
+  }
+  const std::string tmp = absl::StrCat(path_, ".tmp");
+  if (::fsync(fd_) != 0) {
+    failed_ = true;
+    return ErrnoError("cannot sync", tmp, errno);
+  }
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoError("cannot rename to", path_, err);
+  }
+  return SyncDirectory(DirectoryOf(path_));
+}
+
 }  // namespace cellgate

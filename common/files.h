@@ -35,6 +35,34 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
 // (NOT_FOUND, PERMISSION_DENIED or UNAVAILABLE).
 absl::Status SyncDirectory(const std::string& dir);
 
+// A file written piece by piece and made visible all at once, for output
+// too large to hold in memory: Append writes to "<path>.tmp", Commit syncs
+// and renames it to `path` (as WriteFileAtomically does). Destroying an
+// uncommitted file removes the temporary file; `path` is never
+// half-written. Move-only; not thread-safe.
+class AtomicFile {
+ public:
+  // Creates "<path>.tmp" with `mode`. Errors name the temporary file.
+  static absl::StatusOr<AtomicFile> Create(const std::string& path, unsigned mode = 0644);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  // Appends `bytes`. An error (naming the file) leaves the file unusable.
+  absl::Status Append(absl::string_view bytes);
+  // Syncs, renames to `path` and syncs the directory. FAILED_PRECONDITION
+  // after an earlier error or a second Commit.
+  absl::Status Commit();
+
+ private:
+  AtomicFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_ = -1;  // owned; -1 once closed
+  bool failed_ = false;
+};
+
 }  // namespace cellgate
 
 #endif  // CELLGATE_COMMON_FILES_H_

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # `install-deps.sh fuzz` adds the compiler for `make fuzz` (clang with the
-# libFuzzer runtime); the default set is what `make test` and `make demo` need.
+# libFuzzer runtime); the default set is what `make test` and `make demo` need
+# (chromium: the headless-browser checks of the HTML pages in tests/browser).
 packages=(
   build-essential cmake make pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -16,6 +17,7 @@ packages=(
   python3
   systemd
   prometheus-cpp-dev python3-yaml
+  chromium fonts-dejavu-core
 )
 if [ "${1:-}" = "fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

@@ -16,6 +16,7 @@
 #include "client/exit_codes.h"
 #include "client/query_syntax.h"
 #include "client/render/text_table.h"
+#include "client/report/audit_columns.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
 
@@ -25,16 +26,7 @@ namespace {
 // Records the server returns at most per page.
 constexpr int64_t kPageLimit = 1000;
 
-std::string DecisionName(v1::Decision decision) {
-  switch (decision) {
-    case v1::RELEASED:
-      return "released";
-    case v1::REFUSED:
-      return "refused";
-    default:
-      return "";
-  }
-}
+std::string DecisionName(v1::Decision decision) { return AuditDecisionName(decision); }
 
 std::string DatasetAtVersion(absl::string_view dataset, int64_t version) {
   if (dataset.empty()) return "";
@@ -47,26 +39,6 @@ std::string CountsText(const v1::ReleaseCounts& c) {
                       " (primary ", c.suppressed_primary(), ", secondary ",
                       c.suppressed_secondary(), "), not applicable ", c.not_applicable());
 }
-
-// Collects "key  value" lines with the keys padded to one width.
-class KeyValueText {
- public:
-  void Add(absl::string_view key, absl::string_view value) {
-    if (!value.empty()) lines_.emplace_back(key, value);
-  }
-  std::string Render() const {
-    size_t width = 0;
-    for (const auto& [key, value] : lines_) width = std::max(width, key.size());
-    std::string out;
-    for (const auto& [key, value] : lines_) {
-      absl::StrAppend(&out, key, std::string(width - key.size() + 2, ' '), value, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> lines_;
-};
 
 void AddRequester(const v1::Requester& r, KeyValueText& text) {
   text.Add("principal", r.principal());
@@ -122,10 +94,7 @@ void AddOutcome(const v1::AuditRecord& r, KeyValueText& text) {
 
 }  // namespace
 
-std::string RecordTypeName(v1::RecordType type) {
-  if (!v1::RecordType_IsValid(type) || type == v1::RECORD_TYPE_UNSPECIFIED) return "unspecified";
-  return absl::AsciiStrToLower(v1::RecordType_Name(type));
-}
+std::string RecordTypeName(v1::RecordType type) { return AuditTypeName(type); }
 
 absl::StatusOr<v1::RecordType> ParseRecordType(absl::string_view name) {
   v1::RecordType type = v1::RECORD_TYPE_UNSPECIFIED;

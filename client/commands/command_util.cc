@@ -48,4 +48,14 @@ absl::Status WriteJson(const google::protobuf::Message& message, std::ostream& o
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
+std::string KeyValueText::Render() const {
+  size_t width = 0;
+  for (const auto& [key, value] : lines_) width = std::max(width, key.size());
+  std::string out;
+  for (const auto& [key, value] : lines_) {
+    absl::StrAppend(&out, key, std::string(width - key.size() + 2, ' '), value, "\n");
+  }
+  return out;
+}
+
 }  // namespace cellgate::client

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -38,6 +39,20 @@ absl::Status WriteJson(const google::protobuf::Message& message, std::ostream& o
 
 // Returns `text`, or "-" if it is empty (keeps whitespace columns intact).
 std::string OrDash(absl::string_view text);
+
+// Collects "key  value" lines with the keys padded to one width (audit show,
+// audit replay). Lines with an empty value are left out. Not thread-safe.
+class KeyValueText {
+ public:
+  void Add(absl::string_view key, absl::string_view value) {
+    if (!value.empty()) lines_.emplace_back(key, value);
+  }
+  // Returns the lines, each ending in "\n".
+  std::string Render() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> lines_;
+};
 
 }  // namespace cellgate::client
 

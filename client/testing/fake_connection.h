@@ -79,6 +79,20 @@ class FakeConnection final : public Connection {
   absl::StatusOr<v1::VerifyLogResponse> VerifyLog(const v1::VerifyLogRequest&) override {
     return verify_response;
   }
+  // Answers from `export_records_pages` in order, then with an empty page.
+  absl::StatusOr<v1::ExportRecordsResponse> ExportRecords(
+      const v1::ExportRecordsRequest& request) override {
+    export_records_requests.push_back(request);
+    if (!export_records_error.ok()) return export_records_error;
+    const size_t page = export_records_requests.size() - 1;
+    if (page < export_records_pages.size()) return export_records_pages[page];
+    return v1::ExportRecordsResponse();
+  }
+  absl::StatusOr<v1::ReplayReleaseResponse> ReplayRelease(
+      const v1::ReplayReleaseRequest& request) override {
+    replay_requests.push_back(request);
+    return replay_response;
+  }
   // Answers from `export_pieces` in order.
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override {
     export_requests.push_back(request);
@@ -103,6 +117,11 @@ class FakeConnection final : public Connection {
   std::vector<v1::ExportLogResponse> export_pieces;
   absl::StatusOr<v1::VerifyLogResponse> verify_response = v1::VerifyLogResponse();
   std::vector<v1::ExportLogRequest> export_requests;
+  std::vector<v1::ExportRecordsResponse> export_records_pages;
+  absl::Status export_records_error;
+  std::vector<v1::ExportRecordsRequest> export_records_requests;
+  absl::StatusOr<v1::ReplayReleaseResponse> replay_response = v1::ReplayReleaseResponse();
+  std::vector<v1::ReplayReleaseRequest> replay_requests;
 
   // What the client sent, in order.
   std::vector<v1::ListDatasetsRequest> list_datasets_requests;
@@ -160,6 +179,14 @@ class ForwardingConnection final : public Connection {
   }
   absl::StatusOr<v1::GetRecordResponse> GetRecord(const v1::GetRecordRequest& request) override {
     return target_.GetRecord(request);
+  }
+  absl::StatusOr<v1::ExportRecordsResponse> ExportRecords(
+      const v1::ExportRecordsRequest& request) override {
+    return target_.ExportRecords(request);
+  }
+  absl::StatusOr<v1::ReplayReleaseResponse> ReplayRelease(
+      const v1::ReplayReleaseRequest& request) override {
+    return target_.ReplayRelease(request);
   }
 
  private:

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <deque>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
 namespace cellgate::ledger {
 
 absl::StatusOr<std::unique_ptr<ReleaseLedger>> ReleaseLedger::Open(store::Store& store) {
-  std::unique_ptr<ReleaseLedger> ledger(new ReleaseLedger(store));
+  std::unique_ptr<ReleaseLedger> ledger(new ReleaseLedger(&store));
   absl::MutexLock lock(&ledger->mu_);
   RETURN_IF_ERROR(store.ReadLedger([&](v1::LedgerRelease release) {
     ledger->Index(std::make_shared<const v1::LedgerRelease>(std::move(release)));
@@ -72,6 +73,8 @@ void ReleaseLedger::Index(std::shared_ptr<const v1::LedgerRelease> release) {
     if (!box.contains(dimension)) releases.push_back(id);
   }
   bucket.boxes.push_back(std::move(box));
+  position_.emplace(release->release_id(), history_.size());
+  history_.push_back(release);
   bucket.releases.push_back(std::move(release));
   ++size_;
 }
@@ -154,10 +157,32 @@ std::vector<int64_t> ReleaseLedger::OtherVersionsLinked(const v1::LedgerRelease&
 }
 
 absl::Status ReleaseLedger::Append(v1::LedgerRelease release) {
-  RETURN_IF_ERROR(store_.AppendLedger(release));
+  if (store_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "a view of the release ledger as of an earlier release is read-only");
+  }
+  RETURN_IF_ERROR(store_->AppendLedger(release));
   absl::MutexLock lock(&mu_);
   Index(std::make_shared<const v1::LedgerRelease>(std::move(release)));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ReleaseLedger>> ReleaseLedger::AsOf(
+    absl::string_view release_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const auto found = position_.find(release_id);
+  if (found == position_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("the release ledger holds no release \"", release_id.substr(0, 64), "\""));
+  }
+  const std::string& dataset = history_[found->second]->dataset();
+  std::unique_ptr<ReleaseLedger> view(new ReleaseLedger(nullptr));
+  absl::MutexLock view_lock(&view->mu_);
+  // Indexed in the same order as here, so that Linked lists them alike.
+  for (size_t i = 0; i < found->second; ++i) {
+    if (history_[i]->dataset() == dataset) view->Index(history_[i]);
+  }
+  return view;
 }
 
 absl::Mutex& ReleaseLedger::SerializerFor(const std::string& dataset) {

@@ -9,6 +9,9 @@
 //   absl::MutexLock serial(&ledger->SerializerFor("schueler"));
 //   auto linked = ledger->Linked(candidate);   // audit against these
 //   RETURN_IF_ERROR(ledger->Append(candidate));  // durable, then indexed
+//
+// AsOf(release_id) gives the ledger as that release's audit saw it (a
+// read-only view), so that a replay runs the same audit code on it.
 #ifndef CELLGATE_SERVER_LEDGER_RELEASE_LEDGER_H_
 #define CELLGATE_SERVER_LEDGER_RELEASE_LEDGER_H_
 
@@ -41,8 +44,15 @@ class ReleaseLedger {
   // population overlaps the candidate's, ascending.
   std::vector<int64_t> OtherVersionsLinked(const v1::LedgerRelease& candidate) const;
   // Writes `release` to the store (durable), then indexes it. Errors of the
-  // store pass through and leave the ledger unchanged.
+  // store pass through and leave the ledger unchanged. FAILED_PRECONDITION
+  // on a view made by AsOf.
   absl::Status Append(v1::LedgerRelease release);
+
+  // Returns a read-only view holding the releases of release_id's dataset
+  // that were appended before it, in the same order: the ledger that
+  // release was audited against. Later releases, and the release itself,
+  // are not in it. NOT_FOUND if the ledger holds no release `release_id`.
+  absl::StatusOr<std::unique_ptr<ReleaseLedger>> AsOf(absl::string_view release_id) const;
 
   // Held by the caller from Linked through Append, so that two linked
   // releases of one dataset are never audited without each other.
@@ -63,17 +73,21 @@ class ReleaseLedger {
     absl::flat_hash_map<std::string, std::vector<int32_t>> unfiltered;
   };
 
-  explicit ReleaseLedger(store::Store& store) : store_(store) {}
+  // `store` is null for a view (AsOf).
+  explicit ReleaseLedger(store::Store* store) : store_(store) {}
   static Box BoxOf(const v1::LedgerRelease& release);
   static bool Overlap(const Box& a, const Box& b);
   void Index(std::shared_ptr<const v1::LedgerRelease> release) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Indexes of the releases in `bucket` that might overlap `box`.
   static std::vector<int32_t> Candidates(const Bucket& bucket, const Box& box);
 
-  store::Store& store_;
+  store::Store* const store_;  // not owned; null for a read-only view
   mutable absl::Mutex mu_;
   absl::btree_map<std::pair<std::string, int64_t>, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
   int64_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  // Every release in append order, and each release id's place in it.
+  std::vector<std::shared_ptr<const v1::LedgerRelease>> history_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> position_ ABSL_GUARDED_BY(mu_);
   absl::Mutex serializers_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<absl::Mutex>> serializers_
       ABSL_GUARDED_BY(serializers_mu_);

@@ -9,7 +9,9 @@
 namespace cellgate::ledger {
 namespace {
 
+using ::cellgate::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 // A one-cell release of schueler version `version` filtered to `filters`
@@ -89,6 +91,47 @@ TEST_F(ReleaseLedgerTest, SurvivesARestartAndKeepsIdsUnique) {
   Reopen();
   EXPECT_EQ(ledger_->size(), 1);
   EXPECT_THAT(Ids(ledger_->Linked(Release("b", 1, {}))), ElementsAre("a"));
+}
+
+TEST_F(ReleaseLedgerTest, AViewAsOfAReleaseHoldsOnlyWhatCameBeforeIt) {
+  ASSERT_OK(ledger_->Append(Release("first", 1, {{"jahr", {25}}})));
+  v1::LedgerRelease other = Release("other_dataset", 1, {});
+  other.set_dataset("kita");
+  ASSERT_OK(ledger_->Append(other));
+  ASSERT_OK(ledger_->Append(Release("v2_before", 2, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("target", 1, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("later", 1, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("v3_later", 3, {{"jahr", {25}}})));
+
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ReleaseLedger> view, ledger_->AsOf("target"));
+  EXPECT_EQ(view->size(), 2);  // first and v2_before: not kita, not itself, nothing later
+  const v1::LedgerRelease candidate = Release("target", 1, {{"jahr", {25}}});
+  EXPECT_THAT(Ids(view->Linked(candidate)), ElementsAre("first"));
+  EXPECT_THAT(view->OtherVersionsLinked(candidate), ElementsAre(2));
+  // The live ledger sees everything.
+  EXPECT_THAT(Ids(ledger_->Linked(candidate)), ElementsAre("first", "target", "later"));
+  EXPECT_THAT(ledger_->OtherVersionsLinked(candidate), ElementsAre(2, 3));
+}
+
+TEST_F(ReleaseLedgerTest, AViewIsReadOnlyAndAnUnknownReleaseHasNone) {
+  ASSERT_OK(ledger_->Append(Release("a", 1, {})));
+  ASSERT_OK(ledger_->Append(Release("b", 1, {})));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ReleaseLedger> view, ledger_->AsOf("b"));
+  EXPECT_THAT(view->Append(Release("c", 1, {})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+  EXPECT_EQ(view->size(), 1);
+  EXPECT_EQ(ledger_->size(), 2);
+  EXPECT_THAT(ledger_->AsOf("nope").status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("\"nope\"")));
+}
+
+TEST_F(ReleaseLedgerTest, AViewAfterARestartIsTheSame) {
+  ASSERT_OK(ledger_->Append(Release("a", 1, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("b", 1, {{"jahr", {25}}})));
+  ASSERT_OK(ledger_->Append(Release("c", 1, {{"jahr", {25}}})));
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ReleaseLedger> view, ledger_->AsOf("c"));
+  EXPECT_THAT(Ids(view->Linked(Release("c", 1, {{"jahr", {25}}}))), ElementsAre("a", "b"));
 }
 
 }  // namespace

@@ -116,16 +116,28 @@ void ReleasePipeline::Notify(const RequestInfo& request, const v1::AuditRecord& 
 ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
                                  audit::AuditLog& log, PipelineOptions options,
                                  ledger::ReleaseLedger* ledger)
-    : catalog_(catalog), policies_(policies), log_(log), options_(options), ledger_(ledger) {}
+    : catalog_(catalog),
+      policies_(policies),
+      log_(log),
+      options_(options),
+      ledger_(ledger),
+      archive_(catalog.store()) {}
 
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
+                                                            const Basis& basis,
                                                             v1::AuditRecord& record) {
   const absl::Time deadline = absl::Now() + options_.max_query_time;
   RETURN_IF_ERROR(CheckQueryText(query));
   ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
   record.set_dataset_version(version->info().version());
   record.set_dataset_version_hash(version->info().version_hash());
-  ASSIGN_OR_RETURN(const v1::DisclosurePolicy* policy, policies_.ForDataset(query.dataset()));
+  const v1::DisclosurePolicy* policy = basis.policy;
+  if (policy == nullptr) {
+    ASSIGN_OR_RETURN(policy, policies_.ForDataset(query.dataset()));
+    // Kept before it decides anything, so that every release can be
+    // replayed under its policy later.
+    RETURN_IF_ERROR(archive_.Keep(*policy));
+  }
   record.set_policy_id(policy->id());
   record.set_policy_version(policy->version());
   record.set_policy_hash(policies::PolicyHash(*policy));
@@ -193,7 +205,8 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
     if (perturbed) RETURN_IF_ERROR(protector.PerturbPublished(table, decision));
     return answer(std::move(decision));
   };
-  if (ledger_ == nullptr) {
+  ledger::ReleaseLedger* const ledger = basis.ledger;
+  if (ledger == nullptr) {
     ASSIGN_OR_RETURN(v1::ReleaseDecision decision, protector.Protect(table, deadline));
     return finish(std::move(decision));
   }
@@ -201,22 +214,23 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   // against all before it; the entry is durable before the table leaves
   // (if the audit record then fails, the ledger holds a release nobody
   // saw: more than the attacker knows, which errs on the safe side).
-  absl::MutexLock serial(&ledger_->SerializerFor(query.dataset()));
+  absl::MutexLock serial(&ledger->SerializerFor(query.dataset()));
   ledger::LinkedProtectionOptions linked_options;
   linked_options.max_atoms = options_.max_ledger_atoms;
   linked_options.deadline = deadline;
   ASSIGN_OR_RETURN(ledger::LinkedDecision linked,
                    ledger::ProtectAcrossReleases(
-                       protector, *version, counted, table, *ledger_,
+                       protector, *version, counted, table, *ledger,
                        [&](int64_t v) -> absl::StatusOr<v1::ComputedTable> {
                          ASSIGN_OR_RETURN(auto other, catalog_.Get(query.dataset(), v));
                          ASSIGN_OR_RETURN(ComputedTables on_other, compute(*other));
                          return std::move(on_other.protect);
                        },
                        linked_options, *record.mutable_ledger_audit()));
+  if (!basis.keep) return finish(std::move(linked.decision));
   ASSIGN_OR_RETURN(v1::ReleaseDecision decision, finish(std::move(linked.decision)));
   linked.entry.set_release_id(record.release_id());
-  if (absl::Status stored = ledger_->Append(std::move(linked.entry)); !stored.ok()) {
+  if (absl::Status stored = ledger->Append(std::move(linked.entry)); !stored.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the release ledger cannot record the release: ", stored.message()));
   }
@@ -231,7 +245,7 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     return absl::UnavailableError("audit log is not writable; releases are withheld");
   }
   v1::AuditRecord record = NewRecord(request, query);
-  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, record);
+  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, Basis{nullptr, ledger_, true}, record);
   if (!decision.ok()) {
     record.set_record_type(v1::REFUSAL);
     record.set_decision(v1::REFUSED);

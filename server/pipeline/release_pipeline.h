@@ -7,6 +7,10 @@
 //   ReleasePipeline pipeline(catalog, policy_set, audit_log, options);
 //   ASSIGN_OR_RETURN(v1::QueryResponse answer, pipeline.Release(request, query));
 //   // answer.receipt() names the durable audit record of this release.
+//
+// Replay re-runs a recorded release through the same decision, pinned to
+// its dataset version, policy version and ledger as of that release
+// (docs/adr/0006-release-replay.md).
 #ifndef CELLGATE_SERVER_PIPELINE_RELEASE_PIPELINE_H_
 #define CELLGATE_SERVER_PIPELINE_RELEASE_PIPELINE_H_
 
@@ -16,10 +20,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "audit/audit_log.h"
+#include "cellgate/v1/audit_service.pb.h"
 #include "cellgate/v1/data_service.pb.h"
 #include "policies/policy_set.h"
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/dataset_catalog.h"
+#include "server/pipeline/policy_archive.h"
 #include "server/pipeline/release_observer.h"
 #include "server/pipeline/request_info.h"
 
@@ -79,20 +85,43 @@ class ReleasePipeline final {
   absl::Status Refuse(const RequestInfo& request, const v1::Query& query,
                       const absl::Status& reason);
 
+  // Re-runs `release` (a RELEASE record as stored, with its table) for the
+  // DPO in `request`: the same decision on the recorded dataset version,
+  // under the recorded policy (loaded or kept), against the ledger as of
+  // that release; it appends nothing to the ledger. Compares the digests
+  // and, on a mismatch, the cells' statuses (never a figure). Records an
+  // AUDIT_ACCESS record whatever the outcome, before it returns: UNAVAILABLE
+  // if it cannot. FAILED_PRECONDITION if `release` is no release, its
+  // policy is neither loaded nor kept, or it was audited against a ledger
+  // that lacks it. A replay the pipeline refuses is an answer
+  // (replay_refusal), not an error.
+  absl::StatusOr<v1::ReplayReleaseResponse> Replay(const RequestInfo& request,
+                                                   const v1::AuditRecord& release);
+
  private:
   friend class ReleasePause;
   void Notify(const RequestInfo& request, const v1::AuditRecord& record,
               const v1::Receipt& receipt, absl::Time start, bool dataset_known) const;
-  absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query,
+  // What a decision is made under. A release: the policy in force, the live
+  // ledger, and the table kept in it. A replay: the recorded policy, the
+  // ledger as of the release, and nothing kept.
+  struct Basis {
+    const v1::DisclosurePolicy* policy = nullptr;  // null: the one in force
+    ledger::ReleaseLedger* ledger = nullptr;       // null: the table alone
+    bool keep = true;                              // append to `ledger`
+  };
+  absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query, const Basis& basis,
                                              v1::AuditRecord& record);
+  absl::Status ReplayInto(const v1::AuditRecord& release, v1::ReplayReleaseResponse& response);
 
   DatasetCatalog& catalog_;
   const policies::PolicySet& policies_;
   audit::AuditLog& log_;
   const PipelineOptions options_;
   ledger::ReleaseLedger* const ledger_;  // may be null
-  // Held shared by every Release, exclusively by a ReleasePause.
+  // Held shared by every Release and Replay, exclusively by a ReleasePause.
   absl::Mutex release_gate_;
+  PolicyArchive archive_;
 };
 
 }  // namespace cellgate::pipeline

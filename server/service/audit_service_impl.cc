@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -20,6 +21,8 @@ constexpr char kListRecords[] = "/cellgate.v1.AuditService/ListRecords";
 constexpr char kGetRecord[] = "/cellgate.v1.AuditService/GetRecord";
 constexpr char kExportLog[] = "/cellgate.v1.AuditService/ExportLog";
 constexpr char kVerifyLog[] = "/cellgate.v1.AuditService/VerifyLog";
+constexpr char kExportRecords[] = "/cellgate.v1.AuditService/ExportRecords";
+constexpr char kReplayRelease[] = "/cellgate.v1.AuditService/ReplayRelease";
 constexpr size_t kExportPieceBytes = 1 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
@@ -207,6 +210,113 @@ absl::Status AuditServiceImpl::DoExport(grpc::ServerContext& context,
   } else {
     response.set_done(true);
   }
+  return absl::OkStatus();
+}
+
+// --- ExportRecords: the DPO's review export -------------------------------
+
+namespace {
+
+constexpr int kDefaultExportLimit = 500;
+// A page ends before this many bytes, far below the client's receive limit.
+constexpr size_t kMaxExportPageBytes = 4 << 20;
+
+// The record for review: everything but the released table and the
+// attacker-LP audit, which only GetRecord returns.
+v1::ExportedRecord ForReview(const audit::StoredRecord& stored) {
+  v1::ExportedRecord out;
+  *out.mutable_record() = stored.record;
+  out.mutable_record()->clear_released_table();
+  out.mutable_record()->clear_suppression_audit();
+  out.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
+  return out;
+}
+
+}  // namespace
+
+grpc::Status AuditServiceImpl::ExportRecords(grpc::ServerContext* context,
+                                             const v1::ExportRecordsRequest* request,
+                                             v1::ExportRecordsResponse* response) {
+  return ToGrpcStatus(DoExportRecords(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoExportRecords(grpc::ServerContext& context,
+                                               const v1::ExportRecordsRequest& request,
+                                               v1::ExportRecordsResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kExportRecords).status());
+  const v1::ListRecordsRequest& filter = request.filter();
+  const int limit =
+      filter.limit() <= 0 ? kDefaultExportLimit : std::min(filter.limit(), kMaxLimit);
+  ASSIGN_OR_RETURN(const std::string since, FilterTime(filter.since_utc(), "since_utc"));
+  ASSIGN_OR_RETURN(const std::string until, FilterTime(filter.until_utc(), "until_utc"));
+  size_t bytes = 0;
+  ASSIGN_OR_RETURN(const uint64_t size,
+                   follower_.Visit(filter.from_seq(), [&](const audit::StoredRecord& stored) {
+                     if (request.end_seq() != 0 && stored.seq >= request.end_seq()) return false;
+                     if (!Matches(stored.record, filter, since, until)) return true;
+                     v1::ExportedRecord record = ForReview(stored);
+                     const size_t record_bytes = record.ByteSizeLong();
+                     if (response.records_size() == limit ||
+                         (response.records_size() > 0 &&
+                          bytes + record_bytes > kMaxExportPageBytes)) {
+                       response.set_next_seq(stored.seq);
+                       return false;
+                     }
+                     bytes += record_bytes;
+                     *response.add_records() = std::move(record);
+                     return true;
+                   }));
+  response.set_log_size(size);
+  return absl::OkStatus();
+}
+
+// --- ReplayRelease: re-run a past release for the DPO ------------------------
+
+namespace {
+
+bool IsReleaseId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+grpc::Status AuditServiceImpl::ReplayRelease(grpc::ServerContext* context,
+                                             const v1::ReplayReleaseRequest* request,
+                                             v1::ReplayReleaseResponse* response) {
+  return ToGrpcStatus(DoReplayRelease(*context, *request, *response));
+}
+
+absl::Status AuditServiceImpl::DoReplayRelease(grpc::ServerContext& context,
+                                               const v1::ReplayReleaseRequest& request,
+                                               v1::ReplayReleaseResponse& response) {
+  RETURN_IF_ERROR(CheckRequestSize(context_, request));
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   AuthorizeOrRefuse(context_, context, v1::DPO, kReplayRelease));
+  if (!IsReleaseId(request.release_id())) {
+    return absl::InvalidArgumentError(absl::StrCat("release_id \"",
+                                                   request.release_id().substr(0, 64),
+                                                   "\" is not 32 lower-case hex digits"));
+  }
+  std::optional<audit::StoredRecord> found;
+  RETURN_IF_ERROR(follower_.Visit(0, [&](const audit::StoredRecord& stored) {
+    if (stored.record.release_id() != request.release_id()) return true;
+    found = stored;
+    return false;
+  }).status());
+  if (!found.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("the log has no record of release \"", request.release_id(), "\""));
+  }
+  absl::StatusOr<v1::ReplayReleaseResponse> replay =
+      context_.pipeline.Replay(RequestFor(caller, kReplayRelease), found->record);
+  if (absl::IsUnavailable(replay.status()) && context_.on_audit_failure) {
+    context_.on_audit_failure();
+  }
+  RETURN_IF_ERROR(replay.status());
+  response = *std::move(replay);
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 // AuditServiceImpl: thin gRPC adapter for cellgate.v1.AuditService (role
 // DPO). Follows the log with audit/verify's follower (only new frames are
-// read per call) and verifies it with a full read. Thread-safe.
+// read per call) and verifies it with a full read; a replay runs in the
+// release pipeline. Thread-safe.
 #ifndef CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
 #define CELLGATE_SERVER_SERVICE_AUDIT_SERVICE_IMPL_H_
 
@@ -33,6 +34,12 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                          v1::GetRecordResponse* response) override;
   grpc::Status VerifyLog(grpc::ServerContext* context, const v1::VerifyLogRequest* request,
                          v1::VerifyLogResponse* response) override;
+  grpc::Status ExportRecords(grpc::ServerContext* context,
+                             const v1::ExportRecordsRequest* request,
+                             v1::ExportRecordsResponse* response) override;
+  grpc::Status ReplayRelease(grpc::ServerContext* context,
+                             const v1::ReplayReleaseRequest* request,
+                             v1::ReplayReleaseResponse* response) override;
 
  private:
   absl::Status DoList(grpc::ServerContext& context, const v1::ListRecordsRequest& request,
@@ -44,6 +51,14 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
   absl::Status DoVerify(grpc::ServerContext& context, const v1::VerifyLogRequest& request,
                         v1::VerifyLogResponse& response);
+  // The DPO's review export (audit_service.proto, ExportRecords).
+  absl::Status DoExportRecords(grpc::ServerContext& context,
+                               const v1::ExportRecordsRequest& request,
+                               v1::ExportRecordsResponse& response);
+  // The replay of a past release (ReleasePipeline::Replay) for the DPO.
+  absl::Status DoReplayRelease(grpc::ServerContext& context,
+                               const v1::ReplayReleaseRequest& request,
+                               v1::ReplayReleaseResponse& response);
 
   const ServiceContext& context_;
   const std::string log_dir_;

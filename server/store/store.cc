@@ -31,7 +31,8 @@ constexpr char kSchemaSql[] =
     "CREATE TABLE IF NOT EXISTS dataset_secrets(dataset TEXT PRIMARY KEY, secret BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS record_key_chunks(dataset TEXT NOT NULL, version INTEGER NOT NULL,"
     " chunk_index INTEGER NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY(dataset, version, chunk_index));";
+    " PRIMARY KEY(dataset, version, chunk_index));"
+    "CREATE TABLE IF NOT EXISTS kept_policies(hash TEXT PRIMARY KEY, policy BLOB NOT NULL);";
 
 // Writes `data` as chunks of at most kChunkBytes through `insert`, whose
 // parameters 1.. are bound by `bind` and whose last two are the chunk index
@@ -495,6 +496,34 @@ absl::StatusOr<v1::DatasetVersionInfo> IngestSession::Commit() {
   info.set_ingested_by(ingested_by_);
   return store_.CommitVersion(schema_, std::move(info), builder_.TakeColumns(),
                               builder_.TakeRecordKeys());
+}
+
+absl::Status Store::KeepPolicy(absl::string_view hash, const v1::DisclosurePolicy& policy) {
+  std::string bytes;
+  if (!policy.SerializeToString(&bytes)) return absl::InternalError("cannot encode a policy");
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st, Statement::Prepare(
+      db_, "INSERT OR IGNORE INTO kept_policies(hash, policy) VALUES(?, ?);"));
+  st.BindText(1, hash);
+  st.BindBlob(2, bytes);
+  return st.Step("keeping a policy version").status();
+}
+
+absl::StatusOr<v1::DisclosurePolicy> Store::KeptPolicy(absl::string_view hash) const {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Statement st,
+                   Statement::Prepare(db_, "SELECT policy FROM kept_policies WHERE hash = ?;"));
+  st.BindText(1, hash);
+  ASSIGN_OR_RETURN(const bool row, st.Step("reading a kept policy"));
+  if (!row) {
+    return absl::NotFoundError(
+        absl::StrCat("the store keeps no policy with hash ", hash.substr(0, 64)));
+  }
+  v1::DisclosurePolicy policy;
+  if (!policy.ParseFromString(std::string(st.ColumnBlob(0)))) {
+    return absl::DataLossError(absl::StrCat("kept policy ", hash.substr(0, 64), " is damaged"));
+  }
+  return policy;
 }
 
 }  // namespace cellgate::store

@@ -1,5 +1,6 @@
 // The encrypted store: a SQLCipher 3.4.1 database holding dataset schemas,
-// immutable versions and their columns as blobs, the release ledger, so that loading a version
+// immutable versions and their columns as blobs, the release ledger and the
+// policy versions releases were decided under, so that loading a version
 // is decryption and copying, not row-by-row SQL. Format: docs/store-format.md.
 // Store is thread-safe (one connection behind a mutex); IngestSession is not.
 //
@@ -23,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "cellgate/v1/dataset.pb.h"
 #include "cellgate/v1/ledger.pb.h"
+#include "cellgate/v1/policy.pb.h"
 #include "common/clock.h"
 #include "common/crypto/sha256.h"
 #include "server/store/column_builder.h"
@@ -104,6 +106,14 @@ class Store {
   // store (visit must not call the store). Stops at the first error it
   // returns; DATA_LOSS for an entry that does not decode.
   absl::Status ReadLedger(const std::function<absl::Status(v1::LedgerRelease)>& visit) const;
+
+  // Keeps a disclosure policy under its hex hash, so that a past release
+  // can be replayed under the policy that protected it. Keeping the same
+  // hash again changes nothing. UNAVAILABLE if the disk refuses.
+  absl::Status KeepPolicy(absl::string_view hash, const v1::DisclosurePolicy& policy);
+  // Returns the policy kept under `hash`; NOT_FOUND if none, DATA_LOSS if
+  // it does not decode.
+  absl::StatusOr<v1::DisclosurePolicy> KeptPolicy(absl::string_view hash) const;
 
   // Re-encrypts every page under `new_key` (PRAGMA rekey, one transaction:
   // a crash leaves the file under the old key), truncates the WAL and

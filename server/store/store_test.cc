@@ -162,6 +162,25 @@ TEST_F(StoreTest, LedgerKeepsReleasesInOrderAcrossReopenAndRejectsARepeatedId) {
               StatusIs(absl::StatusCode::kCancelled));
 }
 
+TEST_F(StoreTest, KeepsPolicyVersionsByHashAcrossReopen) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("schueler-standard");
+  policy.set_version(2);
+  policy.mutable_threshold()->set_k(5);
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr) << last_open_;
+    ASSERT_OK(store->KeepPolicy("h2", policy));
+    ASSERT_OK(store->KeepPolicy("h2", policy));  // again: no error, no change
+    EXPECT_THAT(store->KeptPolicy("h3").status(),
+                StatusIs(absl::StatusCode::kNotFound, HasSubstr("h3")));
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr) << last_open_;
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy kept, store->KeptPolicy("h2"));
+  EXPECT_EQ(kept.SerializeAsString(), policy.SerializeAsString());
+}
+
 TEST_F(StoreTest, WrongKeyIsAClearErrorAndChangesNothing) {
   {
     auto store = OpenStore('k');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: the real cellgate-server and cellgate binaries on a temporary
-# directory and port 0. Checks the release path, the DPO's view, the clear
+# directory and port 0. Checks the release path, the DPO's view and review
+# tools (export as JSON Lines and CSV, the report page, a replay), the clear
 # errors for a wrong key, a corrupted ingest file and a malformed query, and
 # that each of those changes nothing.
 # Usage: e2e_test.sh SOURCE_DIR BUILD_DIR
@@ -154,6 +155,48 @@ check "the exported copy verifies offline" \
   "$bin/cellgate-audit-verify" --log "$work/exported" --pubkey "$work/audit-signing.pub"
 expect_fail "export refuses a directory that holds files" 2 'not empty' \
   as dpo audit export "$work/exported"
+
+# --- the DPO's review tools: JSON Lines and CSV, the report page, a replay ----
+check "the DPO exports the records as JSON Lines" \
+  as dpo audit export "$work/records.jsonl" --format jsonl
+check "every line is a versioned record; releases and refusals name who and why" python3 -c '
+import json,sys
+lines=[json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert lines and all(l["schema"]=="cellgate.audit-record/1" for l in lines)
+rel=[l for l in lines if l["type"]=="release"]
+ref=[l for l in lines if l["type"]=="refusal"]
+assert rel and ref
+assert any(l["principal"]=="schulamt-analyst" and l["purpose"]=="bildungsbericht" and
+           l["dataset_version"]>0 and len(l["released_table_sha256"])==64 and
+           l["policy_version"]>0 for l in rel)
+assert all(l["cells"] is None and l["released_table_sha256"]=="" for l in ref)
+assert all(l["type"]!="checkpoint" for l in lines)' "$work/records.jsonl"
+refused_csv=$(as dpo audit export - --format csv --decision refused)
+check "the CSV export has its header and only the refusals asked for" python3 -c '
+import csv,io,sys
+rows=list(csv.DictReader(io.StringIO(sys.argv[1], newline="")))
+assert rows and all(r["decision"]=="refused" for r in rows), rows
+assert "principal" in rows[0] and "reason_codes" in rows[0]' "$refused_csv"
+check "the DPO writes the report page" as dpo audit report --out "$work/report.html"
+check "the report shows the server's verification and the records" \
+  bash -c 'grep -q "data-ok=\"true\"" "$1" && grep -q "schulamt-analyst" "$1" && grep -q "<svg" "$1"' \
+  _ "$work/report.html"
+check "the report verifies the exported copy offline" \
+  as dpo audit report --out "$work/report-offline.html" --log "$work/exported" \
+  --pubkey "$work/audit-signing.pub"
+check "the offline report matched the listed records with the copy" \
+  grep -q "aufgeführte Einträge stimmen mit der geprüften Kopie" "$work/report-offline.html"
+release_id=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["receipt"]["release_id"])' <<<"$json")
+jsonl_before=$(as dpo audit export - --format jsonl --type release | wc -l)
+replayed=$(as dpo audit replay "$release_id")
+check "a replay of a release matches its digest" grep -q "MATCH: the release is reproduced exactly" <<<"$replayed"
+jsonl_after=$(as dpo audit export - --format jsonl --type release | wc -l)
+access=$(as dpo audit export - --format jsonl --type audit_access)
+check "a replay adds no release and is recorded as audit access" \
+  bash -c '[ "$1" = "$2" ] && grep -q "replay of release $3" <<<"$4"' \
+  _ "$jsonl_before" "$jsonl_after" "$release_id" "$access"
+expect_fail "an analyst may not replay a release" 4 'role' \
+  as schulamt-analyst audit replay "$release_id"
 
 # --- the steward rotates the store key ------------------------------------------
 cp "$work/store.key" "$work/store.key.before-rotation"

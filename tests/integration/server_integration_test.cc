@@ -389,7 +389,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 13);  // a new method must be walked too
+  EXPECT_EQ(methods, 15);  // a new method must be walked too
 }
 
 }  // namespace
@@ -453,6 +453,101 @@ TEST_F(ServerIntegrationTest, DpoFiltersRecordsByDepartmentDecisionPurposeAndTim
 
 namespace cellgate::testing {
 namespace {
+
+TEST_F(ServerIntegrationTest, DpoExportsWholeRecordsPageByPageWithTheListsFilters) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  v1::Query werbung = GroupByStadtteil();
+  werbung.set_purpose("werbung");  // refused
+  EXPECT_FALSE(Ask(server_.ChannelAs("schulamt-analyst"), werbung, &answer).ok());
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+
+  auto audit = v1::AuditService::NewStub(server_.ChannelAs("dpo"));
+  auto page = [&](const v1::ExportRecordsRequest& request, v1::ExportRecordsResponse* response) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return audit->ExportRecords(&context, request, response);
+  };
+  v1::ExportRecordsRequest request;
+  request.mutable_filter()->set_department("schulamt");
+  request.mutable_filter()->add_record_types(v1::RELEASE);
+  request.mutable_filter()->add_record_types(v1::REFUSAL);
+  request.mutable_filter()->set_limit(2);
+  v1::ExportRecordsResponse first;
+  ASSERT_TRUE(page(request, &first).ok());
+  ASSERT_EQ(first.records_size(), 2);
+  EXPECT_NE(first.next_seq(), 0u);
+  const v1::AuditRecord& release = first.records(0).record();
+  EXPECT_EQ(release.record_type(), v1::RELEASE);
+  EXPECT_EQ(release.requester().principal(), "schulamt-analyst");
+  EXPECT_EQ(release.released_table_sha256().size(), 64u);
+  EXPECT_FALSE(release.has_released_table());  // GetRecord has it
+  EXPECT_TRUE(release.suppression_audit().empty());
+  EXPECT_EQ(first.records(0).leaf_hash().size(), 64u);
+  EXPECT_EQ(first.records(1).record().record_type(), v1::REFUSAL);
+  EXPECT_EQ(first.records(1).record().purpose(), "werbung");
+
+  // The next page holds the second release; an end before it, nothing.
+  request.mutable_filter()->set_from_seq(first.next_seq());
+  v1::ExportRecordsResponse second;
+  ASSERT_TRUE(page(request, &second).ok());
+  ASSERT_EQ(second.records_size(), 1);
+  EXPECT_EQ(second.records(0).record().seq(), answer.receipt().seq());
+  EXPECT_EQ(second.next_seq(), 0u);
+  request.set_end_seq(answer.receipt().seq());
+  v1::ExportRecordsResponse cut;
+  ASSERT_TRUE(page(request, &cut).ok());
+  EXPECT_EQ(cut.records_size(), 0);
+
+  request.mutable_filter()->set_until_utc("next week");
+  const grpc::Status bad = page(request, &cut);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("until_utc"));
+}
+
+TEST_F(ServerIntegrationTest, DpoReplaysAReleaseWhichIsRecordedAsAccessNotAsARelease) {
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server_.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  auto replay = [&](const std::string& principal, const std::string& id,
+                    v1::ReplayReleaseResponse* response) {
+    auto audit = v1::AuditService::NewStub(server_.ChannelAs(principal));
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::ReplayReleaseRequest request;
+    request.set_release_id(id);
+    return audit->ReplayRelease(&context, request, response);
+  };
+  const auto releases = [&] {
+    int n = 0;
+    for (const v1::RecordSummary& r : AuditRecords(server_)) n += r.record_type() == v1::RELEASE;
+    return n;
+  };
+  const int released = releases();
+  v1::ReplayReleaseResponse response;
+  const grpc::Status s = replay("dpo", answer.receipt().release_id(), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(response.match());
+  EXPECT_EQ(response.seq(), answer.receipt().seq());
+  EXPECT_EQ(response.replayed_digest(), response.recorded_digest());
+  EXPECT_EQ(response.policy_source(), "loaded");
+  EXPECT_EQ(releases(), released);
+  const auto records = AuditRecords(server_);
+  const auto access = std::find_if(records.begin(), records.end(), [&](const v1::RecordSummary& r) {
+    return r.seq() == response.audit_seq();
+  });
+  ASSERT_NE(access, records.end());
+  EXPECT_EQ(access->record_type(), v1::AUDIT_ACCESS);
+  EXPECT_EQ(access->principal(), "dpo");
+
+  // The analyst who received the table may not replay it.
+  v1::ReplayReleaseResponse denied;
+  EXPECT_EQ(replay("schulamt-analyst", answer.receipt().release_id(), &denied).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(replay("dpo", "not-an-id", &denied).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const grpc::Status unknown = replay("dpo", std::string(32, 'a'), &denied);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(unknown.error_message(), HasSubstr(std::string(32, 'a')));
+}
 
 TEST_F(ServerIntegrationTest, AccessPolicyReloadsAtomicallyAndABadFileKeepsTheOldOne) {
   v1::QueryResponse answer;

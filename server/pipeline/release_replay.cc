@@ -1,0 +1,154 @@
+// ReleasePipeline::Replay: a recorded release re-run through the same
+// Decide as a live release, pinned to its dataset version, its policy and
+// the ledger as of that release. docs/adr/0006-release-replay.md.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/canonical.h"
+#include "common/status_macros.h"
+#include "policies/policy_loader.h"
+#include "server/pipeline/release_pipeline.h"
+#include "server/pipeline/table_difference.h"
+
+namespace cellgate::pipeline {
+namespace {
+
+absl::Status CheckReplayable(const v1::AuditRecord& release) {
+  if (release.record_type() != v1::RELEASE) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "record ", release.seq(), " is a ",
+        v1::RecordType_IsValid(release.record_type())
+            ? absl::AsciiStrToLower(v1::RecordType_Name(release.record_type()))
+            : "record of unknown type",
+        ", not a release; only releases can be replayed"));
+  }
+  if (!release.has_query() || release.released_table_sha256().empty() ||
+      release.dataset_version() <= 0 || release.policy_hash().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "release record ", release.seq(),
+        " lacks its query, dataset version, policy hash or table digest"));
+  }
+  return absl::OkStatus();
+}
+
+// The AUDIT_ACCESS record of a replay: who, which release, what came out.
+v1::AuditRecord AccessRecord(const RequestInfo& request, const v1::AuditRecord& release,
+                             const v1::ReplayReleaseResponse& response,
+                             const absl::Status& outcome) {
+  v1::AuditRecord record;
+  record.set_record_type(v1::AUDIT_ACCESS);
+  *record.mutable_requester() = request.requester;
+  record.set_access_policy_hash(request.access_policy_hash);
+  record.set_method(request.method);
+  record.set_dataset(release.dataset());
+  record.set_dataset_version(release.dataset_version());
+  record.set_dataset_version_hash(response.dataset_version_hash());
+  record.set_policy_id(release.policy_id());
+  record.set_policy_version(release.policy_version());
+  record.set_policy_hash(release.policy_hash());
+  record.add_reason_codes("replay");
+  std::string detail = absl::StrCat("replay of release ", release.release_id(), " (seq ",
+                                    release.seq(), "): ");
+  if (!outcome.ok()) {
+    record.add_reason_codes("failed");
+    absl::StrAppend(&detail, "failed: ", outcome.message());
+  } else if (response.match()) {
+    record.add_reason_codes("match");
+    absl::StrAppend(&detail, "match, digest ", response.replayed_digest());
+  } else if (!response.replay_refusal().empty()) {
+    record.add_reason_codes("refused");
+    absl::StrAppend(&detail, "mismatch: the replay was refused: ", response.replay_refusal());
+  } else {
+    record.add_reason_codes("mismatch");
+    absl::StrAppend(&detail, "mismatch: recorded ", response.recorded_digest(), ", replayed ",
+                    response.replayed_digest(), "; ", response.status_difference_count(),
+                    " cells differ in status, ", response.value_difference_count(),
+                    " in their figure", response.layout_differs() ? "; the layout differs" : "");
+  }
+  record.set_detail(std::move(detail));
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ReplayReleaseResponse> ReleasePipeline::Replay(const RequestInfo& request,
+                                                                  const v1::AuditRecord& release) {
+  // A replay reads the store and the ledger like a release: a backup's cut
+  // waits for it too.
+  absl::ReaderMutexLock gate(&release_gate_);
+  if (!log_.healthy()) {
+    return absl::UnavailableError("audit log is not writable; replays are withheld");
+  }
+  v1::ReplayReleaseResponse response;
+  const absl::Status outcome = ReplayInto(release, response);
+  // Recorded whatever came out, and before anything is answered.
+  ASSIGN_OR_RETURN(const v1::Receipt receipt,
+                   log_.Append(AccessRecord(request, release, response, outcome)));
+  RETURN_IF_ERROR(outcome);
+  response.set_audit_seq(receipt.seq());
+  return response;
+}
+
+absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
+                                         v1::ReplayReleaseResponse& response) {
+  response.set_release_id(release.release_id());
+  response.set_seq(release.seq());
+  response.set_recorded_digest(release.released_table_sha256());
+  response.set_dataset(release.dataset());
+  response.set_dataset_version(release.dataset_version());
+  response.set_recorded_dataset_version_hash(release.dataset_version_hash());
+  response.set_policy_id(release.policy_id());
+  response.set_policy_version(release.policy_version());
+  response.set_policy_hash(release.policy_hash());
+  response.set_recorded_linked_releases(release.ledger_audit().linked_releases());
+  response.set_recorded_table_inconsistent(CanonicalSha256Hex(release.released_table()) !=
+                                           release.released_table_sha256());
+  RETURN_IF_ERROR(CheckReplayable(release));
+
+  absl::StatusOr<const v1::DisclosurePolicy*> loaded = policies_.ForDataset(release.dataset());
+  const bool runs_it = loaded.ok() && policies::PolicyHash(**loaded) == release.policy_hash();
+  ASSIGN_OR_RETURN(const v1::DisclosurePolicy policy,
+                   archive_.Find(policies_, release.dataset(), release.policy_id(),
+                                 release.policy_version(), release.policy_hash()));
+  response.set_policy_source(runs_it ? "loaded" : "kept");
+
+  // The ledger as this release's audit saw it: only what came before it.
+  // A release decided without the ledger (by a server without one, or a
+  // table that by design stays out of it) is replayed without it.
+  std::unique_ptr<ledger::ReleaseLedger> as_of;
+  if (release.has_ledger_audit()) {
+    if (ledger_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "the release was audited against the release ledger, and this server has none");
+    }
+    absl::StatusOr<std::unique_ptr<ledger::ReleaseLedger>> view =
+        ledger_->AsOf(release.release_id());
+    if (!view.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "release ", release.release_id(),
+          " is not in the release ledger, so the audit it had cannot be rebuilt"));
+    }
+    as_of = *std::move(view);
+    response.set_ledger_audited(true);
+    response.set_ledger_releases_before(as_of->size());
+  }
+
+  v1::Query query = release.query();
+  query.set_version(release.dataset_version());
+  v1::AuditRecord scratch;  // what the replay would record; never appended
+  absl::StatusOr<v1::ReleaseDecision> decision =
+      Decide(query, Basis{&policy, as_of.get(), false}, scratch);
+  response.set_dataset_version_hash(scratch.dataset_version_hash());
+  response.set_replayed_linked_releases(scratch.ledger_audit().linked_releases());
+  if (!decision.ok()) {
+    // The version's data may be gone or damaged (NOT_FOUND, DATA_LOSS):
+    // that is the answer too.
+    response.set_replay_refusal(std::string(decision.status().message()));
+    return absl::OkStatus();
+  }
+  response.set_replayed_digest(CanonicalSha256Hex(decision->table()));
+  response.set_match(response.replayed_digest() == response.recorded_digest());
+  if (!response.match()) CompareReleasedTables(release.released_table(), decision->table(), response);
+  return absl::OkStatus();
+}
+
+}  // namespace cellgate::pipeline

@@ -1,0 +1,330 @@
+// ReleasePipeline::Replay with the real store, engine, policies, ledger and
+// audit log on a temporary directory.
+#include <algorithm>
+
+#include "audit/verify/log_reader.h"
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policies/policy_loader.h"
+#include "server/pipeline/admin_operations.h"
+#include "server/pipeline/release_pipeline.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cellgate::pipeline {
+namespace {
+
+using ::cellgate::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kSchema[] = R"pb(
+  id: "kita"
+  title: "Kinder in Kitas"
+  columns { name: "child_key" label: "Schlüssel" kind: UNIT_ID }
+  columns {
+    name: "stadtteil"
+    label: "Stadtteil"
+    kind: DIMENSION
+    levels {
+      name: "stadtteil"
+      label: "Stadtteil"
+      codes { code: "01" label: "Altstadt" }
+      codes { code: "02" label: "Hafen" }
+    }
+  }
+)pb";
+
+// Version 1: Altstadt 4 children, Hafen 2 (below k = 3).
+constexpr char kVersion1[] = "child_key,stadtteil\nc1,01\nc2,01\nc3,01\nc4,01\nc5,02\nc6,02\n";
+// Version 2: one more child in Altstadt.
+constexpr char kVersion2[] =
+    "child_key,stadtteil\nc1,01\nc2,01\nc3,01\nc4,01\nc7,01\nc5,02\nc6,02\n";
+// Version 3: Altstadt shrank to 2.
+constexpr char kVersion3[] = "child_key,stadtteil\nc1,01\nc2,01\nc5,02\nc6,02\n";
+
+v1::DisclosurePolicy Policy(int64_t version, int64_t k) {
+  v1::DisclosurePolicy policy;
+  policy.set_id("default");
+  policy.set_version(version);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(k);
+  return policy;
+}
+
+class ReleaseReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto key = store::SecretKey::FromBytes(std::string(32, '\x22'));
+    ASSERT_TRUE(key.ok());
+    keys_ = std::make_unique<store::InMemoryKeySource>(std::move(*key));
+    store::StoreOptions options;
+    options.path = dir_.File("store.db");
+    ASSERT_OK_AND_ASSIGN(store_, store::Store::Open(options, *keys_, clock_));
+    audit::AuditLogOptions log_options;
+    log_options.dir = dir_.File("audit");
+    log_options.origin = "cellgate.test/audit/v1";
+    ASSERT_OK_AND_ASSIGN(log_, audit::AuditLog::Open(log_options, clock_));
+    ASSERT_OK_AND_ASSIGN(catalog_, DatasetCatalog::Open(*store_));
+    ASSERT_OK_AND_ASSIGN(ledger_, ledger::ReleaseLedger::Open(*store_));
+    admin_ = std::make_unique<AdminOperations>(*catalog_, *log_);
+    StartPipeline(Policy(1, 3));
+    analyst_.requester.set_principal("jugendamt-analyst");
+    analyst_.requester.set_department("jugendamt");
+    analyst_.method = "/cellgate.v1.DataService/Query";
+    dpo_.requester.set_principal("dpo");
+    dpo_.requester.set_role("dpo");
+    dpo_.method = "/cellgate.v1.AuditService/ReplayRelease";
+    v1::DatasetSchema schema;
+    ASSERT_OK(ParseTextProto(kSchema, "schema", schema));
+    ASSERT_OK(admin_->CreateDataset(analyst_, schema));
+    Ingest(kVersion1);
+  }
+
+  // A server start with `policy` in its policy files.
+  void StartPipeline(v1::DisclosurePolicy policy) {
+    pipeline_.reset();
+    ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+    policies_ = std::make_unique<policies::PolicySet>(std::move(set));
+    pipeline_ = std::make_unique<ReleasePipeline>(*catalog_, *policies_, *log_, PipelineOptions(),
+                                                  ledger_.get());
+  }
+
+  void Ingest(const char* csv) {
+    ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(analyst_, "kita", "kita.csv"));
+    ASSERT_OK(ingest->session().AddChunk(csv));
+    ASSERT_OK(admin_->FinishIngest(analyst_, std::move(ingest), "sgb8_80", absl::OkStatus()).status());
+  }
+
+  // Count by Stadtteil, without totals, on `version` (0: the latest).
+  static v1::Query ByStadtteil(int64_t version = 0) {
+    v1::Query q;
+    q.set_dataset("kita");
+    q.set_version(version);
+    q.add_measures()->set_kind(v1::Measure::COUNT);
+    q.add_group_by()->set_dimension("stadtteil");
+    q.set_purpose("jugendhilfeplanung");
+    q.set_legal_basis("sgb8_80");
+    return q;
+  }
+
+  std::vector<audit::StoredRecord> Records() {
+    auto log = audit::ReadLog(dir_.File("audit"));
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? log->records : std::vector<audit::StoredRecord>{};
+  }
+
+  // The record of release `id` exactly as stored.
+  v1::AuditRecord RecordOf(const std::string& id) {
+    for (const audit::StoredRecord& r : Records()) {
+      if (r.record.release_id() == id) return r.record;
+    }
+    ADD_FAILURE() << "no record of release " << id;
+    return v1::AuditRecord();
+  }
+
+  int64_t Count(v1::RecordType type) {
+    const std::vector<audit::StoredRecord> records = Records();
+    return std::count_if(records.begin(), records.end(),
+                         [&](const audit::StoredRecord& r) { return r.record.record_type() == type; });
+  }
+
+  int64_t StoredLedgerEntries() {
+    int64_t n = 0;
+    EXPECT_OK(store_->ReadLedger([&](v1::LedgerRelease) {
+      ++n;
+      return absl::OkStatus();
+    }));
+    return n;
+  }
+
+  v1::AuditRecord Release(const v1::Query& query) {
+    absl::StatusOr<v1::QueryResponse> answer = pipeline_->Release(analyst_, query);
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    return answer.ok() ? RecordOf(answer->receipt().release_id()) : v1::AuditRecord();
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<store::KeySource> keys_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<audit::AuditLog> log_;
+  std::unique_ptr<DatasetCatalog> catalog_;
+  std::unique_ptr<ledger::ReleaseLedger> ledger_;
+  std::unique_ptr<policies::PolicySet> policies_;
+  std::unique_ptr<AdminOperations> admin_;
+  std::unique_ptr<ReleasePipeline> pipeline_;
+  RequestInfo analyst_;
+  RequestInfo dpo_;
+};
+
+TEST_F(ReleaseReplayTest, AnUntouchedReleaseReplaysToTheSameDigest) {
+  const v1::AuditRecord release = Release(ByStadtteil());
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_TRUE(replay.match());
+  EXPECT_EQ(replay.replayed_digest(), release.released_table_sha256());
+  EXPECT_EQ(replay.dataset_version(), 1);
+  EXPECT_EQ(replay.dataset_version_hash(), release.dataset_version_hash());
+  EXPECT_EQ(replay.policy_source(), "loaded");
+  EXPECT_TRUE(replay.ledger_audited());
+  EXPECT_EQ(replay.ledger_releases_before(), 0);
+  EXPECT_FALSE(replay.recorded_table_inconsistent());
+  EXPECT_EQ(replay.status_difference_count(), 0);
+}
+
+TEST_F(ReleaseReplayTest, AReplayIsRecordedAsAuditAccessAndNeverAsARelease) {
+  const v1::AuditRecord release = Release(ByStadtteil());
+  const int64_t releases = Count(v1::RELEASE);
+  const int64_t ledger_size = ledger_->size();
+  const int64_t stored = StoredLedgerEntries();
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_EQ(Count(v1::RELEASE), releases);
+  EXPECT_EQ(ledger_->size(), ledger_size);
+  EXPECT_EQ(StoredLedgerEntries(), stored);
+  const std::vector<audit::StoredRecord> records = Records();
+  const auto access = std::find_if(records.begin(), records.end(), [](const audit::StoredRecord& r) {
+    return r.record.record_type() == v1::AUDIT_ACCESS;
+  });
+  ASSERT_NE(access, records.end());
+  EXPECT_EQ(access->seq, replay.audit_seq());
+  EXPECT_EQ(access->record.requester().principal(), "dpo");
+  EXPECT_EQ(access->record.method(), "/cellgate.v1.AuditService/ReplayRelease");
+  EXPECT_THAT(access->record.reason_codes(), ElementsAre("replay", "match"));
+  EXPECT_THAT(access->record.detail(), HasSubstr(release.release_id()));
+  EXPECT_FALSE(access->record.has_released_table());
+}
+
+TEST_F(ReleaseReplayTest, AReplayAfterTheLedgerGrewSeesOnlyWhatCameBefore) {
+  // Released on version 1: Altstadt 4 published, Hafen suppressed.
+  const v1::AuditRecord first = Release(ByStadtteil());
+  ASSERT_EQ(first.released_table().cells(0).values(0).status(), v1::PUBLISHED);
+  // Version 2 has one more child in Altstadt. Its release is linked to the
+  // first through the versions rule, which suppresses Altstadt there: a
+  // change of 1 would give the new child away.
+  Ingest(kVersion2);
+  const v1::AuditRecord later = Release(ByStadtteil());
+  ASSERT_EQ(later.dataset_version(), 2);
+  ASSERT_EQ(later.released_table().cells(0).values(0).status(), v1::SUPPRESSED);
+  Release(ByStadtteil(1));  // the same again on version 1, after both
+  ASSERT_EQ(ledger_->size(), 3);
+  // A replay that saw the later releases would link version 2 and
+  // suppress Altstadt; the ledger as of the first release has neither.
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, first));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_TRUE(replay.ledger_audited());
+  EXPECT_EQ(replay.ledger_releases_before(), 0);
+  EXPECT_EQ(replay.replayed_linked_releases(), replay.recorded_linked_releases());
+  // And the later release, replayed, saw the first one.
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse again, pipeline_->Replay(dpo_, later));
+  EXPECT_TRUE(again.match()) << again.DebugString();
+  EXPECT_EQ(again.ledger_releases_before(), 1);
+  EXPECT_EQ(ledger_->size(), 3);
+}
+
+TEST_F(ReleaseReplayTest, ChangedDataOfTheRecordedVersionIsAMismatchNamingCellsNotFigures) {
+  v1::AuditRecord release = Release(ByStadtteil());
+  Ingest(kVersion2);
+  Ingest(kVersion3);
+  // The record's version, pointed at other data: first one more child in
+  // Altstadt (same statuses, another figure), then Altstadt below k.
+  release.set_dataset_version(2);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse figure, pipeline_->Replay(dpo_, release));
+  EXPECT_FALSE(figure.match());
+  EXPECT_NE(figure.dataset_version_hash(), figure.recorded_dataset_version_hash());
+  EXPECT_EQ(figure.status_difference_count(), 0);
+  EXPECT_EQ(figure.value_difference_count(), 1);
+
+  release.set_dataset_version(3);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse status, pipeline_->Replay(dpo_, release));
+  EXPECT_FALSE(status.match());
+  EXPECT_EQ(status.status_difference_count(), 1);
+  ASSERT_EQ(status.status_differences_size(), 1);
+  EXPECT_THAT(status.status_differences(0).codes(), ElementsAre("01"));
+  EXPECT_EQ(status.status_differences(0).recorded(), v1::PUBLISHED);
+  EXPECT_EQ(status.status_differences(0).replayed(), v1::SUPPRESSED);
+  EXPECT_EQ(Count(v1::AUDIT_ACCESS), 2);
+}
+
+// The answer's type has no field that could hold a figure: no number
+// other than counts, sizes and versions, and no table or cell value.
+TEST(ReplayResponseTest, CannotCarryAFigure) {
+  std::vector<const google::protobuf::Descriptor*> todo = {
+      v1::ReplayReleaseResponse::descriptor()};
+  while (!todo.empty()) {
+    const google::protobuf::Descriptor* d = todo.back();
+    todo.pop_back();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* f = d->field(i);
+      EXPECT_NE(f->cpp_type(), google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE) << f->full_name();
+      EXPECT_NE(f->cpp_type(), google::protobuf::FieldDescriptor::CPPTYPE_FLOAT) << f->full_name();
+      if (f->message_type() != nullptr) todo.push_back(f->message_type());
+    }
+    EXPECT_NE(d->full_name(), "cellgate.v1.ReleasedTable");
+    EXPECT_NE(d->full_name(), "cellgate.v1.CellValue");
+  }
+}
+
+TEST_F(ReleaseReplayTest, ACorruptedDigestIsAMismatchWithTheSameCells) {
+  v1::AuditRecord release = Release(ByStadtteil());
+  release.set_released_table_sha256(std::string(64, '0'));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_FALSE(replay.match());
+  EXPECT_TRUE(replay.recorded_table_inconsistent());
+  EXPECT_EQ(replay.status_difference_count(), 0);
+  EXPECT_EQ(replay.value_difference_count(), 0);
+  EXPECT_FALSE(replay.layout_differs());
+}
+
+TEST_F(ReleaseReplayTest, AReleaseReplaysUnderItsKeptPolicyAfterThePolicyChanged) {
+  const v1::AuditRecord release = Release(ByStadtteil());
+  StartPipeline(Policy(2, 5));  // a restart with new policy files
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_EQ(replay.policy_source(), "kept");
+  EXPECT_EQ(replay.policy_version(), 1);
+}
+
+TEST_F(ReleaseReplayTest, APolicyNeitherRunNorKeptIsNamedAndTheAttemptRecorded) {
+  v1::AuditRecord release = Release(ByStadtteil());
+  release.set_policy_hash(std::string(64, 'f'));
+  release.set_policy_version(7);
+  EXPECT_THAT(pipeline_->Replay(dpo_, release),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("policy \"default\" v7 (sha256 ffffffffffffffff")));
+  const std::vector<audit::StoredRecord> records = Records();
+  EXPECT_EQ(records.back().record.record_type(), v1::AUDIT_ACCESS);
+  EXPECT_THAT(records.back().record.reason_codes(), ElementsAre("replay", "failed"));
+}
+
+TEST_F(ReleaseReplayTest, AReleaseDecidedWithoutTheLedgerIsReplayedWithoutIt) {
+  ReleasePipeline alone(*catalog_, *policies_, *log_, PipelineOptions(), nullptr);
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse answer, alone.Release(analyst_, ByStadtteil()));
+  const v1::AuditRecord release = RecordOf(answer.receipt().release_id());
+  ASSERT_FALSE(release.has_ledger_audit());
+  const int64_t ledger_size = ledger_->size();
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_FALSE(replay.ledger_audited());
+  EXPECT_EQ(ledger_->size(), ledger_size);
+}
+
+TEST_F(ReleaseReplayTest, OnlyReleasesInTheLedgerCanBeReplayed) {
+  v1::Query unknown = ByStadtteil();
+  unknown.set_dataset("nope");
+  EXPECT_FALSE(pipeline_->Release(analyst_, unknown).ok());
+  const std::vector<audit::StoredRecord> records = Records();
+  const v1::AuditRecord refusal = records.back().record;
+  ASSERT_EQ(refusal.record_type(), v1::REFUSAL);
+  EXPECT_THAT(pipeline_->Replay(dpo_, refusal),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a refusal")));
+
+  v1::AuditRecord stranger = Release(ByStadtteil());
+  stranger.set_release_id("0123456789abcdef0123456789abcdef");
+  EXPECT_THAT(pipeline_->Replay(dpo_, stranger),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not in the release ledger")));
+}
+
+}  // namespace
+}  // namespace cellgate::pipeline
