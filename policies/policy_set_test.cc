@@ -141,7 +141,7 @@ TEST(PolicySetTest, LoadDirectoryRejectsMissingDirectory) {
 TEST(PolicySetTest, ShippedPoliciesLoad) {
   ASSERT_OK_AND_ASSIGN(const PolicySet set,
                        PolicySet::LoadDirectory(CELLGATE_SOURCE_DIR "/policies/config"));
-  EXPECT_EQ(set.size(), 3);
+  EXPECT_EQ(set.size(), 5);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* seu, set.ForDataset("seu"));
   EXPECT_EQ(seu->id(), "seu");
@@ -155,6 +155,12 @@ TEST(PolicySetTest, ShippedPoliciesLoad) {
   EXPECT_EQ(schueler->id(), "schueler");
   ASSERT_EQ(schueler->threshold().per_dimension_size(), 1);
   EXPECT_EQ(schueler->threshold().per_dimension(0).dimension(), "foerderschwerpunkt");
+
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* kita, set.ForDataset("kita_kind"));
+  ASSERT_EQ(kita->threshold().per_dimension_size(), 1);
+  EXPECT_EQ(kita->threshold().per_dimension(0).dimension(), "eingliederungshilfe");
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* sgb2, set.ForDataset("sgb2_person"));
+  EXPECT_EQ(sgb2->threshold().k(), 5);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* unknown, set.ForDataset("unknown"));
   EXPECT_EQ(unknown->id(), "default");
