@@ -12,6 +12,7 @@
 #include "policies/table_protector.h"
 #include "server/engine/table_computer.h"
 #include "server/ledger/linked_protection.h"
+#include "server/pipeline/cross_dataset_release.h"
 #include "server/pipeline/share_tables.h"
 #include "server/pipeline/text_checks.h"
 
@@ -101,6 +102,14 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
       return policies::PopulationBelowMinimum(policy->shape().min_population());
     }
   }
+  // --- shares across datasets (docs/adr/0008; cross_dataset_release.h) ---
+  ASSIGN_OR_RETURN(const std::optional<CrossSharePlan> across, PlanCrossShares(query));
+  if (across.has_value()) {
+    const CrossShareContext context{catalog_, policies_, ledger_, limits,
+                                    options_.max_ledger_atoms, deadline};
+    return DecideCrossDatasetShare(context, *across, *version, *policy, record);
+  }
+  // --- end of shares across datasets ---
   ASSIGN_OR_RETURN(const std::optional<SharePlan> shares, PlanShares(query));
   // The table to protect: the query's, or for shares the stack of their
   // denominators and numerators (share_tables.h).

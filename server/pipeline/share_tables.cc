@@ -126,6 +126,31 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
   return stacked;
 }
 
+v1::CellValue ShareValue(const v1::CellValue& part, const v1::CellValue& whole, int64_t exact_part,
+                         int64_t exact_whole, int64_t unreliable_below) {
+  v1::CellValue value;
+  if (exact_whole == 0) {
+    value.set_status(v1::NOT_APPLICABLE);
+  } else if (whole.status() == v1::SUPPRESSED || part.status() == v1::SUPPRESSED) {
+    value.set_status(v1::SUPPRESSED);
+  } else if (!Exact(whole.status()) || !Exact(part.status())) {
+    // Rounded (or otherwise inexact) counts: the share comes from the
+    // released figures, never the exact ones, which an exact ratio next to
+    // a rounded count would give away.
+    const double all = whole.value();
+    if (all <= 0) {
+      value.set_status(v1::SUPPRESSED);
+    } else {
+      value.set_status(Exact(whole.status()) ? part.status() : whole.status());
+      value.set_value(100.0 * part.value() / all);
+    }
+  } else {
+    value.set_status(exact_whole < unreliable_below ? v1::UNRELIABLE : v1::PUBLISHED);
+    value.set_value(100.0 * static_cast<double>(exact_part) / static_cast<double>(exact_whole));
+  }
+  return value;
+}
+
 v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTable& denominators,
                                   const v1::ComputedTable& numerators,
                                   const v1::ReleaseDecision& stacked, int64_t unreliable_below) {
@@ -153,33 +178,12 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
     v1::ReleasedCell& cell = *table.add_cells();
     cell.mutable_codes()->CopyFrom(whole.codes());
     cell.mutable_codes()->RemoveLast();
-    const v1::CellStatus whole_status = whole.values(0).status();
-    const v1::CellStatus part_status = part.values(0).status();
     for (const v1::Measure& m : query.measures()) {
-      v1::CellValue& value = *cell.add_values();
-      if (m.kind() == v1::Measure::COUNT) {
-        value = whole.values(0);
-      } else if (denominators.record_count(c) == 0) {
-        value.set_status(v1::NOT_APPLICABLE);
-      } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
-        value.set_status(v1::SUPPRESSED);
-      } else if (!Exact(whole_status) || !Exact(part_status)) {
-        // Rounded (or otherwise inexact) counts: the share comes from the
-        // released figures, never the exact ones, which an exact ratio
-        // next to a rounded count would give away.
-        const double all = whole.values(0).value();
-        if (all <= 0) {
-          value.set_status(v1::SUPPRESSED);
-        } else {
-          value.set_status(Exact(whole_status) ? part_status : whole_status);
-          value.set_value(100.0 * part.values(0).value() / all);
-        }
-      } else {
-        value.set_status(denominators.record_count(c) < unreliable_below ? v1::UNRELIABLE
-                                                                         : v1::PUBLISHED);
-        value.set_value(100.0 * static_cast<double>(numerators.record_count(c)) /
-                        static_cast<double>(denominators.record_count(c)));
-      }
+      *cell.add_values() = m.kind() == v1::Measure::COUNT
+                               ? whole.values(0)
+                               : ShareValue(part.values(0), whole.values(0),
+                                            numerators.record_count(c),
+                                            denominators.record_count(c), unreliable_below);
     }
     policies::CountReleasedCell(
         cell.values(0).status(),
