@@ -727,8 +727,8 @@ TEST(DemoAccessPolicyTest, ParsesStrictlyAndIsConsistent) {
   }
   EXPECT_EQ(purposes.size(), 5u);
   EXPECT_EQ(bases.size(), 4u);
-  EXPECT_EQ(principals, (std::set<std::string>{"schulamt-analyst", "jugendamt-analyst", "dpo",
-                                               "steward"}));
+  EXPECT_EQ(principals, (std::set<std::string>{"schulamt-analyst", "jugendamt-analyst",
+                                               "bildungsbuero-analyst", "dpo", "steward"}));
 }
 
 TEST(DemoCertsTest, ScriptCreatesPrivateKeysAndReusesTheCa) {
@@ -742,8 +742,8 @@ TEST(DemoCertsTest, ScriptCreatesPrivateKeysAndReusesTheCa) {
   struct stat st;
   ASSERT_EQ(::stat(out.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  for (const char* id : {"ca", "server", "schulamt-analyst", "jugendamt-analyst", "dpo", "steward",
-                         "intruder"}) {
+  for (const char* id : {"ca", "server", "schulamt-analyst", "jugendamt-analyst",
+                         "bildungsbuero-analyst", "dpo", "steward", "intruder"}) {
     ASSERT_EQ(::stat(absl::StrCat(out, "/", id, ".key").c_str(), &st), 0) << id;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << id;
     EXPECT_THAT(ReadTestFile(absl::StrCat(out, "/", id, ".pem")), HasSubstr("BEGIN CERTIFICATE"));

@@ -183,10 +183,11 @@ CrossShareLabels LabelsFor(const CrossSharePlan& plan, const engine::LoadedVersi
 }  // namespace
 
 absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareContext& context,
-                                                            const CrossSharePlan& plan,
+                                                            const CrossSharePlan& asked,
                                                             const engine::LoadedVersion& numerator,
                                                             const v1::DisclosurePolicy& policy,
                                                             v1::AuditRecord& record) {
+  CrossSharePlan plan = asked;
   v1::DenominatorRelease& den = *record.mutable_denominator();
   den.set_dataset(plan.spec.dataset());
   den.set_dataset_version(plan.spec.version());
@@ -200,7 +201,8 @@ absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareCont
   den.set_policy_id(other->id());
   den.set_policy_version(other->version());
   den.set_policy_hash(policies::PolicyHash(*other));
-  RETURN_IF_ERROR(CheckSameDimensions(plan, numerator, *denominator));
+  RETURN_IF_ERROR(BindDenominator(plan, numerator, *denominator));
+  *den.mutable_query() = plan.denominator;
   ASSIGN_OR_RETURN(const engine::ComputeLimits limits,
                    CheckDenominatorQuery(context, plan, *denominator, *other));
   ASSIGN_OR_RETURN(const Tables tables, ComputeTables(plan, numerator, *denominator, limits));

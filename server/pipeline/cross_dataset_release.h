@@ -37,7 +37,7 @@ struct CrossShareContext {
 // governed by `policy`). Fills `record`'s denominator (and the numerator's
 // ledger_audit), also when refusing. NOT_FOUND for an unknown denominator
 // dataset or version; INVALID_ARGUMENT for a denominator query its policy
-// does not allow or whose dimensions do not match (CheckSameDimensions);
+// does not allow or whose dimensions do not match (BindDenominator);
 // FAILED_PRECONDITION (naming no value) if no suppression makes both sides
 // safe; UNAVAILABLE if the ledger cannot record them.
 absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareContext& context,

@@ -215,19 +215,29 @@ absl::StatusOr<std::optional<CrossSharePlan>> PlanCrossShares(const v1::Query& q
   plan.denominator = plan.numerator;
   plan.denominator.set_dataset(spec->dataset());
   plan.denominator.set_version(spec->version());
-  plan.denominator.clear_filters();
-  for (const v1::Filter& f : query.filters()) {
-    if (IsGrouped(query, f.dimension())) *plan.denominator.add_filters() = f;
-  }
-  for (const v1::Filter& f : spec->filters()) *plan.denominator.add_filters() = f;
+  *plan.denominator.mutable_filters() = spec->filters();
   return plan;
 }
 
-absl::Status CheckSameDimensions(const CrossSharePlan& plan, const engine::LoadedVersion& numerator,
-                                 const engine::LoadedVersion& denominator) {
+absl::Status BindDenominator(CrossSharePlan& plan, const engine::LoadedVersion& numerator,
+                             const engine::LoadedVersion& denominator) {
   for (const v1::Grouping& g : plan.query.group_by()) {
     RETURN_IF_ERROR(CheckDimension(plan, g, numerator, denominator));
   }
+  std::vector<v1::Filter> carried;
+  for (const v1::Filter& f : plan.query.filters()) {
+    if (denominator.FindDimension(f.dimension()) == nullptr) continue;  // the numerator's only
+    if (!IsGrouped(plan.query, f.dimension())) {
+      v1::Grouping at;  // the filter's level must mean the same in both
+      at.set_dimension(f.dimension());
+      at.set_level(f.level());
+      RETURN_IF_ERROR(CheckDimension(plan, at, numerator, denominator));
+    }
+    carried.push_back(f);
+  }
+  google::protobuf::RepeatedPtrField<v1::Filter> filters(carried.begin(), carried.end());
+  for (const v1::Filter& f : plan.spec.filters()) *filters.Add() = f;
+  *plan.denominator.mutable_filters() = std::move(filters);
   return absl::OkStatus();
 }
 

@@ -8,7 +8,7 @@
 // Pure functions; thread-safe.
 //
 //   ASSIGN_OR_RETURN(std::optional<CrossSharePlan> plan, PlanCrossShares(query));
-//   RETURN_IF_ERROR(CheckSameDimensions(*plan, numerator_version, denominator_version));
+//   RETURN_IF_ERROR(BindDenominator(*plan, numerator_version, denominator_version));
 //   ASSIGN_OR_RETURN(JointTable joint, StackAcross(n, d));
 //   ... protect joint.table under JointSharePolicy(a, b) ...
 //   v1::ReleaseDecision answer = UnstackAcross(plan, joint, n, d, decision, labels);
@@ -34,8 +34,8 @@ struct CrossSharePlan {
   // The query's table on its own dataset, one COUNT: the numerators.
   v1::Query numerator;
   // The same grouping and totals on the denominator dataset, one COUNT,
-  // filtered by the query's filters on grouping dimensions and the
-  // denominator's own filters: the denominators.
+  // filtered by the denominator's own filters and (after BindDenominator)
+  // the query's filters on dimensions that dataset has: the denominators.
   v1::Query denominator;
   // The denominator as the query names it.
   v1::Measure::Denominator spec;
@@ -53,12 +53,16 @@ std::vector<std::string> DenominatorDatasets(const v1::Query& query);
 // it, or a denominator filter names a grouping dimension.
 absl::StatusOr<std::optional<CrossSharePlan>> PlanCrossShares(const v1::Query& query);
 
-// INVALID_ARGUMENT naming the dimension if a grouping dimension of the
-// plan is not a dimension of the denominator dataset, lacks the grouped
-// level there, or has other codes or parents (labels may differ) at the
-// grouped level, a coarser one, or a finer one a filter of the query uses.
-absl::Status CheckSameDimensions(const CrossSharePlan& plan, const engine::LoadedVersion& numerator,
-                                 const engine::LoadedVersion& denominator);
+// Binds `plan` to the two versions: carries each filter of the query to
+// the denominator if that dataset has the dimension (a filter on a
+// dimension only the query's dataset has restricts the numerator alone).
+// INVALID_ARGUMENT naming the dimension if a grouping dimension is not a
+// dimension of the denominator dataset, lacks the grouped level there, or
+// has other codes or parents (labels may differ) at the grouped level, a
+// coarser one, or a finer one a filter uses; likewise for a filtered
+// dimension both have, from the filter's level up.
+absl::Status BindDenominator(CrossSharePlan& plan, const engine::LoadedVersion& numerator,
+                             const engine::LoadedVersion& denominator);
 
 // Returns the policy the joint table is protected under: the numerator's
 // policy with every parameter raised to the stricter of both (k and the

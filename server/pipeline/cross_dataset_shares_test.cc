@@ -49,7 +49,7 @@ TEST(PlanCrossSharesTest, QueriesWithoutADenominatorHaveNoPlan) {
   EXPECT_FALSE(plan.has_value());
 }
 
-TEST(PlanCrossSharesTest, CarriesFiltersOnGroupingDimensionsToTheDenominatorOnly) {
+TEST(PlanCrossSharesTest, CountsTheSameTableOnBothDatasets) {
   ASSERT_OK_AND_ASSIGN(const auto plan, PlanCrossShares(Quote()));
   ASSERT_TRUE(plan.has_value());
   EXPECT_EQ(plan->numerator.dataset(), "sgb2");
@@ -57,11 +57,10 @@ TEST(PlanCrossSharesTest, CarriesFiltersOnGroupingDimensionsToTheDenominatorOnly
   ASSERT_EQ(plan->numerator.measures_size(), 1);
   EXPECT_EQ(plan->numerator.measures(0).kind(), v1::Measure::COUNT);
   EXPECT_EQ(plan->denominator.dataset(), "population");
-  // The year (grouped) goes along; age_group (sgb2 only) does not; the
-  // denominator's own filter is added.
-  ASSERT_EQ(plan->denominator.filters_size(), 2);
-  EXPECT_EQ(plan->denominator.filters(0).dimension(), "stichtag");
-  EXPECT_EQ(plan->denominator.filters(1).dimension(), "alter");
+  // The denominator's own filter; the query's are carried by
+  // BindDenominator, which knows which dimensions the dataset has.
+  ASSERT_EQ(plan->denominator.filters_size(), 1);
+  EXPECT_EQ(plan->denominator.filters(0).dimension(), "alter");
   EXPECT_EQ(plan->denominator.group_by_size(), 2);
   EXPECT_TRUE(plan->denominator.totals());
   EXPECT_THAT(DenominatorDatasets(Quote()), ElementsAre("population"));

@@ -195,6 +195,30 @@ TEST(CrossDatasetSharesTest, TheRecordNamesBothDatasetsAndBothLedgersKeepTheirSi
   EXPECT_EQ(world->ledger().size(), 2);  // one release of each dataset
 }
 
+TEST(CrossDatasetSharesTest, AFilterAppliesToBothWhereTheDenominatorHasItsDimension) {
+  // Girls: "kinder" 10, 8, 12, 6; "hilfe" 3, 4, 5, 3 (typ b: 1 in Stadtteil 1).
+  ASSERT_OK_AND_ASSIGN(auto world,
+                       CrossDatasetWorld::Create(ByStadtteil({20, 16, 24, 12}),
+                                                 ByStadtteil({6, 8, 10, 6}), {},
+                                                 {{{"1", "w"}, 1}}));
+  v1::Query girls = Quote({"stadtteil"});
+  (*girls.add_filters()).set_dimension("sex");
+  girls.mutable_filters(0)->add_codes("w");
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse both, world->Cellgate(girls));
+  EXPECT_EQ(CellOf(both.table(), "_T").values(kCount).value(), 15);
+  EXPECT_EQ(CellOf(both.table(), "_T").values(kDenominatorCount).value(), 36);
+  ASSERT_OK_AND_ASSIGN(const v1::AuditRecord record, world->LastAuditRecord());
+  ASSERT_EQ(record.denominator().query().filters_size(), 1);
+  EXPECT_EQ(record.denominator().query().filters(0).dimension(), "sex");
+  // "kinder" has no typ: that filter restricts the numerator only.
+  v1::Query typ_a = Quote({"stadtteil@sozialraum"});
+  (*typ_a.add_filters()).set_dimension("typ");
+  typ_a.mutable_filters(0)->add_codes("a");
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse one, world->Cellgate(typ_a));
+  EXPECT_EQ(CellOf(one.table(), "_T").values(kCount).value(), 29);
+  EXPECT_EQ(CellOf(one.table(), "_T").values(kDenominatorCount).value(), 72);
+}
+
 TEST(CrossDatasetSharesTest, ADimensionTheDenominatorLacksIsRefusedNamingIt) {
   ASSERT_OK_AND_ASSIGN(auto world, CrossDatasetWorld::Create(ByStadtteil({20, 16, 24, 12}),
                                                              ByStadtteil({6, 8, 10, 6})));
