@@ -427,6 +427,28 @@ absl::Status CheckCondition(const v1::DatasetSchema& schema, const v1::Filter& f
   return absl::OkStatus();
 }
 
+// Checks that the years, their codes and every grouping dimension and level
+// of `table` exist in `schema`; `where` ends the message about a year code.
+absl::Status CheckAxesAgainstSchema(const v1::ManifestTable& table,
+                                    const v1::DatasetSchema& schema, absl::string_view where,
+                                    const ErrorContext& ctx) {
+  ASSIGN_OR_RETURN(const v1::Level* years,
+                   DimensionLevel(schema, table.years().dimension(), "", "years", ctx));
+  for (int i = 0; i < table.years().codes_size(); ++i) {
+    if (!HasCode(*years, table.years().codes(i))) {
+      return ctx.Error(Indexed("years.codes", i),
+                       absl::StrCat(Quoted(table.years().codes(i)), " is not a code of ",
+                                    Quoted(table.years().dimension()), where));
+    }
+  }
+  for (int i = 0; i < table.group_by_size(); ++i) {
+    const v1::Grouping& g = table.group_by(i);
+    RETURN_IF_ERROR(
+        DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::string_view name) {
@@ -465,20 +487,7 @@ absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
     return ctx.Error("dataset", absl::StrCat(Quoted(table.dataset()), " is checked against ",
                                              Quoted(schema.id())));
   }
-  ASSIGN_OR_RETURN(const v1::Level* years,
-                   DimensionLevel(schema, table.years().dimension(), "", "years", ctx));
-  for (int i = 0; i < table.years().codes_size(); ++i) {
-    if (!HasCode(*years, table.years().codes(i))) {
-      return ctx.Error(Indexed("years.codes", i),
-                       absl::StrCat(Quoted(table.years().codes(i)), " is not a code of ",
-                                    Quoted(table.years().dimension())));
-    }
-  }
-  for (int i = 0; i < table.group_by_size(); ++i) {
-    const v1::Grouping& g = table.group_by(i);
-    RETURN_IF_ERROR(
-        DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
-  }
+  RETURN_IF_ERROR(CheckAxesAgainstSchema(table, schema, "", ctx));
   for (int i = 0; i < table.filters_size(); ++i) {
     RETURN_IF_ERROR(CheckCondition(schema, table.filters(i), Indexed("filters", i), ctx));
   }
@@ -506,21 +515,8 @@ absl::Status CheckDenominatorAgainstSchema(const v1::ManifestTable& table,
                                            const v1::DatasetSchema& schema,
                                            absl::string_view file) {
   const ErrorContext ctx(file, Quoted(table.id()));
-  ASSIGN_OR_RETURN(const v1::Level* years,
-                   DimensionLevel(schema, table.years().dimension(), "", "years", ctx));
-  for (int i = 0; i < table.years().codes_size(); ++i) {
-    if (!HasCode(*years, table.years().codes(i))) {
-      return ctx.Error(Indexed("years.codes", i),
-                       absl::StrCat(Quoted(table.years().codes(i)), " is not a code of ",
-                                    Quoted(table.years().dimension()), " in the denominator ",
-                                    "dataset ", Quoted(schema.id())));
-    }
-  }
-  for (int i = 0; i < table.group_by_size(); ++i) {
-    const v1::Grouping& g = table.group_by(i);
-    RETURN_IF_ERROR(
-        DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
-  }
+  RETURN_IF_ERROR(CheckAxesAgainstSchema(
+      table, schema, absl::StrCat(" in the denominator dataset ", Quoted(schema.id())), ctx));
   for (int s = 0; s < table.shares_size(); ++s) {
     const v1::ShareMeasure& share = table.shares(s);
     if (share.denominator_dataset() != schema.id()) continue;

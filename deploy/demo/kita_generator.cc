@@ -59,8 +59,7 @@ void WriteChild(const GeneratorParams& params, const Resident& r, int year, int 
                                               kSpracheSocialPercent[bezirk.sozialindex - 1] / 100);
   const bool eingliederung = random.Chance(kEingliederungshilfePpm);
   // The child keeps its key from year to year; it is not the register's.
-  const HexKey key(MixKey({params.seed, kKeyStream, r.key_hi}),
-                   MixKey({params.seed, kKeyStream, r.key_lo}));
+  const HexKey key = PseudonymOf(params, kKeyStream, r);
   const absl::string_view fields[] = {
       key.view(),
       stichtag,
@@ -82,14 +81,9 @@ void WriteKitaKindRows(const GeneratorParams& params, CsvFileWriter& out) {
   const PopulationRegister reg(params);
   const std::vector<std::string> stichtage = YearCodes(kFirstYear, kYearCount, false);
   for (int y = 0; y < kYearCount; ++y) {
-    const int year = kFirstYear + y;
-    for (int age = 0; age <= kOldest; ++age) {
-      const int cohort = year - age;
-      const int64_t residents = reg.Count(cohort, age);
-      for (int64_t index = 0; index < residents; ++index) {
-        WriteChild(params, reg.Get(cohort, index), year, age, stichtage[y], out);
-      }
-    }
+    reg.ForEach(kFirstYear + y, 0, kOldest, [&](const Resident& r, int age) {
+      WriteChild(params, r, kFirstYear + y, age, stichtage[y], out);
+    });
   }
 }
 

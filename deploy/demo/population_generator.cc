@@ -17,23 +17,17 @@ void WritePopulationRows(const GeneratorParams& params, CsvFileWriter& out) {
   const PopulationRegister reg(params);
   const std::vector<std::string> stichtage = YearCodes(kFirstYear, kYearCount, false);
   for (int y = 0; y < kYearCount; ++y) {
-    const int year = kFirstYear + y;
-    for (int cohort = year - kMaxResidentAge; cohort <= year; ++cohort) {
-      const int age = year - cohort;
-      const int64_t size = reg.Count(cohort, age);
-      for (int64_t index = 0; index < size; ++index) {
-        const Resident r = reg.Get(cohort, index);
-        const HexKey key(r.key_hi, r.key_lo);
-        const absl::string_view fields[] = {key.view(),
-                                            stichtage[y],
-                                            geo.bezirke()[r.bezirk].code,
-                                            kSexCodes[r.sex].code,
-                                            AgeCode(age),
-                                            kNationalityGroupCodes[r.nationality_group].code,
-                                            kJaNeinCodes[r.mh ? kJa : kNein].code};
-        out.AddRow(fields);
-      }
-    }
+    reg.ForEach(kFirstYear + y, 0, kMaxResidentAge, [&](const Resident& r, int age) {
+      const HexKey key(r.key_hi, r.key_lo);
+      const absl::string_view fields[] = {key.view(),
+                                          stichtage[y],
+                                          geo.bezirke()[r.bezirk].code,
+                                          kSexCodes[r.sex].code,
+                                          AgeCode(age),
+                                          kNationalityGroupCodes[r.nationality_group].code,
+                                          kJaNeinCodes[r.mh ? kJa : kNein].code};
+      out.AddRow(fields);
+    });
   }
 }
 

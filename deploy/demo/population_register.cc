@@ -62,4 +62,18 @@ Resident PopulationRegister::Get(int cohort, int64_t index) const {
   return r;
 }
 
+void PopulationRegister::ForEach(int year, int min_age, int max_age,
+                                 const std::function<void(const Resident&, int age)>& visit) const {
+  for (int age = max_age; age >= min_age; --age) {
+    const int cohort = year - age;
+    const int64_t size = Count(cohort, age);
+    for (int64_t index = 0; index < size; ++index) visit(Get(cohort, index), age);
+  }
+}
+
+HexKey PseudonymOf(const GeneratorParams& params, uint64_t stream, const Resident& resident) {
+  return HexKey(MixKey({params.seed, stream, resident.key_hi}),
+                MixKey({params.seed, stream, resident.key_lo}));
+}
+
 }  // namespace cellgate::demo

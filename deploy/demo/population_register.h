@@ -10,6 +10,7 @@
 #define CELLGATE_DEPLOY_DEMO_POPULATION_REGISTER_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "deploy/demo/code_lists.h"
 #include "deploy/demo/generators.h"
@@ -41,10 +42,18 @@ class PopulationRegister {
   int64_t Count(int cohort, int age) const;
   // Returns person `index` of `cohort`. REQUIRES: index >= 0.
   Resident Get(int cohort, int64_t index) const;
+  // Calls `visit` for every resident aged `min_age`..`max_age` at the
+  // Stichtag of `year`, the oldest first, then by index.
+  void ForEach(int year, int min_age, int max_age,
+               const std::function<void(const Resident&, int age)>& visit) const;
 
  private:
   const GeneratorParams params_;
 };
+
+// Returns the key another dataset gives `resident`: stable across years,
+// derived from the register's key by `stream`, not linkable to it.
+HexKey PseudonymOf(const GeneratorParams& params, uint64_t stream, const Resident& resident);
 
 }  // namespace cellgate::demo
 

@@ -39,49 +39,48 @@ Sgb2Altersgruppe AgeGroup(int age) {
   return k55BisU67;
 }
 
-}  // namespace
-
-void WriteSgb2PersonRows(const GeneratorParams& params, CsvFileWriter& out) {
+// Writes `r` (aged `age` at the Stichtag of `year`) if the resident lives
+// in a Bedarfsgemeinschaft then.
+void WritePerson(const GeneratorParams& params, const Resident& r, int year, int age,
+                 absl::string_view stichtag, CsvFileWriter& out) {
   static const uint64_t kPersonStream = StreamId("sgb2/person");
   static const uint64_t kKeyStream = StreamId("sgb2/key");
   static const uint64_t kBgStream = StreamId("sgb2/bg");
-  const Geography& geo = Geography::Musterstadt();
+  const Bezirk& bezirk = Geography::Musterstadt().bezirke()[r.bezirk];
+  const Sgb2Altersgruppe group = AgeGroup(age);
+  DemoRandom random(MixKey({params.seed, kPersonStream, static_cast<uint64_t>(year),
+                            static_cast<uint64_t>(r.cohort), static_cast<uint64_t>(r.index)}));
+  const int64_t rate = kU15RatePpm[bezirk.sozialindex - 1] * kAgeGroupPercent[group] / 100;
+  if (!random.Chance(rate)) return;
+  const size_t typ = random.Pick(kTypWeights[group]);
+  // Bedarfsgemeinschaften of the Bezirk: about one per two members.
+  const int64_t expected =
+      Scaled(params, bezirk.population) * kU15RatePpm[bezirk.sozialindex - 1] / kMillion;
+  const uint64_t slot =
+      random.Below(static_cast<uint64_t>(std::max<int64_t>(1, expected * 2 / 3 / kMembersPerBg)));
+  const HexKey key = PseudonymOf(params, kKeyStream, r);
+  const HexKey bg(MixKey({params.seed, kBgStream, static_cast<uint64_t>(year),
+                          static_cast<uint64_t>(r.bezirk)}),
+                  MixKey({params.seed, kBgStream, slot}));
+  const absl::string_view fields[] = {key.view(),
+                                      bg.view(),
+                                      stichtag,
+                                      bezirk.code,
+                                      kSexCodes[r.sex].code,
+                                      kSgb2AltersgruppeCodes[group].code,
+                                      kSgb2TypCodes[typ].code};
+  out.AddRow(fields);
+}
+
+}  // namespace
+
+void WriteSgb2PersonRows(const GeneratorParams& params, CsvFileWriter& out) {
   const PopulationRegister reg(params);
   const std::vector<std::string> stichtage = YearCodes(kFirstYear, kYearCount, false);
   for (int y = 0; y < kYearCount; ++y) {
-    const int year = kFirstYear + y;
-    for (int age = 0; age <= kOldest; ++age) {
-      const int cohort = year - age;
-      const Sgb2Altersgruppe group = AgeGroup(age);
-      const int64_t residents = reg.Count(cohort, age);
-      for (int64_t index = 0; index < residents; ++index) {
-        const Resident r = reg.Get(cohort, index);
-        const Bezirk& bezirk = geo.bezirke()[r.bezirk];
-        DemoRandom random(MixKey({params.seed, kPersonStream, static_cast<uint64_t>(year),
-                                  static_cast<uint64_t>(cohort), static_cast<uint64_t>(index)}));
-        const int64_t rate = kU15RatePpm[bezirk.sozialindex - 1] * kAgeGroupPercent[group] / 100;
-        if (!random.Chance(rate)) continue;
-        const size_t typ = random.Pick(kTypWeights[group]);
-        // Bedarfsgemeinschaften of the Bezirk: about one per two members.
-        const int64_t expected =
-            Scaled(params, bezirk.population) * kU15RatePpm[bezirk.sozialindex - 1] / kMillion;
-        const uint64_t slot = random.Below(
-            static_cast<uint64_t>(std::max<int64_t>(1, expected * 2 / 3 / kMembersPerBg)));
-        const HexKey key(MixKey({params.seed, kKeyStream, r.key_hi}),
-                         MixKey({params.seed, kKeyStream, r.key_lo}));
-        const HexKey bg(MixKey({params.seed, kBgStream, static_cast<uint64_t>(year),
-                                static_cast<uint64_t>(r.bezirk)}),
-                        MixKey({params.seed, kBgStream, slot}));
-        const absl::string_view fields[] = {key.view(),
-                                            bg.view(),
-                                            stichtage[y],
-                                            bezirk.code,
-                                            kSexCodes[r.sex].code,
-                                            kSgb2AltersgruppeCodes[group].code,
-                                            kSgb2TypCodes[typ].code};
-        out.AddRow(fields);
-      }
-    }
+    reg.ForEach(kFirstYear + y, 0, kOldest, [&](const Resident& r, int age) {
+      WritePerson(params, r, kFirstYear + y, age, stichtage[y], out);
+    });
   }
 }
 

@@ -9,51 +9,38 @@
 namespace cellgate::attacks {
 namespace {
 
-constexpr char kStadtteil[] = R"pb(
-  columns {
-    name: "stadtteil"
-    label: "Stadtteil"
-    kind: DIMENSION
-    levels {
-      name: "stadtteil"
-      label: "Stadtteil"
-      codes { code: "1" label: "Altstadt" parent: "A" }
-      codes { code: "2" label: "Hafen" parent: "A" }
-      codes { code: "3" label: "Nord" parent: "B" }
-      codes { code: "4" label: "Süd" parent: "B" }
-    }
-    levels {
-      name: "sozialraum"
-      label: "Sozialraum"
-      codes { code: "A" label: "Mitte" }
-      codes { code: "B" label: "Außen" }
-    }
+// The stadtteil and sex dimensions with Stadtteile `codes` (in Sozialraum A
+// for "1" and "2", else B).
+std::string Dimensions(const std::vector<std::string>& codes) {
+  std::string stadtteile;
+  for (const std::string& code : codes) {
+    absl::StrAppend(&stadtteile, "codes { code: \"", code, "\" label: \"Stadtteil ", code,
+                    "\" parent: \"", code <= "2" ? "A" : "B", "\" }\n");
   }
-  columns {
-    name: "sex"
-    label: "Geschlecht"
-    kind: DIMENSION
-    levels {
-      name: "sex"
-      label: "Geschlecht"
-      codes { code: "m" label: "männlich" }
-      codes { code: "w" label: "weiblich" }
+  return absl::StrCat(R"pb(
+                        columns { name: "key" label: "Schlüssel" kind: UNIT_ID }
+                        columns { name: "stadtteil" label: "Stadtteil" kind: DIMENSION
+                                  levels { name: "stadtteil" label: "Stadtteil")pb",
+                      stadtteile, R"pb(}
+                                       levels {
+        name: "sozialraum" label: "Sozialraum"
+        codes { code: "A" label: "Mitte" }
+        codes { code: "B" label: "Außen" }
+      }
     }
-  }
-)pb";
+    columns {
+      name: "sex" label: "Geschlecht" kind: DIMENSION
+      levels { name: "sex" label: "Geschlecht" codes { code: "m" label: "männlich" } codes { code: "w" label: "weiblich" } }
+    })pb");
+}
 
 std::string KinderSchema() {
-  return absl::StrCat(R"pb(id: "kinder"
-                           title: "Kinder"
-                           columns { name: "key" label: "Schlüssel" kind: UNIT_ID })pb",
-                      kStadtteil);
+  return absl::StrCat(R"pb(id: "kinder" title: "Kinder")pb", Dimensions({"1", "2", "3", "4"}));
 }
 
 std::string HilfeSchema() {
-  return absl::StrCat(R"pb(id: "hilfe"
-                           title: "Kinder mit Hilfe"
-                           columns { name: "key" label: "Schlüssel" kind: UNIT_ID })pb",
-                      kStadtteil, R"pb(
+  return absl::StrCat(R"pb(id: "hilfe" title: "Kinder mit Hilfe")pb",
+                      Dimensions({"1", "2", "3", "4"}), R"pb(
     columns {
       name: "typ"
       label: "Hilfeart"
@@ -68,40 +55,9 @@ std::string HilfeSchema() {
 }
 
 // Same dimension names as "kinder", but three Stadtteile.
-constexpr char kViertelSchema[] = R"pb(
-  id: "viertel"
-  title: "Viertel"
-  columns { name: "key" label: "Schlüssel" kind: UNIT_ID }
-  columns {
-    name: "stadtteil"
-    label: "Stadtteil"
-    kind: DIMENSION
-    levels {
-      name: "stadtteil"
-      label: "Stadtteil"
-      codes { code: "1" label: "Altstadt" parent: "A" }
-      codes { code: "2" label: "Hafen" parent: "A" }
-      codes { code: "3" label: "Nord" parent: "B" }
-    }
-    levels {
-      name: "sozialraum"
-      label: "Sozialraum"
-      codes { code: "A" label: "Mitte" }
-      codes { code: "B" label: "Außen" }
-    }
-  }
-  columns {
-    name: "sex"
-    label: "Geschlecht"
-    kind: DIMENSION
-    levels {
-      name: "sex"
-      label: "Geschlecht"
-      codes { code: "m" label: "männlich" }
-      codes { code: "w" label: "weiblich" }
-    }
-  }
-)pb";
+std::string ViertelSchema() {
+  return absl::StrCat(R"pb(id: "viertel" title: "Viertel")pb", Dimensions({"1", "2", "3"}));
+}
 
 std::string Csv(const CellCounts& counts, const CellCounts* typ_b) {
   std::string csv = typ_b == nullptr ? "key,stadtteil,sex\n" : "key,stadtteil,sex,typ\n";
@@ -209,7 +165,7 @@ absl::StatusOr<std::unique_ptr<CrossDatasetWorld>> CrossDatasetWorld::Create(
   RETURN_IF_ERROR(world->Load(KinderSchema(), "kinder", Csv(kinder, nullptr)));
   RETURN_IF_ERROR(world->Load(HilfeSchema(), "hilfe", Csv(hilfe, &typ_b)));
   RETURN_IF_ERROR(
-      world->Load(kViertelSchema, "viertel", Csv({{{"1", "m"}, 5}, {{"3", "w"}, 5}}, nullptr)));
+      world->Load(ViertelSchema(), "viertel", Csv({{{"1", "m"}, 5}, {{"3", "w"}, 5}}, nullptr)));
   return world;
 }
 
