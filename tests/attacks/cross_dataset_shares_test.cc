@@ -299,6 +299,20 @@ TEST(CrossDatasetSharesTest, TheRestOfTheDenominatorIsProtectedToo) {
   EXPECT_FALSE(Shown(cell.values(kCount)) && Shown(cell.values(kDenominatorCount)));
 }
 
+TEST(CrossDatasetSharesTest, AllOrNoneOfASmallGroupIsSuppressed) {
+  // "hilfe" protects groups under 10: Stadtteil 1 has 6 children, all six
+  // with the benefit; Stadtteil 4 has 8 children, none with it. Both
+  // counts are above k = 3, but 100 % and 0 % tell every child's status.
+  ASSERT_OK_AND_ASSIGN(auto world,
+                       CrossDatasetWorld::Create(ByStadtteil({6, 16, 24, 8}),
+                                                 ByStadtteil({6, 8, 10, 0}),
+                                                 {PolicyFor("hilfe", 3, /*min_group=*/10)}));
+  ASSERT_OK_AND_ASSIGN(v1::QueryResponse answer, world->Cellgate(Quote({"stadtteil"})));
+  EXPECT_EQ(CellOf(answer.table(), "1").values(kShare).status(), v1::SUPPRESSED);
+  EXPECT_EQ(CellOf(answer.table(), "4").values(kShare).status(), v1::SUPPRESSED);
+  EXPECT_EQ(CellOf(answer.table(), "3").values(kShare).status(), v1::PUBLISHED);
+}
+
 TEST(CrossDatasetSharesTest, TheStricterThresholdOfTheTwoPoliciesApplies) {
   // "hilfe" needs 5 per cell; Stadtteil 4 has 4 children in "kinder",
   // which "kinder"'s own k = 3 would publish.
