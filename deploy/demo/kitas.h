@@ -1,6 +1,7 @@
 // The fictional day-care centres (Kitas) of Musterstadt: about 150, spread
 // over the Stadtteile by their number of young children, each with a
-// Träger and a number of places (45–100, about 9,400 in all), plus the code
+// Träger and a number of places (45–80, about 9,400 in all; the 45–150 of
+// DEMO-CITY.md would not add up to its total), plus the code
 // for Kindertagespflege. Start with `KitaDirectory::Musterstadt()`. The list
 // is part of the city, not of the data: it does not depend on the seed.
 // Immutable after construction; thread-safe.
