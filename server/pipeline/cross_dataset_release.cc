@@ -213,6 +213,9 @@ absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareCont
   const Protectors protectors{std::move(n), std::move(d), std::move(j)};
   den.set_joint_policy_hash(policies::PolicyHash(protectors.joint.policy()));
   den.set_not_nested(!tables.joint.nested);
+  // TODO(#3): on a channel where either dataset's policy perturbs counts
+  // (the cell key method), perturb that side with its own cell keys
+  // instead (docs/adr/0008, "Limits").
   v1::ReleaseDecision joint;
   if (context.ledger == nullptr) {
     ASSIGN_OR_RETURN(joint, protectors.joint.Protect(tables.joint.table, context.deadline));
