@@ -129,7 +129,12 @@ absl::StatusOr<v1::ReleaseDecision> ProtectWithLedgers(
   v1::DenominatorRelease& den = *record.mutable_denominator();
   ledger::LinkedDecision numerator_side, denominator_side;
   for (int round = 0;; ++round) {
-    if (round == kMaxSideRounds) return CannotRelease();
+    if (round == kMaxSideRounds) {
+      record.mutable_ledger_audit()->set_note(absl::StrCat(
+          "refused: the two datasets' ledgers kept asking for more after ", kMaxSideRounds,
+          " rounds"));
+      return CannotRelease();
+    }
     const policies::LedgerConstraints before = on_denominator;
     record.clear_ledger_audit();
     ASSIGN_OR_RETURN(numerator_side,
