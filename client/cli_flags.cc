@@ -48,6 +48,7 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "by", .repeatable = true},
         {.name = "measure", .repeatable = true},
         {.name = "filter", .repeatable = true},
+        {.name = "denominator-filter", .repeatable = true},
         {.name = "totals", .takes_value = false},
         {.name = "purpose", .required = true},
         {.name = "legal-basis", .required = true},

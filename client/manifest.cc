@@ -119,10 +119,25 @@ bool SameCondition(const v1::Filter& a, const v1::Filter& b) {
          std::equal(a.codes().begin(), a.codes().end(), b.codes().begin(), b.codes().end());
 }
 
+bool IsAcross(const v1::ShareMeasure& share) { return !share.denominator_dataset().empty(); }
+
+// The columns the server computes for the table's shares: one per share_of
+// share; per share across datasets its share and, with a label, its
+// denominator's count.
 int ServerShares(const v1::ManifestTable& t) {
   int n = 0;
-  for (const v1::ShareMeasure& share : t.shares()) n += share.has_share_of() ? 1 : 0;
+  for (const v1::ShareMeasure& share : t.shares()) {
+    if (share.has_share_of()) ++n;
+    if (IsAcross(share)) n += share.denominator_label().empty() ? 1 : 2;
+  }
   return n;
+}
+
+bool HasShareOf(const v1::ManifestTable& t) {
+  for (const v1::ShareMeasure& share : t.shares()) {
+    if (share.has_share_of()) return true;
+  }
+  return false;
 }
 
 bool HasCount(const v1::ManifestTable& t) {
@@ -135,11 +150,11 @@ bool HasCount(const v1::ManifestTable& t) {
 absl::Status CheckMeasures(const v1::ManifestTable& t, const ErrorContext& ctx) {
   const int server_shares = ServerShares(t);
   if (t.measures().empty() && server_shares == 0) {
-    return ctx.Error("measures", "needs at least one measure (or a share_of share)");
+    return ctx.Error("measures", "needs at least one measure (or a share the server computes)");
   }
   if (t.measures_size() + server_shares > kMaxMeasures) {
     return ctx.Error("measures", absl::StrCat("has ", t.measures_size(), " measures and ",
-                                              server_shares, " share_of shares, at most ",
+                                              server_shares, " columns of server shares, at most ",
                                               kMaxMeasures, " together"));
   }
   for (int i = 0; i < t.measures_size(); ++i) {
@@ -162,8 +177,13 @@ absl::Status CheckMeasures(const v1::ManifestTable& t, const ErrorContext& ctx) 
     if (m.kind() != v1::Measure::COUNT && server_shares > 0) {
       return ctx.Error(field + ".kind",
                        absl::StrCat(v1::Measure::Kind_Name(m.kind()),
-                                    " cannot be asked together with share_of shares "
-                                    "(the server computes shares with COUNT measures only)"));
+                                    " cannot be asked together with share_of or "
+                                    "denominator_dataset shares (the server computes shares "
+                                    "with COUNT measures only)"));
+    }
+    if (m.has_denominator()) {
+      return ctx.Error(field + ".denominator",
+                       "a denominator is asked for with shares { denominator_dataset: ... }");
     }
   }
   return absl::OkStatus();
@@ -222,23 +242,79 @@ absl::Status CheckOfDimension(const v1::ManifestTable& t, int index, const Error
   return absl::OkStatus();
 }
 
+bool SameFilters(const google::protobuf::RepeatedPtrField<v1::Filter>& a,
+                 const google::protobuf::RepeatedPtrField<v1::Filter>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), SameCondition);
+}
+
+// A share across datasets: over the count of another dataset's records in
+// the same cell (docs/adr/0008), the same denominator for every such share.
+absl::Status CheckDenominatorShare(const v1::ManifestTable& t, int index,
+                                   const ErrorContext& ctx) {
+  const v1::ShareMeasure& share = t.shares(index);
+  const std::string field = Indexed("shares", index);
+  const std::string& dataset = share.denominator_dataset();
+  if (!IsId(dataset)) {
+    return ctx.Error(field + ".denominator_dataset",
+                     absl::StrCat(Quoted(dataset), " is not a dataset id"));
+  }
+  if (dataset == t.dataset()) {
+    return ctx.Error(field + ".denominator_dataset",
+                     absl::StrCat(Quoted(dataset), " is the table's own dataset; use share_of"));
+  }
+  if (HasShareOf(t)) {
+    return ctx.Error(field, "a table cannot have share_of and denominator_dataset shares");
+  }
+  for (int i = 0; i < share.denominator_filters_size(); ++i) {
+    const v1::Filter& f = share.denominator_filters(i);
+    const std::string at = Indexed(field + ".denominator_filters", i);
+    if (f.dimension().empty()) return ctx.Error(at + ".dimension", "is empty");
+    if (f.dimension() == t.years().dimension() || IsGrouped(t, f.dimension())) {
+      return ctx.Error(at + ".dimension",
+                       absl::StrCat(Quoted(f.dimension()),
+                                    " is grouped by the table; filter it in filters, which "
+                                    "apply to both datasets"));
+    }
+    if (f.codes().empty()) return ctx.Error(at + ".codes", "needs a code");
+    for (int c = 0; c < f.codes_size(); ++c) {
+      if (f.codes(c).empty()) return ctx.Error(Indexed(at + ".codes", c), "is empty");
+    }
+  }
+  for (int j = 0; j < index; ++j) {
+    const v1::ShareMeasure& other = t.shares(j);
+    if (IsAcross(other) && (other.denominator_dataset() != dataset ||
+                            !SameFilters(other.denominator_filters(),
+                                         share.denominator_filters()))) {
+      return ctx.Error(field, absl::StrCat("differs from shares[", j,
+                                           "] in its denominator; all shares over another "
+                                           "dataset of a table must use the same one"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckShares(const v1::ManifestTable& t, const ErrorContext& ctx) {
   for (int i = 0; i < t.shares_size(); ++i) {
     const v1::ShareMeasure& share = t.shares(i);
     const std::string field = Indexed("shares", i);
-    if (!share.denominator_dataset().empty()) {
-      return ctx.Error(field + ".denominator_dataset",
-                       absl::StrCat(Quoted(share.denominator_dataset()),
-                                    ": a denominator from another dataset is not supported; "
-                                    "pull both tables and divide"));
-    }
     const bool server = share.has_share_of();
     const bool client = !share.of_dimension().empty();
-    if (server == client) {
-      return ctx.Error(field, server ? "sets both share_of and of_dimension; set exactly one"
-                                     : "needs share_of or of_dimension");
+    const bool across = IsAcross(share);
+    if (server + client + across != 1) {
+      return ctx.Error(field, server + client + across == 0
+                                  ? "needs share_of, of_dimension or denominator_dataset"
+                                  : "sets more than one of share_of, of_dimension and "
+                                    "denominator_dataset; set exactly one");
     }
-    RETURN_IF_ERROR(server ? CheckShareOf(t, i, ctx) : CheckOfDimension(t, i, ctx));
+    if (!across && share.denominator_filters_size() > 0) {
+      return ctx.Error(field + ".denominator_filters", "goes with denominator_dataset only");
+    }
+    if (!across && !share.denominator_label().empty()) {
+      return ctx.Error(field + ".denominator_label", "goes with denominator_dataset only");
+    }
+    RETURN_IF_ERROR(server   ? CheckShareOf(t, i, ctx)
+                    : client ? CheckOfDimension(t, i, ctx)
+                             : CheckDenominatorShare(t, i, ctx));
   }
   return absl::OkStatus();
 }
@@ -285,6 +361,7 @@ absl::Status CheckTable(const v1::Manifest& manifest, int index, v1::ManifestTab
   if (t.purpose().empty()) t.set_purpose(manifest.purpose());
   if (t.legal_basis().empty()) t.set_legal_basis(manifest.legal_basis());
   if (t.formats().empty()) *t.mutable_formats() = manifest.formats();
+  if (t.channel() == v1::CHANNEL_UNSPECIFIED) t.set_channel(manifest.channel());
   if (t.purpose().empty()) return ctx.Error("purpose", "is required (here or in the manifest)");
   if (t.legal_basis().empty()) {
     return ctx.Error("legal_basis", "is required (here or in the manifest)");
@@ -347,6 +424,28 @@ absl::Status CheckCondition(const v1::DatasetSchema& schema, const v1::Filter& f
                        absl::StrCat(Quoted(f.codes(c)), " is not a code of level ",
                                     Quoted(level->name())));
     }
+  }
+  return absl::OkStatus();
+}
+
+// Checks that the years, their codes and every grouping dimension and level
+// of `table` exist in `schema`; `where` ends the message about a year code.
+absl::Status CheckAxesAgainstSchema(const v1::ManifestTable& table,
+                                    const v1::DatasetSchema& schema, absl::string_view where,
+                                    const ErrorContext& ctx) {
+  ASSIGN_OR_RETURN(const v1::Level* years,
+                   DimensionLevel(schema, table.years().dimension(), "", "years", ctx));
+  for (int i = 0; i < table.years().codes_size(); ++i) {
+    if (!HasCode(*years, table.years().codes(i))) {
+      return ctx.Error(Indexed("years.codes", i),
+                       absl::StrCat(Quoted(table.years().codes(i)), " is not a code of ",
+                                    Quoted(table.years().dimension()), where));
+    }
+  }
+  for (int i = 0; i < table.group_by_size(); ++i) {
+    const v1::Grouping& g = table.group_by(i);
+    RETURN_IF_ERROR(
+        DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
   }
   return absl::OkStatus();
 }
@@ -416,25 +515,14 @@ absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
     return ctx.Error("dataset", absl::StrCat(Quoted(table.dataset()), " is checked against ",
                                              Quoted(schema.id())));
   }
-  ASSIGN_OR_RETURN(const v1::Level* years,
-                   DimensionLevel(schema, table.years().dimension(), "", "years", ctx));
-  for (int i = 0; i < table.years().codes_size(); ++i) {
-    if (!HasCode(*years, table.years().codes(i))) {
-      return ctx.Error(Indexed("years.codes", i),
-                       absl::StrCat(Quoted(table.years().codes(i)), " is not a code of ",
-                                    Quoted(table.years().dimension())));
-    }
-  }
-  for (int i = 0; i < table.group_by_size(); ++i) {
-    const v1::Grouping& g = table.group_by(i);
-    RETURN_IF_ERROR(
-        DimensionLevel(schema, g.dimension(), g.level(), Indexed("group_by", i), ctx).status());
-  }
+  RETURN_IF_ERROR(CheckAxesAgainstSchema(table, schema, "", ctx));
   for (int i = 0; i < table.filters_size(); ++i) {
     RETURN_IF_ERROR(CheckCondition(schema, table.filters(i), Indexed("filters", i), ctx));
   }
   for (int i = 0; i < table.shares_size(); ++i) {
-    if (!table.shares(i).has_share_of()) continue;  // of_dimension: a checked grouping
+    // of_dimension: a checked grouping; denominator_dataset: checked against
+    // its own dataset (CheckDenominatorAgainstSchema).
+    if (!table.shares(i).has_share_of()) continue;
     RETURN_IF_ERROR(CheckCondition(schema, table.shares(i).share_of(),
                                    Indexed("shares", i) + ".share_of", ctx));
   }
@@ -451,6 +539,24 @@ absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
   return absl::OkStatus();
 }
 
+absl::Status CheckDenominatorAgainstSchema(const v1::ManifestTable& table,
+                                           const v1::DatasetSchema& schema,
+                                           absl::string_view file) {
+  const ErrorContext ctx(file, Quoted(table.id()));
+  RETURN_IF_ERROR(CheckAxesAgainstSchema(
+      table, schema, absl::StrCat(" in the denominator dataset ", Quoted(schema.id())), ctx));
+  for (int s = 0; s < table.shares_size(); ++s) {
+    const v1::ShareMeasure& share = table.shares(s);
+    if (share.denominator_dataset() != schema.id()) continue;
+    for (int i = 0; i < share.denominator_filters_size(); ++i) {
+      RETURN_IF_ERROR(CheckCondition(schema, share.denominator_filters(i),
+                                     Indexed(Indexed("shares", s) + ".denominator_filters", i),
+                                     ctx));
+    }
+  }
+  return absl::OkStatus();
+}
+
 v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
                             absl::string_view justification, absl::string_view request_id) {
   v1::QueryRequest request;
@@ -461,10 +567,23 @@ v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
   for (const v1::Grouping& g : table.group_by()) *q.add_group_by() = g;
   *q.mutable_measures() = table.measures();
   for (const v1::ShareMeasure& share : table.shares()) {
-    if (!share.has_share_of()) continue;  // of_dimension: derived from the counts
-    v1::Measure& m = *q.add_measures();
-    m.set_kind(v1::Measure::SHARE);
-    *m.mutable_share_of() = share.share_of();
+    if (share.has_share_of()) {
+      v1::Measure& m = *q.add_measures();
+      m.set_kind(v1::Measure::SHARE);
+      *m.mutable_share_of() = share.share_of();
+    } else if (IsAcross(share)) {
+      v1::Measure::Denominator denominator;
+      denominator.set_dataset(share.denominator_dataset());
+      *denominator.mutable_filters() = share.denominator_filters();
+      if (!share.denominator_label().empty()) {
+        v1::Measure& count = *q.add_measures();
+        count.set_kind(v1::Measure::COUNT);
+        *count.mutable_denominator() = denominator;
+      }
+      v1::Measure& m = *q.add_measures();
+      m.set_kind(v1::Measure::SHARE);
+      *m.mutable_denominator() = std::move(denominator);
+    }  // of_dimension: derived from the counts
   }
   v1::Filter& years = *q.add_filters();
   years.set_dimension(table.years().dimension());
@@ -473,6 +592,7 @@ v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
   q.set_totals(!table.no_totals());
   q.set_purpose(table.purpose());
   q.set_legal_basis(table.legal_basis());
+  q.set_channel(table.channel());
   q.set_justification(std::string(justification));
   q.set_client_request_id(std::string(request_id));
   return request;

@@ -32,9 +32,9 @@ struct LoadedManifest {
 };
 
 // Parses `text` (named `name` in errors) and checks it: ids, titles,
-// datasets, years, measures, shares (exactly one of share_of and
-// of_dimension; denominator_dataset is not supported), formats, xlsx sheet
-// names, purposes and legal bases. INVALID_ARGUMENT naming file, table id, field and value;
+// datasets, years, measures, shares (exactly one of share_of, of_dimension
+// and denominator_dataset), formats, xlsx sheet names, purposes, legal bases
+// and channels. INVALID_ARGUMENT naming file, table id, field and value;
 // syntax errors read "name:line:column: reason".
 absl::StatusOr<LoadedManifest> ParseManifest(absl::string_view text, absl::string_view name);
 
@@ -56,11 +56,21 @@ absl::StatusOr<LoadedManifest> LoadManifest(const std::string& path);
 absl::Status CheckTableAgainstSchema(const v1::ManifestTable& table,
                                      const v1::DatasetSchema& schema, absl::string_view file);
 
+// Checks a table's shares over another dataset against that dataset's
+// `schema`: the years and every grouping dimension and level exist there,
+// and each denominator filter's dimension, level and codes (of the shares
+// whose denominator_dataset is schema.id()). INVALID_ARGUMENT as above.
+absl::Status CheckDenominatorAgainstSchema(const v1::ManifestTable& table,
+                                           const v1::DatasetSchema& schema,
+                                           absl::string_view file);
+
 // Returns the query for `table` at dataset version `version` (0 = latest):
 // the year dimension as the first grouping with a filter on the year codes,
-// then the table's groupings, measures (then one SHARE per share_of share;
-// of_dimension shares are derived from the answer, see
-// client/export/derived_shares.h) and filters; totals unless no_totals. `request_id` goes into the audit record.
+// then the table's groupings, measures (then per share_of share one SHARE,
+// per denominator_dataset share a COUNT of the denominator if it has a
+// denominator_label and a SHARE; of_dimension shares are derived from the
+// answer, see client/export/derived_shares.h), filters and channel; totals
+// unless no_totals. `request_id` goes into the audit record.
 // REQUIRES: `table` comes from a LoadedManifest.
 v1::QueryRequest TableQuery(const v1::ManifestTable& table, int64_t version,
                             absl::string_view justification, absl::string_view request_id);

@@ -4,6 +4,7 @@
 // (deploy/demo/access-policy.textproto).
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cellgate/v1/access.pb.h"
 #include "client/manifest.h"
@@ -36,25 +37,71 @@ TEST(ManifestDemoTest, ShippedManifestHasTheFifteenTablesOfTheReport) {
   EXPECT_EQ(m->manifest.tables(14).id(), "vhs_programm");
 }
 
-TEST(ManifestDemoTest, EveryPullableTableMatchesItsDemoSchema) {
+TEST(ManifestDemoTest, EveryTableMatchesItsDemoSchema) {
   absl::StatusOr<LoadedManifest> m = LoadManifest(kManifest);
   ASSERT_THAT(m, IsOk());
   int checked = 0;
   for (const v1::ManifestTable& table : m->manifest.tables()) {
-    if (!table.pending_reason().empty()) continue;
     absl::StatusOr<v1::DatasetSchema> schema = demo::MusterstadtSchema(table.dataset());
     ASSERT_THAT(schema, IsOk()) << table.id();
     EXPECT_THAT(CheckTableAgainstSchema(table, *schema, kManifest), IsOk());
     ++checked;
   }
-  EXPECT_EQ(checked, 11);
+  EXPECT_EQ(checked, 15);
 }
 
-// The tables whose "# share:" comment asks for a share within the table;
-// those over two datasets (sgb2_u15_stt, kita_quote_stt) cannot have one.
+// The code list of `dimension` from `level` up (the levels a grouping at
+// `level` uses): code and parent per code.
+std::vector<std::string> CodesFrom(const v1::DatasetSchema& schema, const std::string& dimension,
+                                   const std::string& level) {
+  std::vector<std::string> codes;
+  for (const v1::ColumnSchema& c : schema.columns()) {
+    if (c.name() != dimension) continue;
+    bool from = level.empty();
+    for (const v1::Level& l : c.levels()) {
+      from = from || l.name() == level;
+      if (!from) continue;
+      for (const v1::Code& code : l.codes()) codes.push_back(code.code() + "<" + code.parent());
+    }
+  }
+  return codes;
+}
+
+// A share over another dataset needs the years and every grouping in both
+// datasets with the same codes from the grouped level up (the server
+// refuses it otherwise), and its denominator filters in the other one.
+TEST(ManifestDemoTest, SharesOverAnotherDatasetFitBothDemoSchemas) {
+  absl::StatusOr<LoadedManifest> m = LoadManifest(kManifest);
+  ASSERT_THAT(m, IsOk());
+  int checked = 0;
+  for (const v1::ManifestTable& table : m->manifest.tables()) {
+    for (const v1::ShareMeasure& share : table.shares()) {
+      if (share.denominator_dataset().empty()) continue;
+      absl::StatusOr<v1::DatasetSchema> own = demo::MusterstadtSchema(table.dataset());
+      absl::StatusOr<v1::DatasetSchema> other =
+          demo::MusterstadtSchema(share.denominator_dataset());
+      ASSERT_THAT(own, IsOk());
+      ASSERT_THAT(other, IsOk()) << table.id();
+      EXPECT_THAT(CheckDenominatorAgainstSchema(table, *other, kManifest), IsOk());
+      std::vector<v1::Grouping> groupings(table.group_by().begin(), table.group_by().end());
+      groupings.emplace_back().set_dimension(table.years().dimension());
+      for (const v1::Grouping& g : groupings) {
+        const std::vector<std::string> codes = CodesFrom(*own, g.dimension(), g.level());
+        EXPECT_FALSE(codes.empty()) << table.id() << " " << g.dimension();
+        EXPECT_EQ(codes, CodesFrom(*other, g.dimension(), g.level()))
+            << table.id() << " " << g.dimension();
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 2);  // the SGB-II-Quote and the Betreuungsquote
+}
+
+// The tables whose "# share:" comment asks for a share.
 const std::set<std::string> kTablesWithShares = {
-    "kita_sprache_ganztag", "seu_sprache",  "seu_bmi_sr",  "schueler_nat_stt",
-    "uebergang_stt",        "uebergang_mh_sex", "wiederholer", "abschluesse"};
+    "sgb2_u15_stt",     "kita_quote_stt", "kita_sprache_ganztag", "seu_sprache",
+    "seu_bmi_sr",       "schueler_nat_stt", "uebergang_stt",      "uebergang_mh_sex",
+    "wiederholer",      "abschluesse"};
 
 TEST(ManifestDemoTest, TablesThatAskForAShareHaveOne) {
   absl::StatusOr<LoadedManifest> m = LoadManifest(kManifest);
@@ -79,14 +126,17 @@ TEST(ManifestDemoTest, EveryShareFitsItsTableAndDemoSchema) {
     absl::StatusOr<v1::DatasetSchema> schema = demo::MusterstadtSchema(table.dataset());
     for (const v1::ShareMeasure& share : table.shares()) {
       ++shares;
-      EXPECT_TRUE(share.denominator_dataset().empty()) << table.id();
+      if (!share.denominator_dataset().empty()) {
+        EXPECT_TRUE(IsDemoDataset(share.denominator_dataset())) << table.id();
+        continue;  // SharesOverAnotherDatasetFitBothDemoSchemas
+      }
       if (share.has_share_of()) {
         EXPECT_EQ(grouped.count(share.share_of().dimension()), 0u) << table.id();
       } else {
         EXPECT_EQ(grouped.count(share.of_dimension()), 1u) << table.id();
         EXPECT_FALSE(table.no_totals()) << table.id();
       }
-      if (!schema.ok()) continue;  // pending table; its dataset is checked when it arrives
+      ASSERT_THAT(schema, IsOk()) << table.id();
       bool in_schema = false;
       const std::string& dim =
           share.has_share_of() ? share.share_of().dimension() : share.of_dimension();
@@ -99,36 +149,50 @@ TEST(ManifestDemoTest, EveryShareFitsItsTableAndDemoSchema) {
   EXPECT_EQ(shares, static_cast<int>(kTablesWithShares.size()));
 }
 
-// A pending table must be enabled once its dataset arrives in the demo.
-TEST(ManifestDemoTest, PendingTablesAreExactlyThoseWithoutADemoDataset) {
+// Every dataset of the report is in the demo: no table is pending.
+TEST(ManifestDemoTest, NoTableIsPending) {
   absl::StatusOr<LoadedManifest> m = LoadManifest(kManifest);
   ASSERT_THAT(m, IsOk());
   for (const v1::ManifestTable& table : m->manifest.tables()) {
-    EXPECT_EQ(table.pending_reason().empty(), IsDemoDataset(table.dataset())) << table.id();
+    EXPECT_TRUE(table.pending_reason().empty()) << table.id();
+    EXPECT_TRUE(IsDemoDataset(table.dataset())) << table.id();
   }
 }
 
-// Some department of the demo holds the dataset, the purpose and the legal
-// basis of every pullable table, all three together.
-TEST(ManifestDemoTest, EveryPullableTableIsGrantedToADemoDepartment) {
+// The demo's Bildungsbüro analyst pulls the whole report in one pull: its
+// department holds every table's datasets (a share's other dataset too),
+// purpose, legal basis and channel.
+TEST(ManifestDemoTest, TheBildungsbueroIsGrantedEveryTable) {
   v1::AccessPolicy policy;
   ASSERT_THAT(
       ParseTextProtoFile(kRepo + "/deploy/demo/access-policy.textproto", policy), IsOk());
+  const v1::Department* buero = nullptr;
+  for (const v1::Department& d : policy.departments()) {
+    if (d.id() == "bildungsbuero") buero = &d;
+  }
+  ASSERT_NE(buero, nullptr);
+  bool analyst = false;
+  for (const v1::Principal& p : policy.principals()) {
+    analyst = analyst || (p.id() == "bildungsbuero-analyst" && p.department() == "bildungsbuero" &&
+                          p.roles_size() == 1 && p.roles(0) == v1::ANALYST);
+  }
+  EXPECT_TRUE(analyst);
+  const std::set<std::string> datasets(buero->datasets().begin(), buero->datasets().end());
+  const std::set<std::string> purposes(buero->purposes().begin(), buero->purposes().end());
+  const std::set<std::string> bases(buero->legal_bases().begin(), buero->legal_bases().end());
+  const std::set<int> channels(buero->channels().begin(), buero->channels().end());
   absl::StatusOr<LoadedManifest> m = LoadManifest(kManifest);
   ASSERT_THAT(m, IsOk());
   for (const v1::ManifestTable& table : m->manifest.tables()) {
-    if (!table.pending_reason().empty()) continue;
-    bool granted = false;
-    for (const v1::Department& d : policy.departments()) {
-      const std::set<std::string> datasets(d.datasets().begin(), d.datasets().end());
-      const std::set<std::string> purposes(d.purposes().begin(), d.purposes().end());
-      const std::set<std::string> bases(d.legal_bases().begin(), d.legal_bases().end());
-      granted = granted || (datasets.count(table.dataset()) && purposes.count(table.purpose()) &&
-                            bases.count(table.legal_basis()));
+    EXPECT_EQ(datasets.count(table.dataset()), 1u) << table.id();
+    for (const v1::ShareMeasure& share : table.shares()) {
+      if (share.denominator_dataset().empty()) continue;
+      EXPECT_EQ(datasets.count(share.denominator_dataset()), 1u) << table.id();
     }
-    EXPECT_TRUE(granted) << table.id() << ": no department holds dataset \"" << table.dataset()
-                         << "\", purpose \"" << table.purpose() << "\" and legal basis \""
-                         << table.legal_basis() << "\"";
+    EXPECT_EQ(purposes.count(table.purpose()), 1u) << table.id();
+    EXPECT_EQ(bases.count(table.legal_basis()), 1u) << table.id();
+    EXPECT_EQ(table.channel(), v1::PUBLIC) << table.id();
+    EXPECT_EQ(channels.count(table.channel()), 1u) << table.id();
   }
 }
 

@@ -105,21 +105,87 @@ TEST(ManifestTest, ShareNeedsExactlyOneOfShareOfAndOfDimension) {
   EXPECT_THAT(Parse(Table("shares { label: \"Quote\" }")),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("m.textproto: table \"abschluesse\": field \"shares[0]\""),
-                             HasSubstr("needs share_of or of_dimension"))));
+                             HasSubstr("needs share_of, of_dimension or denominator_dataset"))));
   EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" "
                           "share_of { dimension: \"sex\" codes: \"w\" } }")),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("field \"shares[0]\""),
-                             HasSubstr("sets both share_of and of_dimension"))));
-}
-
-TEST(ManifestTest, DenominatorFromAnotherDatasetIsNotSupported) {
+                             HasSubstr("sets more than one of share_of, of_dimension"))));
   EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" "
                           "denominator_dataset: \"population\" }")),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("table \"abschluesse\""),
-                             HasSubstr("field \"shares[0].denominator_dataset\""),
-                             HasSubstr("\"population\""), HasSubstr("not supported"))));
+                       AllOf(HasSubstr("table \"abschluesse\""), HasSubstr("field \"shares[0]\""),
+                             HasSubstr("sets more than one"))));
+}
+
+// The SGB-II-Quote of the demo report, in small.
+constexpr char kQuote[] = R"pb(
+  shares {
+    denominator_dataset: "population"
+    denominator_filters { dimension: "alter" codes: "0" codes: "1" }
+    denominator_label: "Kinder"
+    label: "Quote (%)"
+  })pb";
+
+TEST(ManifestTest, AShareOverAnotherDatasetAsksForItsCountAndShare) {
+  absl::StatusOr<LoadedManifest> m =
+      Parse(Table(std::string(kQuote) + " filters { dimension: \"sex\" codes: \"w\" }"));
+  ASSERT_THAT(m, IsOk());
+  const v1::Query q = TableQuery(m->manifest.tables(0), 3, "j", "r").query();
+  ASSERT_EQ(q.measures_size(), 3);
+  EXPECT_EQ(q.measures(0).kind(), v1::Measure::COUNT);
+  EXPECT_FALSE(q.measures(0).has_denominator());
+  EXPECT_EQ(q.measures(1).kind(), v1::Measure::COUNT);
+  EXPECT_EQ(q.measures(1).denominator().dataset(), "population");
+  EXPECT_EQ(q.measures(2).kind(), v1::Measure::SHARE);
+  ASSERT_EQ(q.measures(2).denominator().filters_size(), 1);
+  EXPECT_THAT(q.measures(2).denominator().filters(0).codes(), ElementsAre("0", "1"));
+  // The table's own filters stay the query's (the server carries those on
+  // grouping dimensions to the denominator).
+  EXPECT_EQ(q.filters_size(), 2);
+}
+
+TEST(ManifestTest, AShareWithoutItsLabelAsksForTheShareOnly) {
+  absl::StatusOr<LoadedManifest> m =
+      Parse(Table("shares { denominator_dataset: \"population\" }"));
+  ASSERT_THAT(m, IsOk());
+  const v1::Query q = TableQuery(m->manifest.tables(0), 0, "", "").query();
+  ASSERT_EQ(q.measures_size(), 2);
+  EXPECT_EQ(q.measures(1).kind(), v1::Measure::SHARE);
+}
+
+TEST(ManifestTest, BadSharesOverAnotherDatasetNameTheField) {
+  const auto invalid = absl::StatusCode::kInvalidArgument;
+  EXPECT_THAT(Parse(Table("shares { denominator_dataset: \"abgang\" }")),
+              StatusIs(invalid, AllOf(HasSubstr("field \"shares[0].denominator_dataset\""),
+                                      HasSubstr("the table's own dataset"))));
+  EXPECT_THAT(Parse(Table("shares { denominator_dataset: \"Pop\" }")),
+              StatusIs(invalid, HasSubstr("\"Pop\" is not a dataset id")));
+  EXPECT_THAT(Parse(Table("shares { denominator_dataset: \"population\" "
+                          "denominator_filters { dimension: \"abschluss\" codes: \"AHR\" } }")),
+              StatusIs(invalid,
+                       AllOf(HasSubstr("field \"shares[0].denominator_filters[0].dimension\""),
+                             HasSubstr("grouped by the table"))));
+  EXPECT_THAT(Parse(Table(std::string(kQuote) +
+                          " shares { denominator_dataset: \"households\" }")),
+              StatusIs(invalid, AllOf(HasSubstr("field \"shares[1]\""),
+                                      HasSubstr("differs from shares[0] in its denominator"))));
+  EXPECT_THAT(Parse(Table(" shares { share_of { dimension: \"sex\" codes: \"w\" } }" +
+                          std::string(kQuote))),
+              StatusIs(invalid, HasSubstr("cannot have share_of and denominator_dataset shares")));
+  EXPECT_THAT(Parse(Table("shares { of_dimension: \"abschluss\" denominator_label: \"x\" }")),
+              StatusIs(invalid, AllOf(HasSubstr("field \"shares[0].denominator_label\""),
+                                      HasSubstr("goes with denominator_dataset only"))));
+}
+
+TEST(ManifestTest, TheManifestsChannelIsEveryTablesDefault) {
+  const std::string head = std::string(kHead) + "channel: PUBLIC\n";
+  absl::StatusOr<LoadedManifest> m =
+      ParseManifest(head + Table("") + Table("channel: INTERNAL", "intern"), "m.textproto");
+  ASSERT_THAT(m, IsOk());
+  EXPECT_EQ(m->manifest.tables(0).channel(), v1::PUBLIC);
+  EXPECT_EQ(TableQuery(m->manifest.tables(0), 0, "", "").query().channel(), v1::PUBLIC);
+  EXPECT_EQ(m->manifest.tables(1).channel(), v1::INTERNAL);
 }
 
 TEST(ManifestTest, OfDimensionMustBeAGroupingDimensionNotTheYears) {
@@ -184,7 +250,8 @@ TEST(ManifestTest, ShareOfSharesTakeCountMeasuresOnly) {
                           "shares { share_of { dimension: \"sex\" codes: \"w\" } }")),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("field \"measures[1].kind\""),
-                             HasSubstr("MEAN cannot be asked together with share_of shares"))));
+                             HasSubstr("MEAN cannot be asked together with share_of or "
+                                       "denominator_dataset shares"))));
 }
 
 TEST(ManifestTest, ShareMeasureInMeasuresPointsToShares) {

@@ -85,9 +85,23 @@ absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text) {
   return grouping;
 }
 
+// A dataset id after "@": [a-z][a-z0-9_]*.
+bool IsDatasetId(absl::string_view id) {
+  return !id.empty() && absl::ascii_islower(static_cast<unsigned char>(id[0])) && IsName(id);
+}
+
 absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text) {
   v1::Measure measure;
   absl::string_view condition = text;
+  for (const auto& [prefix, kind] : {std::pair{"share:@", v1::Measure::SHARE},
+                                     std::pair{"count:@", v1::Measure::COUNT}}) {
+    absl::string_view dataset = text;
+    if (!absl::ConsumePrefix(&dataset, prefix)) continue;
+    if (!IsDatasetId(dataset)) return BadValue("measure", text, "expected a dataset id after @");
+    measure.set_kind(kind);
+    measure.mutable_denominator()->set_dataset(std::string(dataset));
+    return measure;
+  }
   if (absl::ConsumePrefix(&condition, "share:")) {
     absl::StatusOr<v1::Filter> share_of = ParseCondition("measure", text, condition);
     if (!share_of.ok()) return share_of.status();
@@ -106,11 +120,16 @@ absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text) {
     return measure;
   }
   return BadValue("measure", text,
-                  "expected count, sum:COLUMN, mean:COLUMN or share:DIM[:LEVEL]=C1,C2,...");
+                  "expected count, sum:COLUMN, mean:COLUMN, share:DIM[:LEVEL]=C1,C2,..., "
+                  "share:@DATASET or count:@DATASET");
 }
 
 absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text) {
   return ParseCondition("filter", text, text);
+}
+
+absl::StatusOr<v1::Filter> ParseDenominatorFilter(absl::string_view text) {
+  return ParseCondition("denominator-filter", text, text);
 }
 
 absl::StatusOr<v1::Channel> ParseChannel(absl::string_view text) {
@@ -125,6 +144,10 @@ std::string FormatGrouping(const v1::Grouping& grouping) {
 }
 
 std::string FormatMeasure(const v1::Measure& measure) {
+  if (measure.has_denominator()) {
+    return absl::StrCat(measure.kind() == v1::Measure::SHARE ? "share" : "count", ":@",
+                        measure.denominator().dataset());
+  }
   switch (measure.kind()) {
     case v1::Measure::COUNT:
       return "count";
@@ -161,6 +184,15 @@ std::string FormatQueryFlags(const v1::Query& query) {
   }
   for (const v1::Filter& f : query.filters()) {
     parts.push_back(absl::StrCat("--filter ", Quoted(FormatFilter(f))));
+  }
+  // The denominator's filters, once (every measure of a query has the same
+  // denominator).
+  for (const v1::Measure& m : query.measures()) {
+    if (!m.has_denominator()) continue;
+    for (const v1::Filter& f : m.denominator().filters()) {
+      parts.push_back(absl::StrCat("--denominator-filter ", Quoted(FormatFilter(f))));
+    }
+    break;
   }
   if (query.totals()) parts.push_back("--totals");
   parts.push_back(absl::StrCat("--purpose ", Quoted(query.purpose())));

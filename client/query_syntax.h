@@ -1,5 +1,6 @@
 // The command-line syntax of query parts, both ways: `--by DIM[:LEVEL][+]`,
-// `--measure count|sum:COL|mean:COL|share:DIM[:LEVEL]=C1,C2,...` and `--filter DIM[:LEVEL]=C1,C2,...`
+// `--measure count|sum:COL|mean:COL|share:DIM[:LEVEL]=C1,C2,...|share:@DATASET|count:@DATASET`,
+// `--filter DIM[:LEVEL]=C1,C2,...` and `--denominator-filter` (same form)
 // parse into v1 messages, and a v1::Query formats back into the flags that
 // ask it (for `audit show`). Errors are usage errors naming the flag and the
 // value. All functions are thread-safe.
@@ -18,14 +19,19 @@ namespace cellgate::client {
 // Usage error (INVALID_ARGUMENT) naming --by and the value if malformed.
 absl::StatusOr<v1::Grouping> ParseGrouping(absl::string_view text);
 
-// Parses "count", "sum:COL", "mean:COL", or "share:DIM=C1,C2" /
+// Parses "count", "sum:COL", "mean:COL", "share:DIM=C1,C2" /
 // "share:DIM:LEVEL=C1,C2" (a SHARE measure whose share_of is the code set,
-// written as for --filter). Usage error naming --measure.
+// written as for --filter), or "share:@DATASET" / "count:@DATASET" (a SHARE
+// over, or the COUNT of, the records of another dataset: Measure.
+// denominator; its filters come from --denominator-filter). Usage error
+// naming --measure.
 absl::StatusOr<v1::Measure> ParseMeasure(absl::string_view text);
 
 // Parses "DIM=C1,C2" or "DIM:LEVEL=C1,C2" (codes may hold "/", "." and "-").
 // Usage error naming --filter if a part is missing or a code is empty.
 absl::StatusOr<v1::Filter> ParseFilter(absl::string_view text);
+// Parses a --denominator-filter value, written as for --filter.
+absl::StatusOr<v1::Filter> ParseDenominatorFilter(absl::string_view text);
 // "internal" or "public" (the release channel); a usage error otherwise.
 absl::StatusOr<v1::Channel> ParseChannel(absl::string_view text);
 
@@ -41,7 +47,8 @@ std::string FormatFilter(const v1::Filter& filter);
 
 // Returns `query` as one line of query flags, e.g. "--dataset abgang --by sex
 // --measure count --totals --purpose bildungsbericht --legal-basis x"; values
-// with spaces or quotes are double-quoted.
+// with spaces or quotes are double-quoted. A denominator's filters follow
+// the filters as --denominator-filter.
 std::string FormatQueryFlags(const v1::Query& query);
 
 }  // namespace cellgate::client

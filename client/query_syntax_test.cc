@@ -149,6 +149,44 @@ TEST(QuerySyntaxTest, FormatsAQueryAsOneLineOfFlags) {
 }
 
 }  // namespace
+TEST(QuerySyntaxTest, ParsesASharesAndACountOfAnotherDataset) {
+  ASSERT_OK_AND_ASSIGN(v1::Measure share, ParseMeasure("share:@population"));
+  EXPECT_EQ(share.kind(), v1::Measure::SHARE);
+  EXPECT_EQ(share.denominator().dataset(), "population");
+  EXPECT_TRUE(share.share_of().dimension().empty());
+  ASSERT_OK_AND_ASSIGN(v1::Measure count, ParseMeasure("count:@population"));
+  EXPECT_EQ(count.kind(), v1::Measure::COUNT);
+  EXPECT_EQ(count.denominator().dataset(), "population");
+  for (const char* text : {"share:@population", "count:@kita_kind"}) {
+    ASSERT_OK_AND_ASSIGN(v1::Measure m, ParseMeasure(text));
+    EXPECT_EQ(FormatMeasure(m), text);
+  }
+  for (const char* bad : {"share:@", "share:@Pop", "count:@a-b", "sum:@population"}) {
+    EXPECT_THAT(ParseMeasure(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --measure")))
+        << bad;
+  }
+}
+
+TEST(QuerySyntaxTest, FormatsTheDenominatorsFiltersOnce) {
+  v1::Query query;
+  query.set_dataset("sgb2_person");
+  *query.add_group_by() = *ParseGrouping("bezirk:stadtteil");
+  *query.add_filters() = *ParseFilter("age_group=u15");
+  for (const char* text : {"count", "count:@population", "share:@population"}) {
+    v1::Measure& m = *query.add_measures() = *ParseMeasure(text);
+    if (m.has_denominator()) *m.mutable_denominator()->add_filters() = *ParseFilter("alter=0,1,2");
+  }
+  query.set_purpose("bildungsbericht");
+  query.set_legal_basis("bdsg_3");
+  EXPECT_EQ(FormatQueryFlags(query),
+            "--dataset sgb2_person --by bezirk:stadtteil --measure count --measure "
+            "count:@population --measure share:@population --filter age_group=u15 "
+            "--denominator-filter alter=0,1,2 --purpose bildungsbericht --legal-basis bdsg_3");
+  EXPECT_THAT(ParseDenominatorFilter("alter"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --denominator-filter")));
+}
+
 TEST(QuerySyntaxTest, ChannelIsInternalOrPublic) {
   EXPECT_THAT(ParseChannel("public"), ::cellgate::testing::IsOkAndHolds(v1::PUBLIC));
   EXPECT_THAT(ParseChannel("internal"), ::cellgate::testing::IsOkAndHolds(v1::INTERNAL));

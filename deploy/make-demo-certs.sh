@@ -4,7 +4,8 @@
 #                          keyUsage keyCertSign,cRLSign)
 #   server.pem/server.key  SAN DNS:localhost, IP:127.0.0.1; EKU serverAuth
 #   <id>.pem/<id>.key      client certificates for schulamt-analyst,
-#                          jugendamt-analyst, dpo, steward and intruder (valid
+#                          jugendamt-analyst, bildungsbuero-analyst, dpo,
+#                          steward and intruder (valid
 #                          from the CA but absent from the access policy), each
 #                          with CN=<id>, exactly one URI SAN
 #                          urn:cellgate:principal:<id> and EKU clientAuth
@@ -16,7 +17,7 @@
 set -euo pipefail
 
 readonly DAYS=825
-readonly CLIENT_IDS=(schulamt-analyst jugendamt-analyst dpo steward intruder)
+readonly CLIENT_IDS=(schulamt-analyst jugendamt-analyst bildungsbuero-analyst dpo steward intruder)
 readonly URI_PREFIX="urn:cellgate:principal:"
 
 die() {

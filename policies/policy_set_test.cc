@@ -142,7 +142,7 @@ TEST(PolicySetTest, LoadDirectoryRejectsMissingDirectory) {
 TEST(PolicySetTest, ShippedPoliciesLoad) {
   ASSERT_OK_AND_ASSIGN(const PolicySet set,
                        PolicySet::LoadDirectory(CELLGATE_SOURCE_DIR "/policies/config"));
-  EXPECT_EQ(set.size(), 4);
+  EXPECT_EQ(set.size(), 6);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* seu, set.ForDataset("seu"));
   EXPECT_EQ(seu->id(), "seu");
@@ -164,6 +164,11 @@ TEST(PolicySetTest, ShippedPoliciesLoad) {
   EXPECT_NE(protector.PerturbationFor(v1::PUBLIC), nullptr);
   EXPECT_EQ(protector.PerturbationFor(v1::INTERNAL), nullptr);
   EXPECT_EQ(protector.PerturbationFor(v1::PUBLIC)->Perturb(1, 0), 0);
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* kita, set.ForDataset("kita_kind"));
+  ASSERT_EQ(kita->threshold().per_dimension_size(), 1);
+  EXPECT_EQ(kita->threshold().per_dimension(0).dimension(), "eingliederungshilfe");
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* sgb2, set.ForDataset("sgb2_person"));
+  EXPECT_EQ(sgb2->threshold().k(), 5);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* unknown, set.ForDataset("unknown"));
   EXPECT_EQ(unknown->id(), "default");

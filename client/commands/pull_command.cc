@@ -138,11 +138,21 @@ std::optional<v1::PulledTable> EarlierPull(const PullPlan& plan, const v1::Manif
   return pulled;
 }
 
-// --resume: the earlier pull is of the dataset version the server has now,
-// and all of its files are still there.
-bool CanSkip(const PullPlan& plan, const v1::PulledTable& earlier, const std::string& version_hash) {
+// --resume: the earlier pull is of the dataset version the server has now
+// (and of the version of its shares' other dataset), and all of its files
+// are still there.
+bool CanSkip(const PullPlan& plan, const v1::PulledTable& earlier, const std::string& version_hash,
+             const std::map<std::string, v1::DatasetSummary>& datasets) {
   if (version_hash.empty() || earlier.response().table().dataset_version_hash() != version_hash) {
     return false;
+  }
+  for (const v1::MeasureFacts& m : earlier.response().table().measures()) {
+    if (!m.measure().has_denominator()) continue;
+    const auto listed = datasets.find(m.measure().denominator().dataset());
+    if (listed == datasets.end() ||
+        listed->second.latest_version_hash() != m.measure().denominator().version_hash()) {
+      return false;
+    }
   }
   for (const std::string& file : earlier.files()) {
     std::error_code error;
@@ -207,15 +217,25 @@ TableOutcome PullTable(const PullPlan& plan, const v1::ManifestTable& table,
   }
   if (plan.resume) {
     std::optional<v1::PulledTable> earlier = EarlierPull(plan, table);
-    if (earlier.has_value() && CanSkip(plan, *earlier, version_hash)) {
+    if (earlier.has_value() && CanSkip(plan, *earlier, version_hash, datasets)) {
       outcome.kind = TableOutcome::Kind::kSkipped;
       outcome.pulled = std::move(earlier);
       return outcome;
     }
   }
   const v1::Manifest& m = plan.manifest.manifest;
-  absl::StatusOr<v1::QueryResponse> response = connection.Query(
-      TableQuery(table, version, m.justification(), absl::StrCat(m.id(), "/", table.id())));
+  v1::QueryRequest request =
+      TableQuery(table, version, m.justification(), absl::StrCat(m.id(), "/", table.id()));
+  // A share over another dataset counts the version of it listed now, the
+  // same for every table of the pull.
+  for (v1::Measure& measure : *request.mutable_query()->mutable_measures()) {
+    if (!measure.has_denominator()) continue;
+    const auto other = datasets.find(measure.denominator().dataset());
+    if (other != datasets.end() && table.dataset_version() == 0) {
+      measure.mutable_denominator()->set_version(other->second.latest_version());
+    }
+  }
+  absl::StatusOr<v1::QueryResponse> response = connection.Query(request);
   v1::PulledTable pulled;
   *pulled.mutable_table() = table;
   pulled.set_table_sha256(TableSha256(table));

@@ -317,6 +317,86 @@ TEST_F(PullCommandTest, AnswerThatDoesNotFitTheSharesFailsTheTable) {
   EXPECT_FALSE(Exists(".pull/abschluesse.pb"));
 }
 
+// A share over another dataset with its denominator's count.
+constexpr char kQuoteManifest[] = R"pb(
+  id: "bericht"
+  title: "Bericht 2025"
+  purpose: "bildungsbericht"
+  legal_basis: "schulg_rlp_67"
+  channel: PUBLIC
+  formats: [ "csv-de", "json" ]
+  tables {
+    id: "abschluesse"
+    title: "Schulabgänger je Einwohner"
+    dataset: "abgang"
+    years { dimension: "abgangsjahr" codes: "2025" }
+    group_by { dimension: "abschluss" }
+    measures { kind: COUNT }
+    shares {
+      denominator_dataset: "population"
+      denominator_filters { dimension: "alter" codes: "16" codes: "17" }
+      denominator_label: "Einwohner 16 und 17"
+      label: "Quote (%)"
+    }
+  }
+)pb";
+
+// The leavers' table answered with the denominator's count and the share.
+v1::QueryResponse QuoteResponse() {
+  v1::QueryResponse response = PulledLeaversTable().response();
+  v1::ReleasedTable& t = *response.mutable_table();
+  v1::Measure::Denominator d;
+  d.set_dataset("population");
+  d.set_version(5);
+  d.set_version_hash("pop5");
+  v1::MeasureFacts& count = *t.mutable_measures(1);
+  count.Clear();
+  count.mutable_measure()->set_kind(v1::Measure::COUNT);
+  *count.mutable_measure()->mutable_denominator() = d;
+  count.set_label("Anzahl Bevölkerung");
+  v1::MeasureFacts& share = *t.add_measures();
+  share.mutable_measure()->set_kind(v1::Measure::SHARE);
+  *share.mutable_measure()->mutable_denominator() = d;
+  share.set_label("Anteil an Bevölkerung in %");
+  share.set_decimals(1);
+  for (v1::ReleasedCell& cell : *t.mutable_cells()) {
+    cell.mutable_values(1)->set_status(v1::PUBLISHED);
+    cell.mutable_values(1)->set_value(4000);
+    v1::CellValue& v = *cell.add_values();
+    v = cell.values(0);
+    if (v.status() == v1::PUBLISHED) v.set_value(100.0 * v.value() / 4000);
+  }
+  return response;
+}
+
+TEST_F(PullCommandTest, PullsAShareOverAnotherDatasetAtItsListedVersion) {
+  WriteTestFile(manifest_, kQuoteManifest);
+  v1::DatasetSummary* d = fake_.list_datasets_response->add_datasets();
+  d->set_id("population");
+  d->set_latest_version(5);
+  d->set_latest_version_hash("pop5");
+  fake_.query_response = QuoteResponse();
+  ASSERT_THAT(Pull(), IsOk());
+  ASSERT_EQ(fake_.query_requests.size(), 1u);
+  const v1::Query& q = fake_.query_requests[0].query();
+  EXPECT_EQ(q.channel(), v1::PUBLIC);
+  ASSERT_EQ(q.measures_size(), 3);
+  EXPECT_EQ(q.measures(1).denominator().version(), 5);
+  EXPECT_EQ(q.measures(2).denominator().filters(0).dimension(), "alter");
+  const std::string csv_de = ReadTestFile(out_dir_ + "/abschluesse.de.csv");
+  EXPECT_THAT(csv_de, HasSubstr("Abgangsjahr;Abschlussart;Anzahl;Einwohner 16 und 17;Quote (%)\r\n"
+                                "2025;Insgesamt;1234;4000;30,9\r\n"));
+  EXPECT_THAT(csv_de, HasSubstr("Nenner: Versionskennung;pop5"));
+  EXPECT_THAT(ReadTestFile(out_dir_ + "/abschluesse.json"),
+              HasSubstr("\"id\":\"share:@population\",\"kind\":\"share\""));
+  // A new version of the other dataset: --resume asks again.
+  ASSERT_THAT(Pull({"--resume"}), IsOk());
+  EXPECT_EQ(fake_.query_requests.size(), 1u);
+  fake_.list_datasets_response->mutable_datasets(1)->set_latest_version_hash("pop6");
+  ASSERT_THAT(Pull({"--resume"}), IsOk());
+  EXPECT_EQ(fake_.query_requests.size(), 2u);
+}
+
 TEST_F(PullCommandTest, UnreachableServerStopsBeforeAnyTable) {
   fake_.list_datasets_response = absl::UnavailableError("connection refused");
   EXPECT_THAT(Pull(), StatusIs(absl::StatusCode::kUnavailable));

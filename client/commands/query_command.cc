@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "client/commands/command_util.h"
+#include "client/exit_codes.h"
 #include "client/query_syntax.h"
 #include "client/render/query_csv.h"
 #include "client/render/query_table.h"
@@ -27,6 +29,21 @@ absl::StatusOr<v1::QueryRequest> BuildQueryRequest(const CommandLine& line) {
   if (query.measures().empty()) query.add_measures()->set_kind(v1::Measure::COUNT);
   for (const std::string& filter : line.Values("filter")) {
     ASSIGN_OR_RETURN(*query.add_filters(), ParseFilter(filter));
+  }
+  // --denominator-filter restricts the records of the @DATASET measures.
+  std::vector<v1::Filter> denominator_filters;
+  for (const std::string& filter : line.Values("denominator-filter")) {
+    ASSIGN_OR_RETURN(denominator_filters.emplace_back(), ParseDenominatorFilter(filter));
+  }
+  bool has_denominator = false;
+  for (v1::Measure& m : *query.mutable_measures()) {
+    if (!m.has_denominator()) continue;
+    has_denominator = true;
+    for (const v1::Filter& f : denominator_filters) *m.mutable_denominator()->add_filters() = f;
+  }
+  if (!denominator_filters.empty() && !has_denominator) {
+    return UsageError(
+        "flag --denominator-filter needs a --measure share:@DATASET or count:@DATASET");
   }
   query.set_totals(line.Has("totals"));
   query.set_purpose(line.Value("purpose"));

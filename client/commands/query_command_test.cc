@@ -69,6 +69,31 @@ TEST(QueryCommandTest, BuildsTheRequestFromAllFlags) {
   EXPECT_EQ(q.client_request_id(), "req-7");
 }
 
+TEST(QueryCommandTest, DenominatorFiltersGoToEveryMeasureOverTheOtherDataset) {
+  ASSERT_OK_AND_ASSIGN(
+      v1::QueryRequest request,
+      BuildQueryRequest(QueryLine({"--measure", "count", "--measure", "count:@population",
+                                   "--measure", "share:@population", "--denominator-filter",
+                                   "alter=0,1,2", "--denominator-filter", "sex=w"})));
+  const v1::Query& q = request.query();
+  ASSERT_EQ(q.measures_size(), 3);
+  EXPECT_FALSE(q.measures(0).has_denominator());
+  for (int m : {1, 2}) {
+    EXPECT_EQ(q.measures(m).denominator().dataset(), "population");
+    ASSERT_EQ(q.measures(m).denominator().filters_size(), 2);
+    EXPECT_EQ(q.measures(m).denominator().filters(1).dimension(), "sex");
+  }
+  EXPECT_TRUE(q.filters().empty());
+}
+
+TEST(QueryCommandTest, ADenominatorFilterWithoutAnotherDatasetIsAUsageError) {
+  const absl::StatusOr<v1::QueryRequest> request =
+      BuildQueryRequest(QueryLine({"--denominator-filter", "alter=0"}));
+  EXPECT_THAT(request, StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("needs a --measure share:@DATASET")));
+  EXPECT_TRUE(IsUsageError(request.status()));
+}
+
 TEST(QueryCommandTest, DefaultsToCountOfTheLatestVersionWithoutTotals) {
   ASSERT_OK_AND_ASSIGN(v1::QueryRequest request, BuildQueryRequest(QueryLine({})));
   ASSERT_EQ(request.query().measures_size(), 1);

@@ -38,6 +38,14 @@ int AxisOf(const v1::ReleasedTable& t, absl::string_view dimension) {
   return -1;
 }
 
+// The columns the server answers for `share`: a share_of share's SHARE; a
+// share across datasets' SHARE, after its denominator's COUNT if labelled.
+int ServerColumns(const v1::ShareMeasure& share) {
+  if (share.has_share_of()) return 1;
+  if (share.denominator_dataset().empty()) return 0;
+  return share.denominator_label().empty() ? 1 : 2;
+}
+
 int FirstCount(const v1::ReleasedTable& t, int measures) {
   for (int m = 0; m < measures && m < t.measures_size(); ++m) {
     if (t.measures(m).measure().kind() == v1::Measure::COUNT) return m;
@@ -114,7 +122,7 @@ absl::StatusOr<v1::PulledTable> ExportView(const v1::PulledTable& pulled) {
   const int measures = pulled.table().measures_size();
   int server_shares = 0;
   for (const v1::ShareMeasure& share : pulled.table().shares()) {
-    server_shares += share.has_share_of() ? 1 : 0;
+    server_shares += ServerColumns(share);
   }
   if (in.measures_size() != measures + server_shares) {
     return Missing(pulled, absl::StrCat(in.measures_size(), " measures, the manifest asks for ",
@@ -141,7 +149,10 @@ absl::StatusOr<v1::PulledTable> ExportView(const v1::PulledTable& pulled) {
   for (int m = 0; m < measures; ++m) copy_column(m, "");
   int next_server = measures;
   for (const v1::ShareMeasure& share : pulled.table().shares()) {
-    if (share.has_share_of()) {
+    if (!share.denominator_dataset().empty() && !share.denominator_label().empty()) {
+      copy_column(next_server++, share.denominator_label());  // the denominator's count
+    }
+    if (ServerColumns(share) > 0) {
       copy_column(next_server++, share.label());
     } else {
       absl::Status derived = AppendDerived(pulled, share, FirstCount(in, measures), out);

@@ -1,5 +1,7 @@
 // The columns a pulled table is exported with: its measures, then its
-// shares in manifest order. share_of shares are the server's SHARE columns;
+// shares in manifest order. share_of shares and shares over another
+// dataset (denominator_dataset, with the denominator's count before the
+// share if it has a denominator_label) are the server's columns;
 // of_dimension shares are derived here, on the client, from the released
 // and already protected counts (100 × cell count / count of the dimension's
 // total entry with the same other codes), so they reveal nothing the counts

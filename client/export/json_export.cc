@@ -37,7 +37,8 @@ std::string ProvenanceObject(const v1::PulledTable& pulled) {
   std::vector<std::string> members;
   for (const ProvenanceField& f : Provenance(pulled)) {
     const bool number = f.key == "audit_seq" || f.key == "dataset_version" ||
-                        f.key == "policy_version";
+                        f.key == "policy_version" || f.key == "denominator_dataset_version" ||
+                        f.key == "denominator_policy_version";
     members.push_back(Member(f.key, number ? f.value : JsonString(f.value)));
   }
   return Object(members);
@@ -65,10 +66,26 @@ std::string Dimensions(const v1::ReleasedTable& t) {
 // The condition of a share (codes empty for a share derived on the
 // client), null for other measures.
 std::string ShareOf(const v1::Measure& q) {
-  if (q.kind() != v1::Measure::SHARE) return "null";
+  if (q.kind() != v1::Measure::SHARE || q.has_denominator()) return "null";
   return Object({Member("dimension", JsonString(q.share_of().dimension())),
                  Member("level", JsonString(q.share_of().level())),
                  Member("codes", StringArray(q.share_of().codes()))});
+}
+
+// The other dataset of a share over it (or of its count), null otherwise.
+std::string Denominator(const v1::Measure& q) {
+  if (!q.has_denominator()) return "null";
+  const v1::Measure::Denominator& d = q.denominator();
+  std::vector<std::string> filters;
+  for (const v1::Filter& f : d.filters()) {
+    filters.push_back(Object({Member("dimension", JsonString(f.dimension())),
+                              Member("level", JsonString(f.level())),
+                              Member("codes", StringArray(f.codes()))}));
+  }
+  return Object({Member("dataset", JsonString(d.dataset())),
+                 Member("dataset_version", absl::StrCat(d.version())),
+                 Member("dataset_version_hash", JsonString(d.version_hash())),
+                 Member("filters", Array(filters))});
 }
 
 std::string Measures(const v1::ReleasedTable& t) {
@@ -82,6 +99,7 @@ std::string Measures(const v1::ReleasedTable& t) {
          Member("label", JsonString(m.label())),
          Member("display_decimals", absl::StrCat(DisplayDecimals(m))),
          Member("share_of", ShareOf(q)),
+         Member("denominator", Denominator(q)),
          Member("derived_on_client", IsClientDerivedShare(q) ? "true" : "false")}));
   }
   return Array(measures);

@@ -21,7 +21,10 @@ struct ProvenanceField {
 
 // Returns, in this order: release_id, audit_seq, dataset, dataset_version,
 // dataset_version_hash, policy_id, policy_version, policy_hash,
-// manifest_sha256.
+// manifest_sha256; for a share over another dataset then
+// denominator_dataset, denominator_dataset_version,
+// denominator_dataset_version_hash, denominator_policy_id,
+// denominator_policy_version and denominator_policy_hash.
 std::vector<ProvenanceField> Provenance(const v1::PulledTable& pulled);
 
 }  // namespace cellgate::client

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/export/pivot_layout.h"
@@ -364,10 +365,22 @@ absl::Status WorkbookWriter::ReleaseSheet(const std::vector<ReportEntry>& entrie
                        "Jede Zahl dieser Arbeitsmappe ist über die Release-ID ihrer Tabelle im "
                        "Freigabeprotokoll nachprüfbar (cellgate audit list, audit show).",
                        nullptr));
+  // One column per provenance field any entry has, in the order they come
+  // (a share over another dataset adds the denominator's fields).
   std::vector<std::string> headings = {"Tabellenblatt", "Titel"};
-  for (const ProvenanceField& f : client::Provenance(v1::PulledTable())) {
-    headings.push_back(f.label);
+  absl::flat_hash_map<std::string, lxw_col_t> column_of;
+  auto add_columns = [&](const v1::PulledTable& pulled) {
+    for (const ProvenanceField& f : client::Provenance(pulled)) {
+      if (column_of.emplace(f.key, static_cast<lxw_col_t>(headings.size())).second) {
+        headings.push_back(f.label);
+      }
+    }
+  };
+  add_columns(v1::PulledTable());
+  for (const ReportEntry& e : entries) {
+    if (e.pulled != nullptr) add_columns(*e.pulled);
   }
+  const lxw_col_t channel_column = static_cast<lxw_col_t>(headings.size());
   headings.insert(headings.end(), {"Freigabekanal", "Hinweis"});
   std::vector<double> widths(headings.size(), 8);
   for (size_t c = 0; c < headings.size(); ++c) {
@@ -384,12 +397,12 @@ absl::Status WorkbookWriter::ReleaseSheet(const std::vector<ReportEntry>& entrie
       RETURN_IF_ERROR(Check(worksheet_write_url_opt(sheet_, row, 0, url.c_str(), nullptr,
                                                     names[i].c_str(), nullptr),
                             row, 0));
-      lxw_col_t col = 2;
       for (const ProvenanceField& f : client::Provenance(*entries[i].pulled)) {
+        const lxw_col_t col = column_of.at(f.key);
         texts[col] = f.value;
-        RETURN_IF_ERROR(ProvenanceValue(row, col++, f));
+        RETURN_IF_ERROR(ProvenanceValue(row, col, f));
       }
-      texts[col] = ChannelLabel(options_.channel);
+      texts[channel_column] = ChannelLabel(options_.channel);
     }
     // A table that failed now but was pulled earlier keeps its sheet, with
     // the failure noted.

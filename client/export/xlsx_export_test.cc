@@ -150,6 +150,29 @@ TEST_F(XlsxExportTest, ReleaseSheetLinksEveryTableAndGivesTheReasonOfAMissingOne
   EXPECT_THAT(dump, Not(HasSubstr("\"vhs\"")));
 }
 
+TEST_F(XlsxExportTest, ReleaseSheetHasColumnsForTheDenominatorOfAShareOverAnotherDataset) {
+  const v1::PulledTable leavers = PulledLeaversTable();
+  v1::PulledTable quote = PulledLeaversTable();
+  quote.mutable_table()->set_id("quote");
+  v1::Measure::Denominator& d = *quote.mutable_response()
+                                     ->mutable_table()
+                                     ->mutable_measures(0)
+                                     ->mutable_measure()
+                                     ->mutable_denominator();
+  d.set_dataset("population");
+  d.set_version(7);
+  d.set_policy_id("population");
+  // The table with more provenance comes second: its extra fields need
+  // columns of their own, after those every table has.
+  const std::string dump =
+      Dump({{leavers.table(), &leavers, ""}, {quote.table(), &quote, ""}}, Options());
+  EXPECT_THAT(dump, HasSubstr("  L4 s \"Nenner: Datensatz\" bold\n"));
+  EXPECT_THAT(dump, HasSubstr("  L6 s \"population\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  R4 s \"Freigabekanal\" bold\n"));
+  EXPECT_THAT(dump, HasSubstr("  R5 s \"intern\"\n"));
+  EXPECT_THAT(dump, HasSubstr("  R6 s \"intern\"\n"));
+}
+
 TEST_F(XlsxExportTest, LongEntryHeadingsWrapInAHigherHeaderRow) {
   v1::PulledTable pulled = PulledLeaversTable();
   pulled.mutable_response()->mutable_table()->mutable_axes(1)->mutable_entries(3)->set_label(

@@ -62,7 +62,8 @@ int DisplayDecimals(const v1::MeasureFacts& measure) {
 }
 
 bool IsClientDerivedShare(const v1::Measure& measure) {
-  return measure.kind() == v1::Measure::SHARE && measure.share_of().codes().empty();
+  return measure.kind() == v1::Measure::SHARE && measure.share_of().codes().empty() &&
+         !measure.has_denominator();
 }
 
 bool CarriesValue(v1::CellStatus status) {

@@ -28,7 +28,8 @@ int EntryDepth(const v1::Axis& axis, int index);
 // column's decimals for SUM, 1 for MEAN and SHARE (percent).
 int DisplayDecimals(const v1::MeasureFacts& measure);
 
-// Returns true for a SHARE whose share_of has no codes: the share of each
+// Returns true for a SHARE whose share_of has no codes and that has no
+// denominator from another dataset: the share of each
 // entry of share_of's dimension in its total, derived on the client from
 // the released counts (client/export/derived_shares.h), never asked of the
 // server.

@@ -124,6 +124,52 @@ inline constexpr CodeSpec kSeuEmpfehlungCodes[] = {
     {"rueckstellung", "Zurückstellung empfohlen"},
     {"sonderpaed_pruefung", "Prüfung sonderpädagogischen Förderbedarfs"}};
 
+// Day care (kita_kind): Betreuungsform, weekly hours, the Kita's Träger.
+enum Betreuungsform { kBetreuungKita = 0, kBetreuungTagespflege };
+inline constexpr CodeSpec kBetreuungsformCodes[] = {{"kita", "Kindertageseinrichtung"},
+                                                    {"tagespflege", "Kindertagespflege"}};
+enum Wochenstunden { kBis25 = 0, kBis35, kUeber35 };
+inline constexpr CodeSpec kWochenstundenCodes[] = {{"bis25", "bis 25 Stunden"},
+                                                   {"25-35", "mehr als 25 bis 35 Stunden"},
+                                                   {"ueber35", "mehr als 35 Stunden (Ganztag)"}};
+enum KitaTraeger { kKommunal = 0, kKath, kEv, kFrei, kElterninitiative, kTraegerTagespflege };
+inline constexpr CodeSpec kKitaTraegerCodes[] = {
+    {"kommunal", "kommunaler Träger"},
+    {"kath", "katholischer Träger"},
+    {"ev", "evangelischer Träger"},
+    {"frei", "sonstiger freier Träger"},
+    {"elterninitiative", "Elterninitiative"},
+    {"tagespflege", "Kindertagespflege (keine Einrichtung)"}};
+
+// SGB II (sgb2_person): age groups of the Grundsicherungsstatistik and the
+// kind of entitlement.
+enum Sgb2Altersgruppe { kU15 = 0, k15Bis17, k18Bis24, k25Bis54, k55BisU67 };
+inline constexpr CodeSpec kSgb2AltersgruppeCodes[] = {{"u15", "unter 15 Jahre"},
+                                                      {"15-17", "15 bis 17 Jahre"},
+                                                      {"18-24", "18 bis 24 Jahre"},
+                                                      {"25-54", "25 bis 54 Jahre"},
+                                                      {"55-u67", "55 bis unter 67 Jahre"}};
+enum Sgb2Typ { kElb = 0, kNef, kSlb };
+inline constexpr CodeSpec kSgb2TypCodes[] = {
+    {"ELB", "erwerbsfähige Leistungsberechtigte"},
+    {"NEF", "nicht erwerbsfähige Leistungsberechtigte"},
+    {"SLB", "sonstige Leistungsberechtigte"}};
+
+// Volkshochschule (vhs_kurs, vhs_belegung): the six Programmbereiche of the
+// VHS statistics and the age groups of the enrolments.
+enum Programmbereich { kPolitik = 0, kKultur, kGesundheit, kSprachen, kArbeit, kGrundbildung,
+                       kProgrammbereichCount };
+inline constexpr CodeSpec kProgrammbereichCodes[] = {
+    {"politik", "Politik – Gesellschaft – Umwelt"},
+    {"kultur", "Kultur – Gestalten"},
+    {"gesundheit", "Gesundheit"},
+    {"sprachen", "Sprachen"},
+    {"arbeit", "Arbeit – Beruf"},
+    {"grundbildung", "Grundbildung – Schulabschlüsse"}};
+inline constexpr CodeSpec kVhsAltersgruppeCodes[] = {
+    {"u18", "unter 18 Jahre"},    {"18-24", "18 bis 24 Jahre"}, {"25-34", "25 bis 34 Jahre"},
+    {"35-49", "35 bis 49 Jahre"}, {"50-64", "50 bis 64 Jahre"}, {"65+", "65 Jahre und älter"}};
+
 // Returns a level from `codes`.
 v1::Level MakeLevel(absl::string_view name, absl::string_view label,
                     absl::Span<const CodeSpec> codes);

@@ -41,12 +41,16 @@ class HexKey {
   char text_[32];
 };
 
-// Writers for the five datasets.
+// Writers for the nine datasets.
 void WritePopulationRows(const GeneratorParams& params, CsvFileWriter& out);
 void WriteSchuelerRows(const GeneratorParams& params, CsvFileWriter& out);
 void WriteUebergangRows(const GeneratorParams& params, CsvFileWriter& out);
 void WriteAbgangRows(const GeneratorParams& params, CsvFileWriter& out);
 void WriteSeuRows(const GeneratorParams& params, CsvFileWriter& out);
+void WriteKitaKindRows(const GeneratorParams& params, CsvFileWriter& out);
+void WriteSgb2PersonRows(const GeneratorParams& params, CsvFileWriter& out);
+void WriteVhsKursRows(const GeneratorParams& params, CsvFileWriter& out);
+void WriteVhsBelegungRows(const GeneratorParams& params, CsvFileWriter& out);
 
 }  // namespace cellgate::demo
 

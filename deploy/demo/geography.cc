@@ -136,4 +136,16 @@ v1::ColumnSchema Geography::Column(absl::string_view name, absl::string_view lab
   return column;
 }
 
+v1::ColumnSchema Geography::StadtteilColumn(absl::string_view name, absl::string_view label,
+                                            bool pass_through) const {
+  v1::ColumnSchema column = Column(name, label, pass_through);
+  // Drop the Bezirk level; the pass-through codes move to the Stadtteil level.
+  v1::Level bezirke = column.levels(0);
+  column.mutable_levels()->DeleteSubrange(0, 1);
+  for (const v1::Code& code : bezirke.codes()) {
+    if (code.parent().empty()) *column.mutable_levels(0)->add_codes() = code;
+  }
+  return column;
+}
+
 }  // namespace cellgate::demo

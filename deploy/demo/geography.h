@@ -60,6 +60,12 @@ class Geography {
   // parent.
   v1::ColumnSchema Column(absl::string_view name, absl::string_view label,
                           bool pass_through) const;
+  // Returns a DIMENSION column with levels stadtteil → sozialraum → stadt
+  // (for data that know the Stadtteil only); `pass_through` as above.
+  v1::ColumnSchema StadtteilColumn(absl::string_view name, absl::string_view label,
+                                   bool pass_through) const;
+  // Returns a Stadtteil index drawn in proportion to the population.
+  int PickStadtteil(DemoRandom& random) const { return bezirke_[PickBezirk(random)].stadtteil; }
 
  private:
   Geography();

@@ -30,6 +30,10 @@ RowWriter WriterFor(absl::string_view id) {
   if (id == "schueler") return WriteSchuelerRows;
   if (id == "uebergang") return WriteUebergangRows;
   if (id == "abgang") return WriteAbgangRows;
+  if (id == "kita_kind") return WriteKitaKindRows;
+  if (id == "sgb2_person") return WriteSgb2PersonRows;
+  if (id == "vhs_kurs") return WriteVhsKursRows;
+  if (id == "vhs_belegung") return WriteVhsBelegungRows;
   return WriteSeuRows;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -301,7 +302,8 @@ TEST_F(MusterstadtTest, SensitiveDimensionsAreMarked) {
       if (column.sensitive()) sensitive.insert(id + "." + column.name());
     }
   }
-  EXPECT_EQ(sensitive, (std::set<std::string>{"schueler.foerderschwerpunkt", "seu.bmi_kat"}));
+  EXPECT_EQ(sensitive, (std::set<std::string>{"schueler.foerderschwerpunkt", "seu.bmi_kat",
+                                              "kita_kind.eingliederungshilfe"}));
 }
 
 TEST_F(MusterstadtTest, GeographyHasFifteenStadtteileAndPassThroughCodesForPupils) {
@@ -327,6 +329,10 @@ TEST_F(MusterstadtTest, CsvHeaderNamesExactlyTheSchemaColumns) {
   }
 }
 
+// The range of every MEASURE column of the demo (DEMO-CITY.md).
+const std::map<std::string, std::pair<int, int>> kMeasureRanges = {
+    {"alter_monate", {64, 84}}, {"unterrichtsstunden", {3, 300}}, {"belegungen", {1, 60}}};
+
 TEST_F(MusterstadtTest, EveryValueFitsItsColumn) {
   for (const std::string& id : MusterstadtDatasetIds()) {
     const v1::DatasetSchema schema = LoadSchema(id);
@@ -347,8 +353,10 @@ TEST_F(MusterstadtTest, EveryValueFitsItsColumn) {
         } else if (kind == v1::UNIT_ID) {
           ASSERT_EQ(row[c].size(), 32u) << id;
         } else {
-          const int months = std::stoi(row[c]);
-          ASSERT_TRUE(months >= 64 && months <= 84) << row[c];
+          const auto [lo, hi] = kMeasureRanges.at(schema.columns(c).name());
+          const int value = std::stoi(row[c]);
+          ASSERT_TRUE(value >= lo && value <= hi) << id << "." << schema.columns(c).name() << " "
+                                                  << row[c];
         }
       }
     }
@@ -418,6 +426,215 @@ TEST(MusterstadtRealismTest, AbgangHasFewLeaversWithoutCertificateAndSmallCells)
   int small = 0;
   for (const auto& [cell, n] : cells) small += n <= 2 ? 1 : 0;
   EXPECT_GT(small, 0);
+}
+
+// Count of rows per key built from `columns` (joined by "|"), where `keep`
+// holds.
+std::map<std::string, int> CountByKey(const Csv& csv, const std::vector<std::string>& columns,
+                                      const std::function<bool(const std::vector<std::string>&)>&
+                                          keep = nullptr) {
+  std::vector<int> index;
+  for (const std::string& c : columns) index.push_back(csv.Column(c));
+  std::map<std::string, int> counts;
+  for (const auto& row : csv.rows) {
+    if (keep && !keep(row)) continue;
+    std::string key;
+    for (int i : index) absl::StrAppend(&key, key.empty() ? "" : "|", row[i]);
+    ++counts[key];
+  }
+  return counts;
+}
+
+int Sum(const std::map<std::string, int>& counts) {
+  int total = 0;
+  for (const auto& [k, n] : counts) total += n;
+  return total;
+}
+
+// kita_kind and sgb2_person are drawn from the population register: the
+// same people, so a quote over the population is a share.
+class RegisterDatasetsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ASSERT_THAT(GenerateMusterstadt(Options(dir_->path(), 0.3, 2026,
+                                            {"population", "kita_kind", "sgb2_person"})),
+                IsOk());
+    population_ = new Csv(ReadCsv(dir_->File("population.csv")));
+    kita_ = new Csv(ReadCsv(dir_->File("kita_kind.csv")));
+    sgb2_ = new Csv(ReadCsv(dir_->File("sgb2_person.csv")));
+  }
+  static void TearDownTestSuite() {
+    delete population_;
+    delete kita_;
+    delete sgb2_;
+    delete dir_;
+  }
+  static int Age(const std::vector<std::string>& row, const Csv& csv) {
+    return std::stoi(row[csv.Column("alter")]);
+  }
+
+  static TempDir* dir_;
+  static Csv* population_;
+  static Csv* kita_;
+  static Csv* sgb2_;
+};
+
+TempDir* RegisterDatasetsTest::dir_ = nullptr;
+Csv* RegisterDatasetsTest::population_ = nullptr;
+Csv* RegisterDatasetsTest::kita_ = nullptr;
+Csv* RegisterDatasetsTest::sgb2_ = nullptr;
+
+TEST_F(RegisterDatasetsTest, DayCareAttendanceFollowsAgeUnderThreeAbout43AndOverThree96Percent) {
+  const auto in_2025 = [](const Csv& csv) {
+    return [&csv](const std::vector<std::string>& row) {
+      return row[csv.Column("stichtag")] == "2025";
+    };
+  };
+  const auto kids = CountByKey(*kita_, {"alter"}, in_2025(*kita_));
+  const auto residents = CountByKey(*population_, {"alter"}, in_2025(*population_));
+  const int u3 = kids.at("0") + kids.at("1") + kids.at("2");
+  const int o3 = kids.at("3") + kids.at("4") + kids.at("5");
+  EXPECT_NEAR(static_cast<double>(u3) / (residents.at("0") + residents.at("1") + residents.at("2")),
+              0.43, 0.03);
+  EXPECT_NEAR(static_cast<double>(o3) / (residents.at("3") + residents.at("4") + residents.at("5")),
+              0.96, 0.02);
+  EXPECT_EQ(kids.count("6"), 0u);
+}
+
+TEST_F(RegisterDatasetsTest, DayCareHasGanztagTagespflegeLanguageAndEingliederungshilfeShares) {
+  const Csv& k = *kita_;
+  const int all = static_cast<int>(k.rows.size());
+  EXPECT_NEAR(Share(CountBy(k, "betreuungsform"), "tagespflege"), 0.10, 0.02);
+  EXPECT_NEAR(Share(CountBy(k, "wochenstunden_kat"), "ueber35"), 0.55, 0.03);
+  EXPECT_NEAR(Share(CountBy(k, "eingliederungshilfe"), "ja"), 0.02, 0.006);
+  const auto u3 = [&](bool under) {
+    return [&k, under](const std::vector<std::string>& row) {
+      return (std::stoi(row[k.Column("alter")]) < 3) == under;
+    };
+  };
+  const auto language_u3 = CountByKey(k, {"familiensprache_nicht_dt"}, u3(true));
+  const auto language_o3 = CountByKey(k, {"familiensprache_nicht_dt"}, u3(false));
+  EXPECT_NEAR(Share(language_u3, "ja"), 0.18, 0.03);
+  EXPECT_NEAR(Share(language_o3, "ja"), 0.27, 0.03);
+  EXPECT_GT(Share(CountByKey(k, {"wochenstunden_kat"}, u3(true)), "ueber35"),
+            Share(CountByKey(k, {"wochenstunden_kat"}, u3(false)), "ueber35") + 0.08);
+  EXPECT_GT(all, 10000);
+}
+
+TEST_F(RegisterDatasetsTest, NoBezirkAndAgeHasMoreChildrenInDayCareThanResidents) {
+  const auto kids = CountByKey(*kita_, {"stichtag", "bezirk", "alter"});
+  const auto residents = CountByKey(*population_, {"stichtag", "bezirk", "alter"});
+  int checked = 0;
+  for (const auto& [key, n] : kids) {
+    const auto it = residents.find(key);
+    ASSERT_NE(it, residents.end()) << key;
+    EXPECT_LE(n, it->second) << key;
+    ++checked;
+  }
+  EXPECT_GT(checked, 1000);
+}
+
+TEST_F(RegisterDatasetsTest, SgbIIChildrenFollowTheSocialGradientAndNeverExceedTheResidents) {
+  const auto u15 = [&](const std::vector<std::string>& row) {
+    return row[sgb2_->Column("age_group")] == "u15";
+  };
+  const auto children = [&](const std::vector<std::string>& row) {
+    return std::stoi(row[population_->Column("alter")]) < 15;
+  };
+  std::map<std::string, int> sgb2, residents;
+  for (const auto& [key, n] : CountByKey(*sgb2_, {"stichtag", "bezirk"}, u15)) {
+    sgb2[key.substr(0, 7)] += n;  // "2025|04" of "2025|041": the Stadtteil
+  }
+  for (const auto& [key, n] : CountByKey(*population_, {"stichtag", "bezirk"}, children)) {
+    residents[key.substr(0, 7)] += n;
+  }
+  double lowest = 1, highest = 0;
+  for (const auto& [stadtteil, n] : sgb2) {
+    ASSERT_GT(residents[stadtteil], 0) << stadtteil;
+    EXPECT_LE(n, residents[stadtteil]) << stadtteil;
+    const double rate = static_cast<double>(n) / residents[stadtteil];
+    lowest = std::min(lowest, rate);
+    highest = std::max(highest, rate);
+  }
+  EXPECT_NEAR(static_cast<double>(Sum(sgb2)) / Sum(residents), 0.13, 0.015);
+  EXPECT_LT(lowest, 0.07);
+  EXPECT_GT(highest, 0.20);
+  // About 8.5 % of everybody under 65 lives in a Bedarfsgemeinschaft.
+  const auto under_65 = [&](const std::vector<std::string>& row) {
+    return std::stoi(row[population_->Column("alter")]) < 65;
+  };
+  const int under_65_sgb2 =
+      Sum(CountByKey(*sgb2_, {"stichtag"})) - CountByKey(*sgb2_, {"age_group"}).at("55-u67") / 6;
+  EXPECT_NEAR(static_cast<double>(under_65_sgb2) / Sum(CountByKey(*population_, {"stichtag"}, under_65)),
+              0.085, 0.015);
+  // Children are Sozialgeld recipients (NEF), never ELB.
+  EXPECT_EQ(CountByKey(*sgb2_, {"age_group", "typ"}).count("u15|ELB"), 0u);
+}
+
+TEST(MusterstadtRealismTest, VhsHoursBelongToCoursesAndEnrolmentsAddUpToThem) {
+  TempDir dir;
+  ASSERT_THAT(GenerateMusterstadt(Options(dir.path(), 1.0, 2026, {"vhs_kurs", "vhs_belegung"})),
+              IsOk());
+  const Csv kurse = ReadCsv(dir.File("vhs_kurs.csv"));
+  const Csv belegungen = ReadCsv(dir.File("vhs_belegung.csv"));
+  const int year = kurse.Column("arbeitsjahr");
+  const int area = kurse.Column("programmbereich");
+  const int hours = kurse.Column("unterrichtsstunden");
+  const int enrolled = kurse.Column("belegungen");
+  std::map<std::string, int> courses, ustd, by_area;
+  std::map<std::string, int> enrolments_of_course;
+  for (const auto& row : kurse.rows) {
+    ++courses[row[year]];
+    ustd[row[year]] += std::stoi(row[hours]);
+    if (row[year] == "2025") by_area[row[area]] += std::stoi(row[hours]);
+    enrolments_of_course[row[kurse.Column("course_id")]] += std::stoi(row[enrolled]);
+  }
+  for (const auto& [y, n] : courses) {
+    EXPECT_NEAR(n, 1540, 150) << y;
+    EXPECT_NEAR(ustd[y], 40000, 4000) << y;
+  }
+  const std::map<std::string, double> target = {{"sprachen", 0.42}, {"gesundheit", 0.20},
+                                                {"kultur", 0.12},   {"arbeit", 0.11},
+                                                {"grundbildung", 0.08}, {"politik", 0.07}};
+  for (const auto& [code, share] : target) {
+    EXPECT_NEAR(Share(by_area, code), share, 0.025) << code;
+  }
+  // Every course's enrolments are its rows in vhs_belegung.
+  EXPECT_EQ(CountBy(belegungen, "course_id"), enrolments_of_course);
+  EXPECT_NEAR(static_cast<double>(belegungen.rows.size()) / kYearCount, 23000, 2500);
+  EXPECT_NEAR(Share(CountBy(belegungen, "sex"), "w"), 0.75, 0.02);
+  EXPECT_NEAR(Share(CountBy(belegungen, "wohn_stadtteil"), "98"), 0.15, 0.02);
+}
+
+// The small cells the demo must have: the small Stadtteile, "d", rare
+// categories.
+TEST(MusterstadtRealismTest, NewDatasetsHaveSmallCells) {
+  TempDir dir;
+  ASSERT_THAT(GenerateMusterstadt(Options(dir.path(), 1.0, 2026,
+                                          {"kita_kind", "sgb2_person", "vhs_belegung"})),
+              IsOk());
+  const auto small = [](const std::map<std::string, int>& counts) {
+    int n = 0;
+    for (const auto& [key, count] : counts) n += count <= 2 ? 1 : 0;
+    return n;
+  };
+  const Csv kita = ReadCsv(dir.File("kita_kind.csv"));
+  EXPECT_GT(CountBy(kita, "sex")["d"], 0);
+  // Brunnenhof (Bezirk 151), the smallest Stadtteil: a handful of children
+  // with Eingliederungshilfe a year.
+  const auto brunnenhof = CountByKey(kita, {"stichtag", "bezirk", "eingliederungshilfe"});
+  int tiny = 0;
+  for (int y = kFirstYear; y < kFirstYear + kYearCount; ++y) {
+    const auto it = brunnenhof.find(absl::StrCat(y, "|151|ja"));
+    tiny += it == brunnenhof.end() || it->second <= 4 ? 1 : 0;
+  }
+  EXPECT_GT(tiny, 0);
+  const Csv sgb2 = ReadCsv(dir.File("sgb2_person.csv"));
+  EXPECT_GT(small(CountByKey(sgb2, {"stichtag", "bezirk", "age_group", "typ"})), 0);
+  EXPECT_GT(CountBy(sgb2, "sex")["d"], 0);
+  const Csv vhs = ReadCsv(dir.File("vhs_belegung.csv"));
+  EXPECT_GT(small(CountByKey(vhs, {"arbeitsjahr", "programmbereich", "wohn_stadtteil", "sex"})), 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -510,8 +727,8 @@ TEST(DemoAccessPolicyTest, ParsesStrictlyAndIsConsistent) {
   }
   EXPECT_EQ(purposes.size(), 5u);
   EXPECT_EQ(bases.size(), 4u);
-  EXPECT_EQ(principals, (std::set<std::string>{"schulamt-analyst", "jugendamt-analyst", "dpo",
-                                               "steward"}));
+  EXPECT_EQ(principals, (std::set<std::string>{"schulamt-analyst", "jugendamt-analyst",
+                                               "bildungsbuero-analyst", "dpo", "steward"}));
 }
 
 TEST(DemoCertsTest, ScriptCreatesPrivateKeysAndReusesTheCa) {
@@ -525,8 +742,8 @@ TEST(DemoCertsTest, ScriptCreatesPrivateKeysAndReusesTheCa) {
   struct stat st;
   ASSERT_EQ(::stat(out.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  for (const char* id : {"ca", "server", "schulamt-analyst", "jugendamt-analyst", "dpo", "steward",
-                         "intruder"}) {
+  for (const char* id : {"ca", "server", "schulamt-analyst", "jugendamt-analyst",
+                         "bildungsbuero-analyst", "dpo", "steward", "intruder"}) {
     ASSERT_EQ(::stat(absl::StrCat(out, "/", id, ".key").c_str(), &st), 0) << id;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << id;
     EXPECT_THAT(ReadTestFile(absl::StrCat(out, "/", id, ".pem")), HasSubstr("BEGIN CERTIFICATE"));

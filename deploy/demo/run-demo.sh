@@ -83,7 +83,7 @@ as() { # principal, cellgate args...
 }
 
 step "the data steward creates the datasets and ingests them (encrypted store $out/store.db)"
-for ds in population schueler uebergang abgang seu; do
+for ds in population schueler uebergang abgang seu kita_kind sgb2_person vhs_kurs vhs_belegung; do
   as steward admin create-dataset "$out/data/schemas/$ds.textproto"
   as steward admin ingest "$ds" "$out/data/$ds.csv" --legal-basis bdsg_3
 done
@@ -107,25 +107,32 @@ step "the Jugendamt tries a dataset it is not granted (refused and logged)"
 as jugendamt-analyst query --dataset abgang --by sex \
   --purpose jugendhilfeplanung --legal-basis sgb8_80 || true
 
+step "the Jugendamt asks: Betreuungsquote under 3 by Sozialraum, 2025 (a share over the population, docs/adr/0008)"
+as jugendamt-analyst query --dataset kita_kind --by bezirk:sozialraum \
+  --measure count --measure count:@population --measure share:@population \
+  --filter stichtag=2025 --filter alter:altersgruppe=0-2 --totals \
+  --purpose jugendhilfeplanung --legal-basis sgb8_80
+
+step "the Jugendamt asks for Kita children per child in SGB-II households: sgb2_person is not granted to it (refused and logged)"
+as jugendamt-analyst query --dataset kita_kind --by bezirk:stadtteil \
+  --measure share:@sgb2_person --filter stichtag=2025 \
+  --purpose jugendhilfeplanung --legal-basis sgb8_80 || true
+
 manifest=$root/client/manifests/bildungsbericht.textproto
 report=$out/bildungsbericht
-# The demo has no Bildungsbüro analyst, so the two departments pull their own
-# tables of the report into the same directory; the HTML page collects both.
-schulamt_tables=bev_alter_stt,schueler_schulart,schueler_nat_stt,uebergang_stt,uebergang_mh_sex,wiederholer,foerderbedarf,abschluesse
-# A pull exits non-zero if any table failed; the summary names each failure
-# and the demo goes on with the tables that were written.
-pull_failed() { echo "(some tables failed: see the summary above; the others are written)"; }
-step "the Schulamt pulls its tables of the Bildungsbericht manifest into $report"
-as schulamt-analyst pull "$manifest" --out "$report" --tables "$schulamt_tables" || pull_failed
-
-step "the Jugendamt pulls the school-entry tables into the same report"
-as jugendamt-analyst pull "$manifest" --out "$report" \
-  --tables seu_sprache,seu_bmi_sr,einschulung || pull_failed
+step "the Bildungsbüro pulls the whole Bildungsbericht manifest (15 tables, public channel) into $report"
+pull_log=$out/pull.log
+as bildungsbuero-analyst pull "$manifest" --out "$report" | tee "$pull_log"
+grep -q "15 written, 0 skipped, 0 pending, 0 failed" "$pull_log" ||
+  { echo "the pull did not write all 15 tables"; exit 1; }
 
 step "pulling again with --resume skips the tables already written from the same data"
-as schulamt-analyst pull "$manifest" --out "$report" --tables "$schulamt_tables" --resume \
-  >/dev/null || pull_failed
+as bildungsbuero-analyst pull "$manifest" --out "$report" --resume | tail -1
 ls "$report"
+
+step "the Bildungsbüro asks: VHS enrolments by sex and age group, 2025 (enrolments are rows of vhs_belegung)"
+as bildungsbuero-analyst query --dataset vhs_belegung --by sex --by age_group \
+  --filter arbeitsjahr=2025 --totals --purpose bildungsbericht --legal-basis bdsg_3
 
 step "the data-protection officer reviews the release log ($out/audit)"
 as dpo audit list --limit 40

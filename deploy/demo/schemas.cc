@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "deploy/demo/code_lists.h"
 #include "deploy/demo/geography.h"
+#include "deploy/demo/kitas.h"
 #include "deploy/demo/schools.h"
 #include "google/protobuf/text_format.h"
 
@@ -107,11 +108,91 @@ v1::DatasetSchema SeuSchema() {
   return s;
 }
 
+// Day care. Its residence, age and sex dimensions are the population's
+// (same names and code lists), so a Betreuungsquote can take its
+// denominator from the population (docs/adr/0008).
+v1::DatasetSchema KitaKindSchema() {
+  v1::DatasetSchema s = NewSchema(
+      "kita_kind", "Kinder in Kindertagesbetreuung (KJH-Statistik)", "Jugendamt",
+      "Eine Zeile je Kind in einer Kindertageseinrichtung oder in Kindertagespflege am "
+      "Stichtag 1. März, nach Wohnort.");
+  Add(s, UnitIdColumn("child_key", "Kindschlüssel (pseudonym)"));
+  Add(s, YearColumn("stichtag", "Stichtag", kFirstYear, kYearCount, false, "01.03."));
+  Add(s, KitaDirectory::Musterstadt().Column());
+  Add(s, Geography::Musterstadt().Column("bezirk", "Wohnort", false));
+  Add(s, AlterColumn());
+  Add(s, FlatColumn("sex", "Geschlecht", kSexCodes));
+  Add(s, FlatColumn("betreuungsform", "Betreuungsform", kBetreuungsformCodes));
+  Add(s, FlatColumn("wochenstunden_kat", "Vertraglich vereinbarte Betreuungszeit je Woche",
+                    kWochenstundenCodes));
+  Add(s, FlatColumn("eltern_ausl_herkunft", "Mindestens ein Elternteil ausländischer Herkunft",
+                    kJaNeinCodes));
+  Add(s, FlatColumn("familiensprache_nicht_dt", "Vorrangig gesprochene Familiensprache nicht "
+                    "Deutsch", kJaNeinCodes));
+  Add(s, FlatColumn("eingliederungshilfe", "Eingliederungshilfe wegen Behinderung",
+                    kJaNeinCodes, /*sensitive=*/true));
+  return s;
+}
+
+// SGB II. Residence and Stichtag as in the population (denominator of the
+// SGB-II-Quote); the age groups are the Grundsicherungsstatistik's.
+v1::DatasetSchema Sgb2PersonSchema() {
+  v1::DatasetSchema s = NewSchema(
+      "sgb2_person", "Leistungsberechtigte nach dem SGB II", "Jobcenter / Sozialamt",
+      "Eine Zeile je Person in einer Bedarfsgemeinschaft am Stichtag 31.12.; nicht mit anderen "
+      "Datensätzen verknüpfbar.");
+  Add(s, UnitIdColumn("person_key", "Personenschlüssel (pseudonym)"));
+  Add(s, UnitIdColumn("bg_key", "Bedarfsgemeinschaft (pseudonym)"));
+  Add(s, YearColumn("stichtag", "Stichtag", kFirstYear, kYearCount, false, "31.12."));
+  Add(s, Geography::Musterstadt().Column("bezirk", "Wohnort", false));
+  Add(s, FlatColumn("sex", "Geschlecht", kSexCodes));
+  Add(s, FlatColumn("age_group", "Altersgruppe", kSgb2AltersgruppeCodes));
+  Add(s, FlatColumn("typ", "Personengruppe", kSgb2TypCodes));
+  return s;
+}
+
+// VHS courses: Unterrichtsstunden and enrolments belong to the course, so
+// they are measures of this dataset (summed over courses), not of the
+// enrolments.
+v1::DatasetSchema VhsKursSchema() {
+  v1::DatasetSchema s = NewSchema(
+      "vhs_kurs", "Volkshochschule: Kurse", "Volkshochschule",
+      "Eine Zeile je Kurs (Veranstaltung) und Arbeitsjahr mit seinen Unterrichtsstunden und "
+      "Belegungen.");
+  Add(s, UnitIdColumn("course_id", "Kursnummer (pseudonym)"));
+  Add(s, YearColumn("arbeitsjahr", "Arbeitsjahr", kFirstYear, kYearCount, false,
+                    "Arbeitsjahr "));
+  Add(s, FlatColumn("programmbereich", "Programmbereich", kProgrammbereichCodes));
+  Add(s, Geography::Musterstadt().StadtteilColumn("kursort", "Kursort", false));
+  Add(s, MeasureColumn("unterrichtsstunden", "Unterrichtsstunden", 0, "Unterrichtsstunden"));
+  Add(s, MeasureColumn("belegungen", "Belegungen", 0, "Belegungen"));
+  return s;
+}
+
+// VHS enrolments: one row per Belegung, for who enrols (sex, age,
+// residence); the hours are the course's (vhs_kurs).
+v1::DatasetSchema VhsBelegungSchema() {
+  v1::DatasetSchema s = NewSchema(
+      "vhs_belegung", "Volkshochschule: Belegungen", "Volkshochschule",
+      "Eine Zeile je Belegung (Anmeldung einer Person zu einem Kurs) und Arbeitsjahr.");
+  Add(s, UnitIdColumn("participant_key", "Teilnehmendenschlüssel (pseudonym)"));
+  Add(s, UnitIdColumn("course_id", "Kursnummer (pseudonym)"));
+  Add(s, YearColumn("arbeitsjahr", "Arbeitsjahr", kFirstYear, kYearCount, false,
+                    "Arbeitsjahr "));
+  Add(s, FlatColumn("programmbereich", "Programmbereich", kProgrammbereichCodes));
+  Add(s, FlatColumn("sex", "Geschlecht", kSexCodes));
+  Add(s, FlatColumn("age_group", "Altersgruppe", kVhsAltersgruppeCodes));
+  Add(s, Geography::Musterstadt().StadtteilColumn("wohn_stadtteil", "Wohnort", true));
+  return s;
+}
+
 }  // namespace
 
 const std::vector<std::string>& MusterstadtDatasetIds() {
   static const auto* const ids =
-      new std::vector<std::string>{"population", "schueler", "uebergang", "abgang", "seu"};
+      new std::vector<std::string>{"population", "schueler",    "uebergang",
+                                   "abgang",     "seu",         "kita_kind",
+                                   "sgb2_person", "vhs_kurs",   "vhs_belegung"};
   return *ids;
 }
 
@@ -121,6 +202,10 @@ absl::StatusOr<v1::DatasetSchema> MusterstadtSchema(absl::string_view id) {
   if (id == "uebergang") return UebergangSchema();
   if (id == "abgang") return AbgangSchema();
   if (id == "seu") return SeuSchema();
+  if (id == "kita_kind") return KitaKindSchema();
+  if (id == "sgb2_person") return Sgb2PersonSchema();
+  if (id == "vhs_kurs") return VhsKursSchema();
+  if (id == "vhs_belegung") return VhsBelegungSchema();
   return absl::NotFoundError(absl::StrCat("unknown dataset \"", id, "\""));
 }
 

@@ -1,5 +1,6 @@
 // The dataset schemas of the Musterstadt demo (population, schueler,
-// uebergang, abgang, seu) as v1::DatasetSchema, and their text form. The
+// uebergang, abgang, seu, kita_kind, sgb2_person, vhs_kurs, vhs_belegung)
+// as v1::DatasetSchema, and their text form. The
 // column order of each schema is the column order of its CSV file. All
 // functions are thread-safe.
 #ifndef CELLGATE_DEPLOY_DEMO_SCHEMAS_H_

@@ -85,14 +85,27 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const TableOnVersion& table_on_version, const LinkedProtectionOptions& options,
     v1::LedgerAudit& audit) {
   policies::LedgerConstraints constraints;
+  return ProtectAcrossReleasesWith(
+      [&](const policies::LedgerConstraints& c) {
+        return protector.Protect(table, options.deadline, c);
+      },
+      protector, version, query, table, ledger, table_on_version, options, audit, constraints);
+}
+
+absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
+    const ProtectUnder& protect, const policies::TableProtector& protector,
+    const engine::LoadedVersion& version, const v1::Query& query, const v1::ComputedTable& table,
+    const ReleaseLedger& ledger, const TableOnVersion& table_on_version,
+    const LinkedProtectionOptions& options, v1::LedgerAudit& audit,
+    policies::LedgerConstraints& constraints) {
   LinkedDecision out;
-  ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline));
+  ASSIGN_OR_RETURN(out.decision, protect(constraints));
   ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
   ASSIGN_OR_RETURN(const int32_t changed,
                    HideSmallChanges(protector, table, out.entry, ledger, table_on_version,
                                     constraints, audit));
   if (changed > 0) {
-    ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline, constraints));
+    ASSIGN_OR_RETURN(out.decision, protect(constraints));
     ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
   }
   const std::vector<std::shared_ptr<const v1::LedgerRelease>> linked = ledger.Linked(out.entry);
@@ -122,7 +135,7 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
   for (int round = 1; round <= options.max_rounds; ++round) {
     audit.set_rounds(round);
     if (round > 1) {
-      ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline, constraints));
+      ASSIGN_OR_RETURN(out.decision, protect(constraints));
       ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
     }
     absl::StatusOr<policies::LinkedAuditResult> result =

@@ -56,6 +56,23 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const TableOnVersion& table_on_version, const LinkedProtectionOptions& options,
     v1::LedgerAudit& audit);
 
+// Protects the table under the constraints its dataset's ledger sets: the
+// protector's Protect for a table of its own; for a share across datasets,
+// the joint table's protection seen from one of its datasets (docs/adr/0008).
+using ProtectUnder =
+    std::function<absl::StatusOr<v1::ReleaseDecision>(const policies::LedgerConstraints&)>;
+
+// As ProtectAcrossReleases, but every protection of `table` goes through
+// `protect`, starting from `constraints` (cells another dataset's ledger
+// demands), which also receives the cells this ledger demands. `protector`
+// gives the dataset's thresholds and protection levels.
+absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
+    const ProtectUnder& protect, const policies::TableProtector& protector,
+    const engine::LoadedVersion& version, const v1::Query& query, const v1::ComputedTable& table,
+    const ReleaseLedger& ledger, const TableOnVersion& table_on_version,
+    const LinkedProtectionOptions& options, v1::LedgerAudit& audit,
+    policies::LedgerConstraints& constraints);
+
 }  // namespace cellgate::ledger
 
 #endif  // CELLGATE_SERVER_LEDGER_LINKED_PROTECTION_H_

@@ -12,6 +12,7 @@
 #include "policies/table_protector.h"
 #include "server/engine/table_computer.h"
 #include "server/ledger/linked_protection.h"
+#include "server/pipeline/cross_dataset_release.h"
 #include "server/pipeline/share_tables.h"
 #include "server/pipeline/text_checks.h"
 
@@ -166,6 +167,19 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
       return policies::PopulationBelowMinimum(policy->shape().min_population());
     }
   }
+  // --- shares across datasets (docs/adr/0008; cross_dataset_release.h) ---
+  ASSIGN_OR_RETURN(const std::optional<CrossSharePlan> across, PlanCrossShares(query));
+  if (across.has_value()) {
+    const v1::DisclosurePolicy* denominator_policy = basis.denominator_policy;
+    if (denominator_policy == nullptr) {
+      ASSIGN_OR_RETURN(denominator_policy, policies_.ForDataset(across->spec.dataset()));
+      RETURN_IF_ERROR(archive_.Keep(*denominator_policy));
+    }
+    const CrossShareContext context{catalog_,  *denominator_policy,        basis.ledger, limits,
+                                    options_.max_ledger_atoms, deadline, basis.keep};
+    return DecideCrossDatasetShare(context, *across, *version, *policy, record);
+  }
+  // --- end of shares across datasets ---
   ASSIGN_OR_RETURN(const std::optional<SharePlan> shares, PlanShares(query));
   // The table to protect: the query's, or for shares the stack of their
   // denominators and numerators (share_tables.h).
@@ -245,7 +259,7 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     return absl::UnavailableError("audit log is not writable; releases are withheld");
   }
   v1::AuditRecord record = NewRecord(request, query);
-  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, Basis{nullptr, ledger_, true}, record);
+  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, Basis{nullptr, ledger_, true, nullptr}, record);
   if (!decision.ok()) {
     record.set_record_type(v1::REFUSAL);
     record.set_decision(v1::REFUSED);

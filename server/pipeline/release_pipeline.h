@@ -109,6 +109,9 @@ class ReleasePipeline final {
     const v1::DisclosurePolicy* policy = nullptr;  // null: the one in force
     ledger::ReleaseLedger* ledger = nullptr;       // null: the table alone
     bool keep = true;                              // append to `ledger`
+    // A share across datasets: the denominator dataset's policy; null: the
+    // one in force.
+    const v1::DisclosurePolicy* denominator_policy = nullptr;
   };
   absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query, const Basis& basis,
                                              v1::AuditRecord& record);

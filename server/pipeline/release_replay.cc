@@ -1,6 +1,8 @@
 // ReleasePipeline::Replay: a recorded release re-run through the same
 // Decide as a live release, pinned to its dataset version, its policy and
 // the ledger as of that release. docs/adr/0006-release-replay.md.
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/canonical.h"
@@ -134,9 +136,24 @@ absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
 
   v1::Query query = release.query();
   query.set_version(release.dataset_version());
+  // A share across datasets: the denominator's recorded version and policy
+  // too (docs/adr/0008).
+  std::optional<v1::DisclosurePolicy> denominator_policy;
+  if (release.has_denominator()) {
+    const v1::DenominatorRelease& den = release.denominator();
+    for (v1::Measure& m : *query.mutable_measures()) {
+      if (m.has_denominator()) m.mutable_denominator()->set_version(den.dataset_version());
+    }
+    ASSIGN_OR_RETURN(denominator_policy,
+                     archive_.Find(policies_, den.dataset(), den.policy_id(),
+                                   den.policy_version(), den.policy_hash()));
+  }
   v1::AuditRecord scratch;  // what the replay would record; never appended
-  absl::StatusOr<v1::ReleaseDecision> decision =
-      Decide(query, Basis{&policy, as_of.get(), false}, scratch);
+  absl::StatusOr<v1::ReleaseDecision> decision = Decide(
+      query,
+      Basis{&policy, as_of.get(), false,
+            denominator_policy.has_value() ? &*denominator_policy : nullptr},
+      scratch);
   response.set_dataset_version_hash(scratch.dataset_version_hash());
   response.set_replayed_linked_releases(scratch.ledger_audit().linked_releases());
   if (!decision.ok()) {

@@ -135,6 +135,36 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
   return stacked;
 }
 
+v1::CellValue ShareValue(const v1::CellValue& part, const v1::CellValue& whole, int64_t exact_part,
+                         int64_t exact_whole, int64_t unreliable_below, bool part_within_whole) {
+  v1::CellValue value;
+  if (exact_whole == 0) {
+    value.set_status(v1::NOT_APPLICABLE);
+  } else if (whole.status() == v1::SUPPRESSED || part.status() == v1::SUPPRESSED) {
+    value.set_status(v1::SUPPRESSED);
+  } else if (!Exact(whole.status()) || !Exact(part.status()) || whole.status() == v1::ZERO) {
+    // Rounded or perturbed counts (a ZERO here is a non-empty cell that the
+    // noise took to 0): the share comes from the released figures, never
+    // the exact ones, which an exact ratio next to a rounded or noisy count
+    // would give away.
+    const double all = whole.value();
+    if (whole.status() == v1::ZERO) {
+      value.set_status(v1::NOT_APPLICABLE);  // as for an empty cell
+    } else if (all <= 0) {
+      value.set_status(v1::SUPPRESSED);
+    } else {
+      value.set_status(Exact(whole.status()) ? part.status() : whole.status());
+      const double share = 100.0 * part.value() / all;
+      // Noise or rounding can put a part above its whole.
+      value.set_value(part_within_whole ? std::min(100.0, share) : share);
+    }
+  } else {
+    value.set_status(exact_whole < unreliable_below ? v1::UNRELIABLE : v1::PUBLISHED);
+    value.set_value(100.0 * static_cast<double>(exact_part) / static_cast<double>(exact_whole));
+  }
+  return value;
+}
+
 v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTable& denominators,
                                   const v1::ComputedTable& numerators,
                                   const v1::ReleaseDecision& stacked, int64_t unreliable_below) {
@@ -162,37 +192,13 @@ v1::ReleaseDecision UnstackShares(const v1::Query& query, const v1::ComputedTabl
     v1::ReleasedCell& cell = *table.add_cells();
     cell.mutable_codes()->CopyFrom(whole.codes());
     cell.mutable_codes()->RemoveLast();
-    const v1::CellStatus whole_status = whole.values(0).status();
-    const v1::CellStatus part_status = part.values(0).status();
     for (const v1::Measure& m : query.measures()) {
-      v1::CellValue& value = *cell.add_values();
-      if (m.kind() == v1::Measure::COUNT) {
-        value = whole.values(0);
-      } else if (denominators.record_count(c) == 0) {
-        value.set_status(v1::NOT_APPLICABLE);
-      } else if (whole_status == v1::SUPPRESSED || part_status == v1::SUPPRESSED) {
-        value.set_status(v1::SUPPRESSED);
-      } else if (!Exact(whole_status) || !Exact(part_status) || whole_status == v1::ZERO) {
-        // Rounded or perturbed counts (a ZERO here is a non-empty cell that
-        // the noise took to 0): the share comes from the released figures,
-        // never the exact ones, which an exact ratio next to a rounded or
-        // noisy count would give away.
-        const double all = whole.values(0).value();
-        if (whole_status == v1::ZERO) {
-          value.set_status(v1::NOT_APPLICABLE);  // as for an empty cell
-        } else if (all <= 0) {
-          value.set_status(v1::SUPPRESSED);
-        } else {
-          value.set_status(Exact(whole_status) ? part_status : whole_status);
-          // Noisy counts can put the part above the whole.
-          value.set_value(std::min(100.0, 100.0 * part.values(0).value() / all));
-        }
-      } else {
-        value.set_status(denominators.record_count(c) < unreliable_below ? v1::UNRELIABLE
-                                                                         : v1::PUBLISHED);
-        value.set_value(100.0 * static_cast<double>(numerators.record_count(c)) /
-                        static_cast<double>(denominators.record_count(c)));
-      }
+      *cell.add_values() = m.kind() == v1::Measure::COUNT
+                               ? whole.values(0)
+                               : ShareValue(part.values(0), whole.values(0),
+                                            numerators.record_count(c),
+                                            denominators.record_count(c), unreliable_below,
+                                            /*part_within_whole=*/true);
     }
     // For the DPO a non-empty cell shown as 0 by the noise is perturbed.
     const bool noisy_zero = cell.values(0).status() == v1::ZERO && denominators.record_count(c) > 0;

@@ -44,6 +44,17 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
                                               const v1::ComputedTable& denominators,
                                               const v1::ComputedTable& numerators);
 
+// Returns the released share of a cell from the released values of its
+// numerator (`part`) and denominator (`whole`) counts and their exact
+// record counts: NOT_APPLICABLE if the denominator is empty; SUPPRESSED if
+// either count is; from the released figures if either is inexact
+// (rounded: an exact ratio would give the count away); else the exact
+// percentage, UNRELIABLE below `unreliable_below` records (0: never). With
+// `part_within_whole` (a numerator that nests in its denominator), a share
+// from inexact figures is capped at 100 %; without it, it is left as it is.
+v1::CellValue ShareValue(const v1::CellValue& part, const v1::CellValue& whole, int64_t exact_part,
+                         int64_t exact_whole, int64_t unreliable_below, bool part_within_whole);
+
 // The requester's decision: the axes of the denominators, the query's
 // measures, and each cell's values from the protected stack. A published
 // share with fewer than `unreliable_below` records in its denominator is

@@ -6,6 +6,7 @@
 #include "audit/verify/log_reader.h"
 #include "audit/verify/merkle.h"
 #include "common/status_macros.h"
+#include "server/pipeline/cross_dataset_shares.h"
 #include "server/service/grpc_status.h"
 
 namespace cellgate::service {
@@ -72,9 +73,16 @@ absl::Status DataServiceImpl::DoQuery(grpc::ServerContext& context,
   ASSIGN_OR_RETURN(const auth::Caller caller,
                    AuthorizeOrRefuse(context_, context, v1::ANALYST, kQuery, query));
   const pipeline::RequestInfo info = RequestFor(caller, kQuery);
-  const absl::Status granted =
+  absl::Status granted =
       caller.acl->CheckQuery(*caller.principal, query.dataset(), query.purpose(),
                              query.legal_basis(), query.channel());
+  // A share across datasets reads its denominator's dataset too (ADR 0008).
+  for (const std::string& other : pipeline::DenominatorDatasets(query)) {
+    if (granted.ok()) {
+      granted = caller.acl->CheckQuery(*caller.principal, other, query.purpose(),
+                                       query.legal_basis(), query.channel());
+    }
+  }
   if (!granted.ok()) return context_.pipeline.Refuse(info, query, granted);
   std::optional<PrincipalLimiter::Permit> permit;
   if (context_.query_limiter != nullptr) {

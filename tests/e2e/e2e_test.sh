@@ -88,7 +88,7 @@ check "the receipt carries a signed checkpoint" grep -q "cellgate.e2e.example/au
 # --- cellgate pull: a manifest table through the real client ------------------
 manifest=$src/client/manifests/bildungsbericht.textproto
 check "pull writes a table of the shipped manifest" \
-  as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse
+  as bildungsbuero-analyst pull "$manifest" --out "$work/pull" --tables abschluesse
 check "the csv-de file opens in German Excel (BOM) and names its release" \
   bash -c 'head -c 3 "$1" | od -An -tx1 | grep -q "ef bb bf" && grep -q "^Release-ID;" "$1"' \
   _ "$work/pull/abschluesse.de.csv"
@@ -112,7 +112,7 @@ check "the xlsx workbook has the table's sheet, its figures as numbers and the r
     grep -q " n [0-9.]* fmt=\"#,##0\"" "$3" && grep -q "Zeichenerklärung" "$3"' \
   _ "$src" "$work/pull/bildungsbericht-2025.xlsx" "$work/xlsx-dump.txt"
 resumed() {
-  as schulamt-analyst pull "$manifest" --out "$work/pull" --tables abschluesse --resume 2>&1 |
+  as bildungsbuero-analyst pull "$manifest" --out "$work/pull" --tables abschluesse --resume 2>&1 |
     grep -q "1 skipped"
 }
 check "pull --resume skips the written table" resumed
@@ -140,7 +140,7 @@ list=$(as dpo audit list --limit 1000)
 check "audit list shows releases and refusals" bash -c 'grep -qi release <<<"$1" && grep -qi refus <<<"$1"' _ "$list"
 seq=$(grep -i 'release' <<<"$list" | grep -vi refus | tail -1 | awk '{print $1}')
 shown=$(as dpo audit show "$seq")
-check "audit show displays who asked" grep -q "schulamt-analyst" <<<"$shown"
+check "audit show displays who asked" grep -q "bildungsbuero-analyst" <<<"$shown"
 check "audit show displays the audit against earlier releases" \
   grep -q "release ledger *linked to [0-9]* earlier releases" <<<"$shown"
 
@@ -197,6 +197,44 @@ check "a replay adds no release and is recorded as audit access" \
   _ "$jsonl_before" "$jsonl_after" "$release_id" "$access"
 expect_fail "an analyst may not replay a release" 4 'role' \
   as schulamt-analyst audit replay "$release_id"
+# --- the whole report: the Bildungsbüro pulls every table of the manifest ------
+# The other datasets of the report (at a scale where the small transition
+# tables can be released next to each other), then one pull as the
+# Bildungsbüro: all 15 tables, shares across datasets included.
+"$bin/cellgate-musterstadt" --out "$work/data" --seed 7 --scale 0.2 \
+  --datasets population,schueler,uebergang,kita_kind,sgb2_person,vhs_kurs,vhs_belegung \
+  >/dev/null || { echo "FAIL - generator"; exit 1; }
+load_all() {
+  for ds in population schueler uebergang seu kita_kind sgb2_person vhs_kurs vhs_belegung; do
+    as steward admin create-dataset "$work/data/schemas/$ds.textproto" >/dev/null &&
+      as steward admin ingest "$ds" "$work/data/$ds.csv" --legal-basis bdsg_3 >/dev/null ||
+      return 1
+  done
+}
+check "steward loads the report's other datasets" load_all
+pull_all=$(as bildungsbuero-analyst pull "$manifest" --out "$work/report" 2>&1; echo "exit status $?")
+pulled_all() {
+  grep -q "15 written, 0 skipped, 0 pending, 0 failed" <<<"$pull_all" &&
+    grep -q "^exit status 0$" <<<"$pull_all" || { tail -20 <<<"$pull_all"; return 1; }
+}
+check "the Bildungsbüro pulls the whole manifest in one pull: 15 written, none pending or failed" \
+  pulled_all
+check "every table of the manifest has its files" python3 -c '
+import os, re, sys
+ids = re.findall(r"^\s+id: \"([a-z0-9_]+)\"$", open(sys.argv[1]).read(), re.M)
+assert len(ids) == 15, ids
+missing = [i for i in ids for ext in (".csv", ".de.csv", ".json", ".ffcsv.csv")
+           if not os.path.exists(os.path.join(sys.argv[2], i + ext))]
+assert not missing, missing' "$manifest" "$work/report"
+check "the SGB-II-Quote takes its denominator from the population and names it" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = [m for m in d["measures"] if m["kind"] == "share"]
+assert len(s) == 1 and s[0]["denominator"]["dataset"] == "population", s
+assert d["provenance"]["denominator_dataset"] == "population"
+assert len(d["provenance"]["denominator_dataset_version_hash"]) == 64
+v = [c["values"][-1] for c in d["cells"] if c["statuses"][-1] == "published"]
+assert v and all(0 <= x <= 100 for x in v), v' "$work/report/sgb2_u15_stt.json"
 
 # --- the steward rotates the store key ------------------------------------------
 cp "$work/store.key" "$work/store.key.before-rotation"

@@ -161,6 +161,21 @@ TEST_F(ServerIntegrationTest, DatasetNotGrantedIsDenied) {
               HasSubstr("dataset \"schule\" is not granted to department \"jugendamt\""));
 }
 
+// A share across datasets reads its denominator's dataset as well, which
+// must be granted too (docs/adr/0008).
+TEST_F(ServerIntegrationTest, DenominatorDatasetNotGrantedIsDeniedAndRecorded) {
+  v1::Query query = GroupByStadtteil();
+  v1::Measure& share = *query.add_measures();
+  share.set_kind(v1::Measure::SHARE);
+  share.mutable_denominator()->set_dataset("population");
+  v1::QueryResponse response;
+  const grpc::Status s = Ask(server_.ChannelAs("schulamt-analyst"), query, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("dataset \"population\" is not granted to department \"schulamt\""));
+  EXPECT_EQ(AuditRecords(server_).back().record_type(), v1::REFUSAL);
+}
+
 TEST_F(ServerIntegrationTest, PurposeNotAllowedIsDeniedAndRecorded) {
   v1::Query query = GroupByStadtteil();
   query.set_purpose("werbung");

@@ -1,0 +1,197 @@
+#include "tests/attacks/cross_dataset_world.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "audit/verify/log_reader.h"
+#include "common/status_macros.h"
+#include "common/textproto.h"
+
+namespace cellgate::attacks {
+namespace {
+
+// The stadtteil and sex dimensions with Stadtteile `codes` (in Sozialraum A
+// for "1" and "2", else B).
+std::string Dimensions(const std::vector<std::string>& codes) {
+  std::string stadtteile;
+  for (const std::string& code : codes) {
+    absl::StrAppend(&stadtteile, "codes { code: \"", code, "\" label: \"Stadtteil ", code,
+                    "\" parent: \"", code <= "2" ? "A" : "B", "\" }\n");
+  }
+  return absl::StrCat(R"pb(
+                        columns { name: "key" label: "Schlüssel" kind: UNIT_ID }
+                        columns { name: "stadtteil" label: "Stadtteil" kind: DIMENSION
+                                  levels { name: "stadtteil" label: "Stadtteil")pb",
+                      stadtteile, R"pb(}
+                                       levels {
+        name: "sozialraum" label: "Sozialraum"
+        codes { code: "A" label: "Mitte" }
+        codes { code: "B" label: "Außen" }
+      }
+    }
+    columns {
+      name: "sex" label: "Geschlecht" kind: DIMENSION
+      levels { name: "sex" label: "Geschlecht" codes { code: "m" label: "männlich" } codes { code: "w" label: "weiblich" } }
+    })pb");
+}
+
+std::string KinderSchema() {
+  return absl::StrCat(R"pb(id: "kinder" title: "Kinder")pb", Dimensions({"1", "2", "3", "4"}));
+}
+
+std::string HilfeSchema() {
+  return absl::StrCat(R"pb(id: "hilfe" title: "Kinder mit Hilfe")pb",
+                      Dimensions({"1", "2", "3", "4"}), R"pb(
+    columns {
+      name: "typ"
+      label: "Hilfeart"
+      kind: DIMENSION
+      levels {
+        name: "typ"
+        label: "Hilfeart"
+        codes { code: "a" label: "A" }
+        codes { code: "b" label: "B" }
+      }
+    })pb");
+}
+
+// Same dimension names as "kinder", but three Stadtteile.
+std::string ViertelSchema() {
+  return absl::StrCat(R"pb(id: "viertel" title: "Viertel")pb", Dimensions({"1", "2", "3"}));
+}
+
+std::string Csv(const CellCounts& counts, const CellCounts* typ_b) {
+  std::string csv = typ_b == nullptr ? "key,stadtteil,sex\n" : "key,stadtteil,sex,typ\n";
+  int key = 0;
+  for (const auto& [cell, n] : counts) {
+    int with_b = 0;
+    if (typ_b != nullptr && typ_b->count(cell) > 0) with_b = typ_b->at(cell);
+    for (int i = 0; i < n; ++i) {
+      absl::StrAppend(&csv, "k", ++key, ",", cell.first, ",", cell.second);
+      if (typ_b != nullptr) absl::StrAppend(&csv, ",", i < with_b ? "b" : "a");
+      absl::StrAppend(&csv, "\n");
+    }
+  }
+  return csv;
+}
+
+pipeline::RequestInfo Request(const std::string& department) {
+  pipeline::RequestInfo request;
+  request.requester.set_principal(department + "-analyst");
+  request.requester.set_department(department);
+  request.method = "/cellgate.v1.DataService/Query";
+  return request;
+}
+
+void AddGrouping(v1::Query& query, const std::string& spec) {
+  std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('@', 1));
+  v1::Grouping& g = *query.add_group_by();
+  g.set_dimension(parts[0]);
+  if (parts.size() > 1) g.set_level(parts[1]);
+}
+
+}  // namespace
+
+v1::DisclosurePolicy PolicyFor(const std::string& dataset, int k, int min_group) {
+  v1::DisclosurePolicy policy;
+  policy.set_id(dataset);
+  policy.set_version(1);
+  policy.set_dataset(dataset);
+  policy.mutable_threshold()->set_k(k);
+  policy.mutable_group_disclosure()->set_min_group(min_group);
+  return policy;
+}
+
+v1::Query Quote(const std::vector<std::string>& group_by, const std::string& denominator) {
+  v1::Query query;
+  query.set_dataset("hilfe");
+  query.add_measures()->set_kind(v1::Measure::COUNT);
+  for (v1::Measure::Kind kind : {v1::Measure::COUNT, v1::Measure::SHARE}) {
+    v1::Measure& m = *query.add_measures();
+    m.set_kind(kind);
+    m.mutable_denominator()->set_dataset(denominator);
+  }
+  for (const std::string& spec : group_by) AddGrouping(query, spec);
+  query.set_totals(true);
+  query.set_purpose("jugendhilfeplanung");
+  query.set_legal_basis("sgb8_80");
+  return query;
+}
+
+v1::Query Counts(const std::string& dataset, const std::vector<std::string>& group_by,
+                 const std::map<std::string, std::vector<std::string>>& filters) {
+  v1::Query query;
+  query.set_dataset(dataset);
+  query.add_measures()->set_kind(v1::Measure::COUNT);
+  for (const std::string& spec : group_by) AddGrouping(query, spec);
+  for (const auto& [dimension, codes] : filters) {
+    v1::Filter& f = *query.add_filters();
+    std::vector<std::string> parts = absl::StrSplit(dimension, absl::MaxSplits('@', 1));
+    f.set_dimension(parts[0]);
+    if (parts.size() > 1) f.set_level(parts[1]);
+    for (const std::string& code : codes) f.add_codes(code);
+  }
+  query.set_totals(true);
+  query.set_purpose("jugendhilfeplanung");
+  query.set_legal_basis("sgb8_80");
+  return query;
+}
+
+absl::StatusOr<std::unique_ptr<CrossDatasetWorld>> CrossDatasetWorld::Create(
+    const CellCounts& kinder, const CellCounts& hilfe,
+    const std::vector<v1::DisclosurePolicy>& given, const CellCounts& typ_b) {
+  std::unique_ptr<CrossDatasetWorld> world(new CrossDatasetWorld());
+  ASSIGN_OR_RETURN(store::SecretKey key, store::SecretKey::FromBytes(std::string(32, '\x24')));
+  world->keys_ = std::make_unique<store::InMemoryKeySource>(std::move(key));
+  store::StoreOptions store_options;
+  store_options.path = world->dir_.File("store.db");
+  ASSIGN_OR_RETURN(world->store_, store::Store::Open(store_options, *world->keys_, world->clock_));
+  audit::AuditLogOptions log_options;
+  log_options.dir = world->dir_.File("audit");
+  log_options.origin = "cellgate.test/cross-dataset/v1";
+  ASSIGN_OR_RETURN(world->log_, audit::AuditLog::Open(log_options, world->clock_, nullptr));
+  std::vector<v1::DisclosurePolicy> policies = given;
+  policies.push_back(PolicyFor("*", 3));
+  policies.back().set_id("default");
+  ASSIGN_OR_RETURN(policies::PolicySet set, policies::PolicySet::FromPolicies(policies));
+  world->policies_ = std::make_unique<policies::PolicySet>(std::move(set));
+  ASSIGN_OR_RETURN(world->catalog_, pipeline::DatasetCatalog::Open(*world->store_));
+  world->admin_ = std::make_unique<pipeline::AdminOperations>(*world->catalog_, *world->log_);
+  ASSIGN_OR_RETURN(world->ledger_, ledger::ReleaseLedger::Open(*world->store_));
+  world->cellgate_ = std::make_unique<pipeline::ReleasePipeline>(
+      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions(),
+      world->ledger_.get());
+  world->baseline_ = std::make_unique<pipeline::ReleasePipeline>(
+      *world->catalog_, *world->policies_, *world->log_, pipeline::PipelineOptions());
+  RETURN_IF_ERROR(world->Load(KinderSchema(), "kinder", Csv(kinder, nullptr)));
+  RETURN_IF_ERROR(world->Load(HilfeSchema(), "hilfe", Csv(hilfe, &typ_b)));
+  RETURN_IF_ERROR(
+      world->Load(ViertelSchema(), "viertel", Csv({{{"1", "m"}, 5}, {{"3", "w"}, 5}}, nullptr)));
+  return world;
+}
+
+absl::Status CrossDatasetWorld::Load(const std::string& schema_text, const std::string& dataset,
+                                     const std::string& csv) {
+  v1::DatasetSchema schema;
+  RETURN_IF_ERROR(ParseTextProto(schema_text, "schema", schema));
+  const pipeline::RequestInfo steward = Request("steward");
+  RETURN_IF_ERROR(admin_->CreateDataset(steward, schema));
+  ASSIGN_OR_RETURN(auto ingest, admin_->BeginIngest(steward, dataset, dataset + ".csv"));
+  const absl::Status added = ingest->session().AddChunk(csv);
+  return admin_->FinishIngest(steward, std::move(ingest), "sgb8_80", added).status();
+}
+
+absl::StatusOr<v1::QueryResponse> CrossDatasetWorld::Cellgate(const v1::Query& query) {
+  return cellgate_->Release(Request("jugendamt"), query);
+}
+
+absl::StatusOr<v1::QueryResponse> CrossDatasetWorld::Baseline(const v1::Query& query) {
+  return baseline_->Release(Request("jugendamt"), query);
+}
+
+absl::StatusOr<v1::AuditRecord> CrossDatasetWorld::LastAuditRecord() const {
+  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  if (log.records.empty()) return absl::NotFoundError("the audit log is empty");
+  return log.records.back().record;
+}
+
+}  // namespace cellgate::attacks
