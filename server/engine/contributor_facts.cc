@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <map>
-#include <utility>
 #include <vector>
 
 #include "server/engine/code_scan.h"
@@ -31,32 +29,35 @@ uint32_t IdAt(const ContributorIds& ids, int64_t row) {
   }
 }
 
-// The full table's shape: per axis the stride, size and parents, and the
-// full cell of each leaf cell.
+// The full table's shape: per axis and cell the cell it adds into along
+// that axis (-1 if none), and the full cell of each leaf cell.
 struct Cube {
-  std::vector<int64_t> stride, size;
-  std::vector<std::vector<int32_t>> parent;  // [axis][entry]
+  std::vector<std::vector<int32_t>> parent_cell;  // [axis][cell]
   std::vector<uint32_t> full_of_leaf;
 };
 
 Cube CubeOf(const QueryPlan& plan) {
   Cube cube;
   const size_t dims = plan.axes.size();
-  cube.stride.assign(dims, 1);
-  cube.size.resize(dims);
-  cube.parent.resize(dims);
+  std::vector<int64_t> stride(dims, 1);
+  for (size_t d = dims; d-- > 1;) stride[d - 1] = stride[d] * plan.axes[d].entries_size();
+  cube.parent_cell.resize(dims);
   for (size_t d = 0; d < dims; ++d) {
-    cube.size[d] = plan.axes[d].entries_size();
-    for (const v1::AxisEntry& e : plan.axes[d].entries()) cube.parent[d].push_back(e.parent());
+    const v1::Axis& axis = plan.axes[d];
+    cube.parent_cell[d].resize(static_cast<size_t>(plan.cells));
+    for (int64_t x = 0; x < plan.cells; ++x) {
+      const int64_t e = (x / stride[d]) % axis.entries_size();
+      const int32_t p = axis.entries(static_cast<int>(e)).parent();
+      cube.parent_cell[d][x] = p < 0 ? -1 : static_cast<int32_t>(x + (p - e) * stride[d]);
+    }
   }
-  for (size_t d = dims; d-- > 1;) cube.stride[d - 1] = cube.stride[d] * cube.size[d];
   // Leaf offsets are row-major over the leaf entries (the first entries of
   // each axis), with the last axis fastest, as the plan's scan makes them.
   cube.full_of_leaf.resize(static_cast<size_t>(plan.leaf_cells));
   std::vector<int> digit(dims, 0);
   for (int64_t leaf = 0; leaf < plan.leaf_cells; ++leaf) {
     int64_t full = 0;
-    for (size_t d = 0; d < dims; ++d) full += digit[d] * cube.stride[d];
+    for (size_t d = 0; d < dims; ++d) full += digit[d] * stride[d];
     cube.full_of_leaf[leaf] = static_cast<uint32_t>(full);
     for (size_t d = dims; d-- > 0;) {
       if (++digit[d] < plan.leaf_counts[d]) break;
@@ -67,18 +68,29 @@ Cube CubeOf(const QueryPlan& plan) {
 }
 
 // The rows that pass the query's filters, grouped by contributor (a
-// counting sort): contributor c's rows are row[begin[c] .. begin[c + 1]),
-// in row order, each with its full cell.
+// counting sort): contributor c's rows are [begin[c], end[c]), in row
+// order, each with its full cell and its value of each measure column.
 struct RowsByContributor {
-  std::vector<uint32_t> begin;
-  std::vector<uint32_t> row;
+  std::vector<uint32_t> begin, end;
   std::vector<uint32_t> cell;
+  std::vector<std::vector<int64_t>> values;  // [column][grouped row]
 };
 
-// Calls visit(row, leaf offset) for every row the query's filters keep.
-template <typename Visit>
-void ForEachRow(const LoadedVersion& version, const QueryPlan& plan, Visit visit) {
+// Places every row the query's filters keep: one pass over the codes, its
+// contributor's slots counted beforehand over all rows (filtered rows
+// leave their slots unused). The values are copied in row order, so the
+// per-contributor work reads them in sequence.
+RowsByContributor GroupRows(const LoadedVersion& version, const QueryPlan& plan,
+                            const ContributorIds& ids,
+                            const std::vector<const MeasureColumn*>& columns, const Cube& cube) {
   const int64_t rows = version.row_count();
+  RowsByContributor out;
+  out.begin.assign(static_cast<size_t>(ids.count) + 1, 0);
+  for (int64_t r = 0; r < rows; ++r) ++out.begin[IdAt(ids, r) + 1];
+  for (size_t c = 1; c < out.begin.size(); ++c) out.begin[c] += out.begin[c - 1];
+  out.end.assign(out.begin.begin(), out.begin.end() - 1);
+  out.cell.resize(static_cast<size_t>(rows));
+  out.values.assign(columns.size(), std::vector<int64_t>(static_cast<size_t>(rows)));
   std::vector<int64_t> offs(kScanBlockRows);
   for (int64_t start = 0; start < rows; start += kScanBlockRows) {
     const int64_t n = std::min(kScanBlockRows, rows - start);
@@ -87,27 +99,14 @@ void ForEachRow(const LoadedVersion& version, const QueryPlan& plan, Visit visit
       AddCodeOffsets(*s.dimension, start, n, s.offset_of.data(), offs.data());
     }
     for (int64_t i = 0; i < n; ++i) {
-      if (offs[i] >= 0) visit(start + i, offs[i]);
+      if (offs[i] < 0) continue;
+      const uint32_t at = out.end[IdAt(ids, start + i)]++;
+      out.cell[at] = cube.full_of_leaf[offs[i]];
+      for (size_t k = 0; k < columns.size(); ++k) {
+        std::memcpy(&out.values[k][at], columns[k]->values + (start + i) * 8, 8);
+      }
     }
   }
-}
-
-// Two passes over the codes (count, then place) instead of one that keeps
-// every row's contributor: 8 bytes per row instead of 12 at the peak.
-RowsByContributor GroupRows(const LoadedVersion& version, const QueryPlan& plan,
-                            const ContributorIds& ids, const Cube& cube) {
-  RowsByContributor out;
-  out.begin.assign(static_cast<size_t>(ids.count) + 1, 0);
-  ForEachRow(version, plan, [&](int64_t row, int64_t) { ++out.begin[IdAt(ids, row) + 1]; });
-  for (size_t c = 1; c < out.begin.size(); ++c) out.begin[c] += out.begin[c - 1];
-  out.row.resize(out.begin.back());
-  out.cell.resize(out.begin.back());
-  std::vector<uint32_t> next(out.begin.begin(), out.begin.end() - 1);
-  ForEachRow(version, plan, [&](int64_t row, int64_t leaf) {
-    const uint32_t at = next[IdAt(ids, row)]++;
-    out.row[at] = static_cast<uint32_t>(row);
-    out.cell[at] = cube.full_of_leaf[leaf];
-  });
   return out;
 }
 
@@ -130,43 +129,38 @@ inline void Offer(int64_t v, int64_t& first, int64_t& second) {
 // axis all cells start at the leaf level and each parent is created by its
 // first child). Each cell then sees each of its contributors' totals once.
 // False on overflow.
-bool ComputeFacts(const RowsByContributor& rows, const MeasureColumn& column, const Cube& cube,
-                  int64_t cells, Facts& facts) {
+bool ComputeFacts(const RowsByContributor& rows, size_t column, const Cube& cube, int64_t cells,
+                  Facts& facts) {
   facts.contributors.assign(cells, 0);
   facts.largest.assign(cells, kNone);
   facts.second.assign(cells, kNone);
   std::vector<int64_t> total(cells, 0);
-  std::vector<bool> seen(cells, false);
+  std::vector<uint8_t> seen(cells, 0);
   std::vector<uint32_t> touched;
   bool overflow = false;
   auto add = [&](uint32_t cell, int64_t v) {
     if (!seen[cell]) {
-      seen[cell] = true;
+      seen[cell] = 1;
       touched.push_back(cell);
     }
     overflow |= __builtin_add_overflow(total[cell], v, &total[cell]);
   };
-  for (size_t c = 0; c + 1 < rows.begin.size(); ++c) {
-    if (rows.begin[c] == rows.begin[c + 1]) continue;
+  const std::vector<int64_t>& values = rows.values[column];
+  for (size_t c = 0; c < rows.end.size(); ++c) {
+    if (rows.begin[c] == rows.end[c]) continue;
     touched.clear();
-    for (uint32_t i = rows.begin[c]; i < rows.begin[c + 1]; ++i) {
-      int64_t v;
-      std::memcpy(&v, column.values + static_cast<int64_t>(rows.row[i]) * 8, 8);
-      add(rows.cell[i], v);
-    }
-    for (size_t d = 0; d < cube.stride.size(); ++d) {
+    for (uint32_t i = rows.begin[c]; i < rows.end[c]; ++i) add(rows.cell[i], values[i]);
+    for (const std::vector<int32_t>& parent_of : cube.parent_cell) {
       for (size_t k = 0; k < touched.size(); ++k) {
         const uint32_t x = touched[k];
-        const int64_t e = (x / cube.stride[d]) % cube.size[d];
-        const int32_t p = cube.parent[d][e];
-        if (p >= 0) add(static_cast<uint32_t>(x + (p - e) * cube.stride[d]), total[x]);
+        if (parent_of[x] >= 0) add(static_cast<uint32_t>(parent_of[x]), total[x]);
       }
     }
     for (uint32_t x : touched) {
       ++facts.contributors[x];
       Offer(total[x], facts.largest[x], facts.second[x]);
       total[x] = 0;
-      seen[x] = false;
+      seen[x] = 0;
     }
   }
   return !overflow;
@@ -199,25 +193,39 @@ absl::Status AddContributorFacts(const LoadedVersion& version, const QueryPlan& 
     return absl::OutOfRangeError("contributor facts need fewer than 2^32 rows and cells");
   }
   const Cube cube = CubeOf(plan);
-  // Grouped rows per contributor column, facts per (column, contributor):
-  // a SUM and a MEAN of the same column share them.
-  std::map<const ContributorIds*, RowsByContributor> grouped;
-  std::map<std::pair<const MeasureColumn*, const ContributorIds*>, Facts> computed;
-  for (size_t m = 0; m < plan.measures.size(); ++m) {
-    if (!has(plan.measures[m])) continue;
-    const MeasureColumn& column = *plan.measures[m].column;
-    const ContributorIds& ids = *column.contributor;
-    auto [facts, fresh] = computed.try_emplace({&column, &ids});
-    if (fresh) {
-      auto rows = grouped.find(&ids);
-      if (rows == grouped.end()) {
-        rows = grouped.emplace(&ids, GroupRows(version, plan, ids, cube)).first;
-      }
-      if (!ComputeFacts(rows->second, column, cube, plan.cells, facts->second)) {
+  // Per contributor column, one grouping of the rows with the values of
+  // every measure column it is the contributor of; a SUM and a MEAN of the
+  // same column share their facts.
+  std::vector<const ContributorIds*> contributor_columns;
+  std::vector<std::vector<const MeasureColumn*>> columns_of;
+  for (const MeasurePlan& m : plan.measures) {
+    if (!has(m)) continue;
+    const ContributorIds* ids = m.column->contributor;
+    auto at = std::find(contributor_columns.begin(), contributor_columns.end(), ids);
+    if (at == contributor_columns.end()) {
+      contributor_columns.push_back(ids);
+      columns_of.emplace_back();
+      at = contributor_columns.end() - 1;
+    }
+    std::vector<const MeasureColumn*>& columns = columns_of[at - contributor_columns.begin()];
+    if (std::find(columns.begin(), columns.end(), m.column) == columns.end()) {
+      columns.push_back(m.column);
+    }
+  }
+  for (size_t g = 0; g < contributor_columns.size(); ++g) {
+    const RowsByContributor rows =
+        GroupRows(version, plan, *contributor_columns[g], columns_of[g], cube);
+    for (size_t k = 0; k < columns_of[g].size(); ++k) {
+      Facts facts;
+      if (!ComputeFacts(rows, k, cube, plan.cells, facts)) {
         return absl::OutOfRangeError("a contributor's sum exceeds the range of 64-bit integers");
       }
+      for (size_t m = 0; m < plan.measures.size(); ++m) {
+        if (plan.measures[m].column == columns_of[g][k]) {
+          WriteFacts(facts, *table.mutable_measures(static_cast<int>(m)));
+        }
+      }
     }
-    WriteFacts(facts->second, *table.mutable_measures(static_cast<int>(m)));
   }
   return absl::OkStatus();
 }
