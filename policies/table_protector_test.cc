@@ -548,7 +548,8 @@ TEST(TableProtectorContributorTest, ContributorTotalsDecideWhereRecordsLookSafe)
   records_only.mutable_measures(0)->clear_second_largest_contributor();
   ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision as_records, protector.Protect(records_only));
   EXPECT_EQ(as_records.counts().suppressed_primary(), 0);
-  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision, protector.Protect(ContributorSumTable()));
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision,
+                       protector.Protect(ContributorSumTable()));
   EXPECT_EQ(decision.table().cells(1).values(0).status(), v1::SUPPRESSED);
   EXPECT_EQ(decision.counts().suppressed_primary(), 1);
   EXPECT_THAT(decision.rule_ids(), ElementsAre("dominance", "secondary"));
@@ -564,7 +565,8 @@ TEST(TableProtectorContributorTest, TooFewContributorsAreSuppressed) {
   v1::DisclosurePolicy policy = Policy(3);
   policy.mutable_magnitude()->set_min_contributors(3);
   ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(policy));
-  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision, protector.Protect(ContributorSumTable()));
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision,
+                       protector.Protect(ContributorSumTable()));
   // c1 has 10 records but only 2 contributors; exactly 3 would be safe.
   EXPECT_EQ(decision.table().cells(1).values(0).status(), v1::SUPPRESSED);
   EXPECT_EQ(decision.counts().suppressed_primary(), 1);

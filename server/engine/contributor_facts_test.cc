@@ -41,7 +41,8 @@ v1::DatasetSchema Schema() {
     }
     columns {
       name: "sex" label: "Geschlecht" kind: DIMENSION
-      levels { name: "sex" label: "Geschlecht" codes { code: "m" label: "m" } codes { code: "w" label: "w" } }
+      levels { name: "sex" label: "Geschlecht"
+        codes { code: "m" label: "m" } codes { code: "w" label: "w" } }
     }
     columns {
       name: "traeger" label: "Träger" kind: DIMENSION

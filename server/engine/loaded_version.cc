@@ -168,9 +168,12 @@ absl::Status LoadedVersion::LinkContributors() {
   }
   for (const v1::ColumnSchema& column : schema_.columns()) {
     if (column.kind() != v1::MEASURE || column.contributor().empty()) continue;
-    const auto ids = std::find_if(contributors_.begin(), contributors_.end(),
-                                  [&](const ContributorIds& c) { return c.name == column.contributor(); });
-    if (ids == contributors_.end()) return Damaged(column.name(), "its contributor column is missing");
+    const auto ids =
+        std::find_if(contributors_.begin(), contributors_.end(),
+                     [&](const ContributorIds& c) { return c.name == column.contributor(); });
+    if (ids == contributors_.end()) {
+      return Damaged(column.name(), "its contributor column is missing");
+    }
     for (MeasureColumn& m : measures_) {
       if (m.name == column.name()) m.contributor = &*ids;
     }
