@@ -284,6 +284,28 @@ TEST(ContributorFactsTest, OverflowingContributorTotalIsOutOfRange) {
   EXPECT_THAT(ComputeTable(*version, q, {}), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
+TEST(ContributorFactsTest, ContributorColumnIsNeitherGroupedFilteredNorSummed) {
+  ASSERT_OK_AND_ASSIGN(auto version, Load(RandomRows(10, 3)));
+  v1::Query grouped;
+  grouped.add_measures()->set_kind(v1::Measure::COUNT);
+  grouped.add_group_by()->set_dimension("schule");
+  EXPECT_THAT(ComputeTable(*version, grouped, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "column \"schule\" is not a dimension"));
+  v1::Query filtered;
+  filtered.add_measures()->set_kind(v1::Measure::COUNT);
+  v1::Filter& f = *filtered.add_filters();
+  f.set_dimension("schule");
+  f.add_codes("0");
+  EXPECT_THAT(ComputeTable(*version, filtered, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("schule")));
+  v1::Query summed;
+  *summed.add_measures() = Sum("schule");
+  EXPECT_THAT(ComputeTable(*version, summed, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("\"schule\" is not a measure column")));
+}
+
 TEST(ContributorFactsTest, ContributorIndicesOutOfOrderAreDataLoss) {
   std::vector<Row> rows = {{0, 0, 0, 0, 1}, {0, 0, 0, 2, 1}};
   EXPECT_THAT(Load(rows), StatusIs(absl::StatusCode::kDataLoss,
