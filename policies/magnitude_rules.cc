@@ -21,6 +21,18 @@ Contributions ContributionsOf(const v1::ComputedTable& table, int m, int cell) {
   const v1::MeasureFacts& facts = table.measures(m);
   Contributions c;
   c.sum = static_cast<double>(facts.sum(cell));
+  if (facts.contributors_size() > 0) {
+    // The measure has a contributor column: its contributors' totals.
+    if (cell < facts.contributors_size()) c.contributors = facts.contributors(cell);
+    if (cell < facts.largest_contributor_size()) {
+      c.largest = static_cast<double>(facts.largest_contributor(cell));
+    }
+    if (cell < facts.second_largest_contributor_size()) {
+      c.second = static_cast<double>(facts.second_largest_contributor(cell));
+    }
+    return c;
+  }
+  if (cell < table.record_count_size()) c.contributors = table.record_count(cell);
   if (cell < facts.largest_size()) c.largest = static_cast<double>(facts.largest(cell));
   if (cell < facts.second_largest_size()) c.second = static_cast<double>(facts.second_largest(cell));
   return c;
@@ -51,6 +63,14 @@ double PPercentRule::UpperProtection(const Contributions& c) const {
 }
 
 void PPercentRule::Mark(const v1::ComputedTable& table, CellMarks& marks) const {
+  MarkSums(*this, table, marks);
+}
+
+bool MinContributorsRule::Unsafe(const Contributions& c) const {
+  return c.contributors > 0 && c.contributors < min_;
+}
+
+void MinContributorsRule::Mark(const v1::ComputedTable& table, CellMarks& marks) const {
   MarkSums(*this, table, marks);
 }
 

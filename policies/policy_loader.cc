@@ -148,6 +148,9 @@ absl::Status ValidateMagnitude(const v1::DisclosurePolicy& policy) {
   if (!(m.p_percent().p() >= 0 && m.p_percent().p() < 100)) {
     return Bad(policy, "magnitude.p_percent.p must be a percentage above 0 and below 100");
   }
+  if (m.min_contributors() != 0 && (m.min_contributors() < 2 || m.min_contributors() > 1000)) {
+    return Bad(policy, "magnitude.min_contributors must be 0 (off) or 2..1000");
+  }
   if (policy.rounding().base() != 0 &&
       (policy.rounding().base() < 2 || policy.rounding().base() > 1000)) {
     return Bad(policy, absl::StrCat("rounding.base is ", policy.rounding().base(),

@@ -155,6 +155,24 @@ TEST(PolicyLoaderTest, ValidationErrorNamesSource) {
                        AllOf(HasSubstr("policies/x.textproto"), HasSubstr("threshold.k"))));
 }
 
+TEST(PolicyLoaderTest, MinContributorsIsOffOrTwoToAThousandAndStaysSecret) {
+  for (const int32_t ok : {0, 2, 3, 1000}) {
+    v1::DisclosurePolicy policy = ValidPolicy();
+    policy.mutable_magnitude()->set_min_contributors(ok);
+    EXPECT_THAT(ValidatePolicy(policy), IsOk()) << ok;
+  }
+  for (const int32_t bad : {1, -7, 1001, 4711}) {
+    v1::DisclosurePolicy policy = ValidPolicy();
+    policy.mutable_magnitude()->set_min_contributors(bad);
+    const absl::Status status = ValidatePolicy(policy);
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("magnitude.min_contributors")));
+    // The field is named, the value never (1 is in "2..1000" anyway).
+    if (bad == 1) continue;
+    EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr(std::to_string(bad))));
+  }
+}
+
 TEST(PolicyLoaderTest, HashIsStableAndIgnoresExplicitDefaults) {
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy implicit,
                        ParsePolicy(R"pb(id: "d" version: 1 dataset: "*")pb", "a"));

@@ -229,7 +229,8 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
     if (!marks.suppressed(c)) continue;
     const double n = counts.values[c];
     // Counts are sensitive where the threshold rule says so; a cell that
-    // only a magnitude rule suppressed needs its sums protected.
+    // only a magnitude rule (dominance, p%, min contributors) suppressed
+    // needs its sums protected.
     if (marks.rule_id(c) == ThresholdRule::kId) {
       counts.required.push_back(
           {c, std::min<double>(n - counts.floor, levels.count_lower()),
@@ -243,7 +244,8 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
     for (size_t t = 1; t < tables.size(); ++t) {
       const double x = tables[t].values[c];
       // The larger of the percentage level and what the magnitude rules
-      // require (their upper protection levels, used both ways).
+      // require (their upper protection levels, used both ways), from the
+      // contributors' totals where the measure has a contributor column.
       const Contributions facts = ContributionsOf(table, measure_of_table[t], c);
       double level = std::max(1.0, std::ceil(std::fabs(x) * levels.sum_percent() / 100.0));
       if (magnitude.dominance != nullptr) {
@@ -376,6 +378,10 @@ absl::StatusOr<TableProtector> TableProtector::Create(const v1::DisclosurePolicy
     auto p_percent = std::make_unique<PPercentRule>(validated.magnitude().p_percent());
     refs.p_percent = p_percent.get();
     rules.push_back(std::move(p_percent));
+  }
+  if (validated.magnitude().min_contributors() != 0) {
+    rules.push_back(
+        std::make_unique<MinContributorsRule>(validated.magnitude().min_contributors()));
   }
   std::optional<CellKeyPerturbation> perturbation;
   if (HasPerturbation(validated)) {

@@ -508,3 +508,72 @@ TEST(TableProtectorRoundingTest, BadBaseIsRejected) {
 
 }  // namespace
 }  // namespace cellgate::policies
+
+namespace cellgate::policies {
+namespace {
+
+// DominatedSumTable with contributor facts: no record of school c1 is
+// larger than 10 hours, but one contributor (a Kursleiter) has 90 of its
+// 100, in many records; everywhere else contributors are small.
+v1::ComputedTable ContributorSumTable() {
+  v1::ComputedTable table = DominatedSumTable();
+  v1::MeasureFacts& sum = *table.mutable_measures(0);
+  sum.set_largest(1, 10);
+  sum.set_second_largest(1, 10);
+  sum.set_largest(3, 30);
+  const int64_t contributors[] = {6, 2, 7, 14};
+  const int64_t largest[] = {60, 90, 70, 90};
+  const int64_t second[] = {50, 10, 60, 70};
+  for (int c = 0; c < 4; ++c) {
+    sum.add_contributors(contributors[c]);
+    sum.add_largest_contributor(largest[c]);
+    sum.add_second_largest_contributor(second[c]);
+  }
+  return table;
+}
+
+v1::DisclosurePolicy DominanceOneEightyFive() {
+  v1::DisclosurePolicy policy = Policy(3);
+  policy.mutable_magnitude()->mutable_dominance()->set_n(1);
+  policy.mutable_magnitude()->mutable_dominance()->set_k(85);
+  policy.mutable_protection()->set_sum_percent(1);  // so the rule's level shows
+  return policy;
+}
+
+TEST(TableProtectorContributorTest, ContributorTotalsDecideWhereRecordsLookSafe) {
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(DominanceOneEightyFive()));
+  v1::ComputedTable records_only = ContributorSumTable();
+  records_only.mutable_measures(0)->clear_contributors();
+  records_only.mutable_measures(0)->clear_largest_contributor();
+  records_only.mutable_measures(0)->clear_second_largest_contributor();
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision as_records, protector.Protect(records_only));
+  EXPECT_EQ(as_records.counts().suppressed_primary(), 0);
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision,
+                       protector.Protect(ContributorSumTable()));
+  EXPECT_EQ(decision.table().cells(1).values(0).status(), v1::SUPPRESSED);
+  EXPECT_EQ(decision.counts().suppressed_primary(), 1);
+  EXPECT_THAT(decision.rule_ids(), ElementsAre("dominance", "secondary"));
+  // The upper protection level from the contributor's 90 hours:
+  // 100/85 · 90 − 100 = 5.88, so the attacker must not exclude 106.
+  ASSERT_EQ(decision.audit_size(), 1);
+  EXPECT_EQ(decision.audit(0).cell(), 1);
+  EXPECT_GE(decision.audit(0).upper(), 106);
+  EXPECT_LE(decision.audit(0).lower(), 94);
+}
+
+TEST(TableProtectorContributorTest, TooFewContributorsAreSuppressed) {
+  v1::DisclosurePolicy policy = Policy(3);
+  policy.mutable_magnitude()->set_min_contributors(3);
+  ASSERT_OK_AND_ASSIGN(TableProtector protector, TableProtector::Create(policy));
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision,
+                       protector.Protect(ContributorSumTable()));
+  // c1 has 10 records but only 2 contributors; exactly 3 would be safe.
+  EXPECT_EQ(decision.table().cells(1).values(0).status(), v1::SUPPRESSED);
+  EXPECT_EQ(decision.counts().suppressed_primary(), 1);
+  EXPECT_THAT(decision.rule_ids(), ElementsAre("min_contributors", "secondary"));
+  ASSERT_EQ(decision.audit_size(), 1);
+  EXPECT_GE(decision.audit(0).upper(), 110);  // the sum_percent level, 10 %
+}
+
+}  // namespace
+}  // namespace cellgate::policies

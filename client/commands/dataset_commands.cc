@@ -1,5 +1,6 @@
 #include "client/commands/dataset_commands.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,8 @@ std::string KindName(v1::ColumnKind kind) {
       return "measure";
     case v1::UNIT_ID:
       return "unit id";
+    case v1::CONTRIBUTOR:
+      return "contributor id";
     default:
       return "unspecified";
   }
@@ -67,14 +70,22 @@ std::string DimensionSection(const v1::ColumnSchema& column) {
 }
 
 std::string MeasureTable(const v1::DatasetSchema& schema) {
+  // The contributor column only where a measure names one.
+  const bool contributors =
+      std::any_of(schema.columns().begin(), schema.columns().end(),
+                  [](const v1::ColumnSchema& c) { return !c.contributor().empty(); });
   TextTable table;
   table.AddColumn("name");
   table.AddColumn("label");
   table.AddColumn("unit");
   table.AddColumn("decimals", TextTable::Align::kRight);
+  if (contributors) table.AddColumn("contributor");
   for (const v1::ColumnSchema& column : schema.columns()) {
     if (column.kind() != v1::MEASURE) continue;
-    table.AddRow({column.name(), column.label(), column.unit(), absl::StrCat(column.decimals())});
+    std::vector<std::string> row = {column.name(), column.label(), column.unit(),
+                                    absl::StrCat(column.decimals())};
+    if (contributors) row.push_back(column.contributor());
+    table.AddRow(std::move(row));
   }
   return table.Render();
 }

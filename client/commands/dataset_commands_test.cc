@@ -119,6 +119,19 @@ TEST(DatasetCommandsTest, DescribesColumnsCodesMeasuresAndVersions) {
             "      1  2.500  2026-01-05T10:00:00Z  0123456789ab\n");
 }
 
+TEST(DatasetCommandsTest, DescribeShowsTheContributorOfAMeasure) {
+  v1::DescribeDatasetResponse response = SchoolDescription();
+  v1::ColumnSchema& school = *response.mutable_schema()->add_columns();
+  school.set_name("schule_id");
+  school.set_label("Schule");
+  school.set_kind(v1::CONTRIBUTOR);
+  response.mutable_schema()->mutable_columns(2)->set_contributor("schule_id");
+  const std::string out = RenderDatasetDescription(response);
+  EXPECT_THAT(out, HasSubstr("schule_id  contributor id  Schule\n"));
+  EXPECT_THAT(out, HasSubstr("name   label             unit    decimals  contributor\n"));
+  EXPECT_THAT(out, HasSubstr("alter  Alter in Monaten  Monate         0  schule_id\n"));
+}
+
 TEST(DatasetCommandsTest, DescribeAsksForTheNamedDataset) {
   FakeConnection fake;
   fake.describe_response = absl::NotFoundError("dataset \"schuel\" not found");

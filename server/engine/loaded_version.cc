@@ -1,5 +1,6 @@
 #include "server/engine/loaded_version.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/container/flat_hash_map.h"
@@ -67,6 +68,30 @@ DimensionLevels BuildLevels(const v1::ColumnSchema& column) {
   return d;
 }
 
+// Returns the number of distinct contributors of a CONTRIBUTOR column's
+// `rows` indices, checking that they are in order of first appearance.
+absl::StatusOr<uint32_t> CountContributors(const v1::ColumnData& c, int64_t rows) {
+  uint32_t count = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    uint32_t id;
+    std::memcpy(&id, c.data().data() + r * 4, 4);
+    if (id > count) return Damaged(c.name(), "contributor index out of order");
+    if (id == count) ++count;
+  }
+  return count;
+}
+
+uint32_t ExpectedWidth(const v1::ColumnSchema& column) {
+  switch (column.kind()) {
+    case v1::MEASURE:
+      return 8;
+    case v1::CONTRIBUTOR:
+      return 4;
+    default:
+      return column.levels(0).codes_size() <= 256 ? 1 : 2;
+  }
+}
+
 }  // namespace
 
 int DimensionLevels::LevelIndex(absl::string_view level) const {
@@ -89,19 +114,25 @@ absl::Status LoadedVersion::Index() {
   if (rows < 0) return absl::DataLossError("negative row count");
   int next = 0;
   for (const v1::ColumnSchema& column : schema_.columns()) {
-    if (column.kind() != v1::DIMENSION && column.kind() != v1::MEASURE) continue;
+    if (column.kind() != v1::DIMENSION && column.kind() != v1::MEASURE &&
+        column.kind() != v1::CONTRIBUTOR) {
+      continue;
+    }
     if (next >= data_.columns_size()) return Damaged(column.name(), "missing");
     const v1::ColumnData& c = data_.columns(next++);
     if (c.name() != column.name()) return Damaged(column.name(), "out of order");
-    const uint32_t expected_width =
-        column.kind() == v1::MEASURE ? 8 : (column.levels(0).codes_size() <= 256 ? 1 : 2);
-    if (c.width() != expected_width) return Damaged(column.name(), "wrong width");
+    if (c.width() != ExpectedWidth(column)) return Damaged(column.name(), "wrong width");
     if (c.data().size() != static_cast<size_t>(rows) * c.width()) {
       return Damaged(column.name(), "wrong size");
     }
     if (column.kind() == v1::MEASURE) {
       measures_.push_back(MeasureColumn{column.name(), column.label(), column.decimals(),
                                         c.data().data()});
+      continue;
+    }
+    if (column.kind() == v1::CONTRIBUTOR) {
+      ASSIGN_OR_RETURN(const uint32_t count, CountContributors(c, rows));
+      contributors_.push_back(ContributorIds{column.name(), c.width(), c.data().data(), count});
       continue;
     }
     DimensionLevels d = BuildLevels(column);
@@ -116,8 +147,36 @@ absl::Status LoadedVersion::Index() {
     dimensions_.push_back(std::move(d));
   }
   if (next != data_.columns_size()) return absl::DataLossError("more columns than the schema");
+  RETURN_IF_ERROR(LinkContributors());
   if (!data_.record_keys().empty() && data_.record_keys().size() != static_cast<size_t>(rows) * 4) {
     return absl::DataLossError("record keys of the wrong size");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadedVersion::LinkContributors() {
+  // A dimension serves as contributor through its finest code indices.
+  for (const v1::ColumnSchema& column : schema_.columns()) {
+    if (column.kind() != v1::MEASURE || column.contributor().empty()) continue;
+    const DimensionLevels* d = FindDimension(column.contributor());
+    if (d == nullptr) continue;
+    const bool listed = std::any_of(contributors_.begin(), contributors_.end(),
+                                    [&](const ContributorIds& c) { return c.name == d->name; });
+    if (listed) continue;
+    contributors_.push_back(ContributorIds{d->name, d->width, d->codes,
+                                           static_cast<uint32_t>(d->entries[0].size())});
+  }
+  for (const v1::ColumnSchema& column : schema_.columns()) {
+    if (column.kind() != v1::MEASURE || column.contributor().empty()) continue;
+    const auto ids =
+        std::find_if(contributors_.begin(), contributors_.end(),
+                     [&](const ContributorIds& c) { return c.name == column.contributor(); });
+    if (ids == contributors_.end()) {
+      return Damaged(column.name(), "its contributor column is missing");
+    }
+    for (MeasureColumn& m : measures_) {
+      if (m.name == column.name()) m.contributor = &*ids;
+    }
   }
   return absl::OkStatus();
 }

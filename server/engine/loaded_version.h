@@ -1,5 +1,6 @@
 // A dataset version in memory: dictionary-coded dimension columns, scaled
-// int64 measure columns, and each dimension's hierarchy resolved into
+// int64 measure columns, dense contributor indices, and each dimension's
+// hierarchy resolved into
 // per-level entries with a map from finest code to entry. Immutable after
 // Create; thread-safe.
 #ifndef CELLGATE_SERVER_ENGINE_LOADED_VERSION_H_
@@ -43,19 +44,33 @@ struct DimensionLevels {
   int LevelIndex(absl::string_view name) const;
 };
 
+// Who contributed each row's value of a measure: a dense index per row,
+// from a CONTRIBUTOR column (order of first appearance) or a DIMENSION
+// (its finest code index).
+struct ContributorIds {
+  std::string name;           // column name
+  uint32_t width = 4;         // bytes per index: 4, or a dimension's 1 or 2
+  const char* ids = nullptr;  // row_count little-endian indices; not owned
+  uint32_t count = 0;         // every index is below count
+};
+
 struct MeasureColumn {
   std::string name;
   std::string label;
   int32_t decimals = 0;
   const char* values = nullptr;  // row_count little-endian int64; not owned
+  // The column's contributors (ColumnSchema.contributor); null: every
+  // record is its own contributor. Not owned.
+  const ContributorIds* contributor = nullptr;
 };
 
 class LoadedVersion {
  public:
   // Takes ownership of `data` and checks it against `schema`: one column per
-  // DIMENSION/MEASURE column in schema order, matching names and widths,
-  // sizes equal to row_count * width, code indices in range, record keys
-  // absent or 4 bytes per row. DATA_LOSS naming the column otherwise.
+  // DIMENSION/MEASURE/CONTRIBUTOR column in schema order, matching names and
+  // widths, sizes equal to row_count * width, code indices in range,
+  // contributor indices in order of first appearance, record keys absent or
+  // 4 bytes per row. DATA_LOSS naming the column otherwise.
   static absl::StatusOr<std::shared_ptr<const LoadedVersion>> Create(v1::DatasetSchema schema,
                                                                      v1::VersionData data);
 
@@ -81,11 +96,14 @@ class LoadedVersion {
   LoadedVersion(v1::DatasetSchema schema, v1::VersionData data)
       : schema_(std::move(schema)), data_(std::move(data)) {}
   absl::Status Index();
+  // Points each measure with a contributor at its ContributorIds.
+  absl::Status LinkContributors();
 
   v1::DatasetSchema schema_;
   v1::VersionData data_;
   std::vector<DimensionLevels> dimensions_;
   std::vector<MeasureColumn> measures_;
+  std::vector<ContributorIds> contributors_;  // fixed before measures_ link to it
 };
 
 }  // namespace cellgate::engine

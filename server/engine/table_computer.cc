@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/engine/code_scan.h"
+#include "server/engine/contributor_facts.h"
 #include "server/engine/query_plan.h"
 
 namespace cellgate::engine {
@@ -198,6 +199,8 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
     }
   }
   for (const std::string& s : plan.sensitive_dimensions) table.add_sensitive_dimensions(s);
+  // A pass of its own, only for measures with a contributor column.
+  RETURN_IF_ERROR(AddContributorFacts(version, plan, table));
   return table;
 }
 

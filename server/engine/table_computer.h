@@ -32,7 +32,8 @@ struct ComputeLimits {
 // Deterministic: equal inputs give byte-identical tables. With
 // `limits.cell_keys` and record keys in the version, each cell also gets
 // its cell key (the sum of its records' keys mod 2^32), computed in the
-// same pass as the counts.
+// same pass as the counts. A SUM or MEAN of a column with a contributor
+// also gets its contributor facts (contributor_facts.h).
 //
 // Axis order: the leaf entries of the grouping level (schema order), then
 // each coarser level's subtotal entries if `subtotals`, then "_T"

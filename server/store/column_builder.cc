@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/canonical.h"
 #include "common/crypto/sha256.h"
+#include "common/status_macros.h"
 
 namespace cellgate::store {
 namespace {
@@ -97,9 +98,10 @@ ColumnBuilder::ColumnBuilder(const v1::DatasetSchema& schema, RecordKeyer* keyer
         dict.emplace(column.levels(0).codes(i).code(), static_cast<uint32_t>(i));
       }
     } else {
-      data.set_width(8);
+      data.set_width(column.kind() == v1::CONTRIBUTOR ? kContributorWidth : 8);
     }
   }
+  contributor_ids_.assign(columns_.size(), nullptr);
 }
 
 absl::Status ColumnBuilder::SetHeader(const std::vector<std::string>& header,
@@ -159,6 +161,10 @@ absl::Status ColumnBuilder::AddRow(const std::vector<std::string>& fields, size_
       continue;
     }
     v1::ColumnData& out = columns_[slot.output_index];
+    if (slot.kind == v1::CONTRIBUTOR) {
+      RETURN_IF_ERROR(AppendContributor(slot.output_index, value, where));
+      continue;
+    }
     if (slot.kind == v1::DIMENSION) {
       const auto& dict = dictionaries_[slot.output_index];
       const auto it = dict.find(value);
@@ -192,10 +198,31 @@ void ColumnBuilder::AppendRecordKey(std::vector<std::pair<int, const std::string
     AppendLittleEndian(record_keys_, keyer_->ForUnit(unit_scratch_), 4);
     return;
   }
-  for (const v1::ColumnData& column : columns_) {
+  for (size_t k = 0; k < columns_.size(); ++k) {
+    const v1::ColumnData& column = columns_[k];
+    if (const std::string* id = contributor_ids_[k]; id != nullptr) {
+      // The id itself, not its index: the index depends on the rows before.
+      AppendLittleEndian(unit_scratch_, id->size(), 8);
+      unit_scratch_.append(*id);
+      continue;
+    }
     unit_scratch_.append(column.data(), column.data().size() - column.width(), column.width());
   }
   AppendLittleEndian(record_keys_, keyer_->ForContent(unit_scratch_), 4);
+}
+
+absl::Status ColumnBuilder::AppendContributor(int output_index, const std::string& id,
+                                              absl::string_view where) {
+  if (id.empty() || id.size() > kMaxUnitIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "contributor id must have 1 to ", kMaxUnitIdBytes, " bytes"));
+  }
+  // Dense indices in order of first appearance; the ids are not kept.
+  auto& dict = dictionaries_[output_index];
+  const uint32_t index = dict.try_emplace(id, static_cast<uint32_t>(dict.size())).first->second;
+  AppendLittleEndian(*columns_[output_index].mutable_data(), index, kContributorWidth);
+  contributor_ids_[output_index] = &id;
+  return absl::OkStatus();
 }
 
 std::vector<v1::ColumnData> ColumnBuilder::TakeColumns() { return std::move(columns_); }

@@ -1,6 +1,7 @@
 // Builds the columns of one ingest from CSV records: dictionary codes for
-// dimensions (1 or 2 bytes little-endian), scaled int64 for measures, checks
-// for unit ids, and each record's key for the cell key method. Also defines
+// dimensions (1 or 2 bytes little-endian), scaled int64 for measures, dense
+// uint32 indices for contributor ids, checks for unit ids, and each
+// record's key for the cell key method. Also defines
 // the version hash over the finished columns. Not thread-safe.
 #ifndef CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
 #define CELLGATE_SERVER_STORE_COLUMN_BUILDER_H_
@@ -33,6 +34,9 @@ std::string VersionHash(const v1::DatasetSchema& schema,
 // at most 256 codes, else 2.
 uint32_t DimensionWidth(const v1::ColumnSchema& column);
 
+// The stored width of a CONTRIBUTOR column: a little-endian uint32 index.
+inline constexpr uint32_t kContributorWidth = 4;
+
 class ColumnBuilder {
  public:
   // With a `keyer`, every row also gets its record key (record_keys.h);
@@ -47,8 +51,8 @@ class ColumnBuilder {
   absl::Status AddRow(const std::vector<std::string>& fields, size_t* bad_column);
 
   int64_t rows() const { return rows_; }
-  // Moves the finished columns out (DIMENSION and MEASURE columns, schema
-  // order).
+  // Moves the finished columns out (DIMENSION, MEASURE and CONTRIBUTOR
+  // columns, schema order).
   std::vector<v1::ColumnData> TakeColumns();
   // Moves the record keys out: one little-endian uint32 per row; empty
   // without a keyer.
@@ -63,12 +67,21 @@ class ColumnBuilder {
 
   // Appends the record key of the row just added.
   void AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids);
+  // Appends contributor `id`'s index (order of first appearance) to column
+  // `output_index`. INVALID_ARGUMENT (prefixed by `where`) if `id` is empty
+  // or too long. `id` must live until the row's record key is made.
+  absl::Status AppendContributor(int output_index, const std::string& id,
+                                 absl::string_view where);
 
   const v1::DatasetSchema& schema_;
   char decimal_separator_;
   std::vector<Slot> slots_;  // by CSV position
   std::vector<v1::ColumnData> columns_;
-  std::vector<absl::flat_hash_map<std::string, uint32_t>> dictionaries_;  // by output index
+  // By output index: a dimension's codes, or a contributor column's ids
+  // seen so far (growing, for the ingest only).
+  std::vector<absl::flat_hash_map<std::string, uint32_t>> dictionaries_;
+  // By output index: the current row's contributor id, null for other columns.
+  std::vector<const std::string*> contributor_ids_;
   int64_t rows_ = 0;
   RecordKeyer* keyer_;  // not owned; may be null
   bool has_unit_id_ = false;

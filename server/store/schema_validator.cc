@@ -89,9 +89,41 @@ absl::Status ValidateColumn(const v1::ColumnSchema& column) {
     case v1::UNIT_ID:
       if (column.levels_size() != 0) return Bad(where, "a unit id has no levels");
       return absl::OkStatus();
+    case v1::CONTRIBUTOR:
+      if (column.levels_size() != 0) return Bad(where, "a contributor id has no levels");
+      return absl::OkStatus();
     default:
-      return Bad(where, "kind must be DIMENSION, MEASURE or UNIT_ID");
+      return Bad(where, "kind must be DIMENSION, MEASURE, UNIT_ID or CONTRIBUTOR");
   }
+}
+
+// A measure's contributor names a CONTRIBUTOR or DIMENSION column of the
+// schema, and every CONTRIBUTOR column is named by a measure (an id column
+// nothing uses would be stored for nothing).
+absl::Status ValidateContributors(const v1::DatasetSchema& schema) {
+  absl::flat_hash_set<std::string> named;
+  for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.contributor().empty()) continue;
+    const std::string where = absl::StrCat("column \"", column.name(), "\"");
+    if (column.kind() != v1::MEASURE) return Bad(where, "only a measure names a contributor");
+    const v1::ColumnSchema* target = nullptr;
+    for (const v1::ColumnSchema& c : schema.columns()) {
+      if (c.name() == column.contributor()) target = &c;
+    }
+    const std::string what = absl::StrCat("contributor \"", column.contributor(), "\"");
+    if (target == nullptr) return Bad(where, absl::StrCat(what, " is not a column of the dataset"));
+    if (target->kind() != v1::CONTRIBUTOR && target->kind() != v1::DIMENSION) {
+      return Bad(where, absl::StrCat(what, " must be a CONTRIBUTOR or DIMENSION column"));
+    }
+    named.insert(column.contributor());
+  }
+  for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.kind() == v1::CONTRIBUTOR && !named.contains(column.name())) {
+      return Bad(absl::StrCat("column \"", column.name(), "\""),
+                 "no measure names this contributor column");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -119,6 +151,7 @@ absl::Status ValidateSchema(const v1::DatasetSchema& schema) {
     return absl::InvalidArgumentError(
         absl::StrCat("dataset \"", schema.id(), "\" needs at least one dimension"));
   }
+  RETURN_IF_ERROR(ValidateContributors(schema));
   const std::string& delim = schema.csv().delimiter();
   const std::string& dec = schema.csv().decimal_separator();
   if (!(delim.empty() || delim == "," || delim == ";")) {

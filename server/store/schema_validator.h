@@ -10,7 +10,9 @@ namespace cellgate::store {
 
 // Returns OK for a valid schema; INVALID_ARGUMENT naming the first bad
 // column, level or code, e.g.
-// `column "bezirk" level "bezirk": code "07" has unknown parent "9"`.
+// `column "bezirk" level "bezirk": code "07" has unknown parent "9"`, or a
+// measure's contributor that is not a CONTRIBUTOR or DIMENSION column
+// (`column "ustd": contributor "kurs" is not a column of the dataset`).
 absl::Status ValidateSchema(const v1::DatasetSchema& schema);
 
 }  // namespace cellgate::store

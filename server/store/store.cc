@@ -397,7 +397,9 @@ absl::StatusOr<v1::VersionData> Store::LoadVersion(absl::string_view id, int64_t
     if (c.kind() == v1::UNIT_ID) continue;
     v1::ColumnData& data = columns.emplace_back();
     data.set_name(c.name());
-    data.set_width(c.kind() == v1::DIMENSION ? DimensionWidth(c) : 8);
+    data.set_width(c.kind() == v1::DIMENSION     ? DimensionWidth(c)
+                   : c.kind() == v1::CONTRIBUTOR ? kContributorWidth
+                                                 : 8);
     data.mutable_data()->reserve(static_cast<size_t>(out.info().row_count()) * data.width());
   }
   while (true) {
