@@ -37,11 +37,15 @@ Commands:
                                         load a CSV file as a new version
   admin versions DATASET                list the versions of a dataset
   admin rotate-key                      re-encrypt the store under a new key (data steward)
+  admin rotate-signing-key              replace the audit signing key, as a record (data steward)
   audit list [--from SEQ] [--limit N] [--type TYPE]... [--since TIME] [--until TIME]
              [--department D] [--principal P] [--dataset D] [--decision released|refused]
              [--purpose P]
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
+  audit show SEQ --log DIR [--content-key FILE]
+                                        show a record of an exported log, offline; the
+                                        content key decrypts requester and table
   audit export DIR                      copy the log into DIR for offline verification (DPO)
   audit verify                          ask the server to verify its log (DPO)
 
@@ -130,6 +134,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin ingest") return RunIngest(line, connection, out);
   if (c == "admin versions") return RunVersions(line, connection, out);
   if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
+  if (c == "admin rotate-signing-key") return RunRotateSigningKey(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
   if (c == "audit export") return RunAuditExport(line, connection, out);
@@ -180,9 +185,14 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env,
     out << UsageText();
     return kExitOk;
   }
-  absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
-  absl::Status status = connection.status();
-  if (status.ok()) status = RunCommand(*line, **connection, out, err);
+  absl::Status status;
+  if (IsOfflineAuditCommand(*line)) {
+    status = RunAuditShowOffline(*line, out);  // an exported log: no server
+  } else {
+    absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
+    status = connection.status();
+    if (status.ok()) status = RunCommand(*line, **connection, out, err);
+  }
   out.flush();
   if (status.ok()) return kExitOk;
   err << FailureText(status, line->global.server);

@@ -58,6 +58,7 @@ const std::vector<CommandSpec>& Commands() {
        {{.name = "legal-basis", .required = true}, {.name = "source-name"}}},
       {"admin versions", {"DATASET"}, {kFormat}},
       {"admin rotate-key", {}, {kFormat}},
+      {"admin rotate-signing-key", {}, {kFormat}},
       {"audit list",
        {},
        {{.name = "from"},
@@ -71,7 +72,7 @@ const std::vector<CommandSpec>& Commands() {
         {.name = "decision"},
         {.name = "purpose"},
         kFormat}},
-      {"audit show", {"SEQ"}, {kFormat}},
+      {"audit show", {"SEQ"}, {kFormat, {.name = "log"}, {.name = "content-key"}}},
       {"audit export", {"DIR"}, {}},
       {"audit verify", {}, {}},
   };

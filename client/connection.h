@@ -60,6 +60,8 @@ class Connection {
       const v1::ListVersionsRequest& request) = 0;
   virtual absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) = 0;
+  virtual absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest& request) = 0;
 
   // AuditService.
   virtual absl::StatusOr<v1::ListRecordsResponse> ListRecords(

@@ -49,6 +49,8 @@ class GrpcConnection final : public Connection {
       const v1::ListVersionsRequest& request) override;
   absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) override;
+  absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest& request) override;
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override;
   absl::StatusOr<v1::ExportLogResponse> ExportLog(const v1::ExportLogRequest& request) override;

@@ -24,12 +24,12 @@ std::string Hex(absl::string_view hex) { return *HexDecode(hex); }
 // (the GCM specification): a 256-bit key, 60 bytes, 20 bytes of AAD.
 TEST(AesGcmTest, MatchesTheGcmSpecificationTestCase16) {
   ASSERT_OK_AND_ASSIGN(
-      AesGcmKey key,
-      AesGcmKey::FromBytes(Hex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308")));
+      AesGcmKey key, AesGcmKey::FromBytes(
+                         Hex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308")));
   const std::string nonce = Hex("cafebabefacedbaddecaf888");
-  const std::string plaintext = Hex(
-      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e24"
-      "49a6b525b16aedf5aa0de657ba637b39");
+  const std::string plaintext =
+      Hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e24"
+          "49a6b525b16aedf5aa0de657ba637b39");
   const std::string aad = Hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
   ASSERT_OK_AND_ASSIGN(std::string sealed, key.Seal(nonce, plaintext, aad));
   EXPECT_EQ(HexEncode(sealed),
@@ -64,8 +64,8 @@ TEST(AesGcmTest, AnythingChangedFailsAuthenticationAndReturnsNoBytes) {
 
 TEST(AesGcmTest, KeyIdNamesTheKeyWithoutRevealingIt) {
   ASSERT_OK_AND_ASSIGN(AesGcmKey a, AesGcmKey::FromBytes(std::string(32, 'a')));
-  ASSERT_OK_AND_ASSIGN(AesGcmKey a2, AesGcmKey::FromKeyMaterial(
-                                         HexEncode(std::string(32, 'a')) + "\n", "test key"));
+  ASSERT_OK_AND_ASSIGN(
+      AesGcmKey a2, AesGcmKey::FromKeyMaterial(HexEncode(std::string(32, 'a')) + "\n", "test key"));
   ASSERT_OK_AND_ASSIGN(AesGcmKey b, AesGcmKey::FromBytes(std::string(32, 'b')));
   EXPECT_EQ(a.id().size(), kAesGcmKeyIdBytes);
   EXPECT_EQ(a.id(), a2.id());
@@ -77,11 +77,11 @@ TEST(AesGcmTest, KeyIdNamesTheKeyWithoutRevealingIt) {
 }
 
 TEST(AesGcmTest, KeyMaterialErrorsNameTheSourceNeverTheContent) {
-  EXPECT_THAT(AesGcmKey::FromKeyMaterial("0123456789abcdefXYZ", "audit content key file \"k\""),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::AllOf(HasSubstr("audit content key file \"k\""),
-                                        HasSubstr("19 bytes found"),
-                                        ::testing::Not(HasSubstr("0123")))));
+  EXPECT_THAT(
+      AesGcmKey::FromKeyMaterial("0123456789abcdefXYZ", "audit content key file \"k\""),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::AllOf(HasSubstr("audit content key file \"k\""),
+                                HasSubstr("19 bytes found"), ::testing::Not(HasSubstr("0123")))));
   EXPECT_THAT(AesGcmKey::FromBytes("short"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -92,7 +92,8 @@ TEST(AesGcmTest, KeyFileMustBePrivateAndNoSymbolicLink) {
   EXPECT_THAT(AesGcmKey::LoadFile(dir.File("content.key"), "audit content key"),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("chmod 600")));
   cellgate::testing::WriteTestFile(dir.File("content.key"), material, 0600);
-  ASSERT_OK_AND_ASSIGN(AesGcmKey key, AesGcmKey::LoadFile(dir.File("content.key"), "audit content key"));
+  ASSERT_OK_AND_ASSIGN(AesGcmKey key,
+                       AesGcmKey::LoadFile(dir.File("content.key"), "audit content key"));
   ASSERT_OK_AND_ASSIGN(AesGcmKey same, AesGcmKey::FromBytes(std::string(32, 'k')));
   EXPECT_EQ(key.id(), same.id());
   ASSERT_EQ(::symlink(dir.File("content.key").c_str(), dir.File("link.key").c_str()), 0);

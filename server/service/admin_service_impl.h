@@ -28,6 +28,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status RotateStoreKey(grpc::ServerContext* context,
                               const v1::RotateStoreKeyRequest* request,
                               v1::RotateStoreKeyResponse* response) override;
+  grpc::Status RotateSigningKey(grpc::ServerContext* context,
+                                const v1::RotateSigningKeyRequest* request,
+                                v1::RotateSigningKeyResponse* response) override;
 
  private:
   absl::Status DoIngest(grpc::ServerContext& context, grpc::ServerReader<v1::IngestChunk>& reader,

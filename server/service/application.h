@@ -14,11 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "audit/audit_log.h"
+#include "audit/retention.h"
 #include "cellgate/v1/config.pb.h"
 #include "common/clock.h"
 #include "policies/policy_set.h"
 #include "server/auth/authorizer.h"
-#include "server/service/principal_limiter.h"
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/admin_operations.h"
 #include "server/pipeline/dataset_catalog.h"
@@ -27,6 +27,7 @@
 #include "server/service/audit_service_impl.h"
 #include "server/service/data_service_impl.h"
 #include "server/service/grpc_server.h"
+#include "server/service/principal_limiter.h"
 #include "server/store/key_source.h"
 #include "server/store/store.h"
 
@@ -70,6 +71,8 @@ class Application {
 
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::AuditLog> log_;
+  // Deletes expired audit details daily; stops before the log closes.
+  std::unique_ptr<audit::RetentionSweeper> retention_;
   std::unique_ptr<policies::PolicySet> policies_;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<pipeline::DatasetCatalog> catalog_;
