@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <set>
 #include <system_error>
 
@@ -18,33 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-uint64_t FrameBytes(uint64_t length) { return kFrameHeaderBytes + length + kFrameCheckBytes; }
-
 void Merge(DetailFileStats& into, const DetailFileStats& more) {
   if (more.blobs == 0) return;
   if (into.blobs == 0) into.first_seq = more.first_seq;
   into.last_seq = more.last_seq;
   into.blobs += more.blobs;
   into.bytes += more.bytes;
-}
-
-// What the log's records say each detail file holds, redacted files left out.
-absl::StatusOr<std::map<DetailFileKey, DetailFileStats>> CommittedFiles(
-    const std::vector<StoredRecord>& records, const RedactionIndex& redactions) {
-  std::map<DetailFileKey, DetailFileStats> files;
-  for (const StoredRecord& stored : records) {
-    if (stored.record.details().empty()) continue;
-    ASSIGN_OR_RETURN(const int year, RecordYear(stored.record.time_utc()));
-    for (const v1::DetailRef& ref : stored.record.details()) {
-      if (redactions.Find(ref.kind(), year) != nullptr) continue;
-      DetailFileStats& stats = files[{ref.kind(), year}];
-      if (stats.blobs == 0) stats.first_seq = stored.seq;
-      stats.last_seq = stored.seq;
-      ++stats.blobs;
-      stats.bytes = std::max(stats.bytes, ref.offset() + FrameBytes(ref.length()));
-    }
-  }
-  return files;
 }
 
 }  // namespace
@@ -85,7 +65,7 @@ absl::StatusOr<std::vector<std::string>> DetailWriter::Recover(
   RETURN_IF_ERROR(fs_.SyncDirectory(log_dir_));
   RedactionIndex redactions;
   for (const StoredRecord& stored : records) redactions.Add(stored);
-  ASSIGN_OR_RETURN(files_, CommittedFiles(records, redactions));
+  ASSIGN_OR_RETURN(files_, DetailFilesOf(records, redactions));
   ASSIGN_OR_RETURN(const auto present, ListDetailFiles(log_dir_));
   std::vector<std::string> notes;
   for (const DetailFileKey& file : present) {
@@ -196,6 +176,7 @@ absl::StatusOr<StagedRecord> DetailWriter::Stage(v1::AuditRecord full, int year,
 }
 
 absl::Status DetailWriter::Write(const DetailBatch& batch) {
+  std::vector<LogFile*> appended;
   for (const auto& [file, pending] : batch.files_) {
     std::unique_ptr<LogFile>& handle = open_[file];
     if (handle == nullptr) {
@@ -209,9 +190,22 @@ absl::Status DetailWriter::Write(const DetailBatch& batch) {
       if (created) RETURN_IF_ERROR(fs_.SyncDirectory(dir_));
     }
     RETURN_IF_ERROR(handle->Append(pending.frames));
-    RETURN_IF_ERROR(handle->Sync());
+    appended.push_back(handle.get());
   }
-  return absl::OkStatus();
+  if (appended.empty()) return absl::OkStatus();
+  // The files are synced at once: the file system can serve several
+  // fdatasyncs with one journal commit, so a commit with an identity and a
+  // content blob waits for about one sync, not two.
+  std::vector<std::future<absl::Status>> others;
+  for (size_t i = 1; i < appended.size(); ++i) {
+    others.push_back(std::async(std::launch::async, [file = appended[i]] { return file->Sync(); }));
+  }
+  absl::Status status = appended[0]->Sync();
+  for (std::future<absl::Status>& other : others) {
+    absl::Status synced = other.get();
+    if (status.ok()) status = std::move(synced);
+  }
+  return status;
 }
 
 void DetailWriter::Commit(const DetailBatch& batch) {

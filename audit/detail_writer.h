@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "audit/log_file.h"
+#include "audit/verify/detail_format.h"
 #include "audit/verify/log_reader.h"
 #include "cellgate/v1/audit.pb.h"
 #include "common/crypto/aes_gcm.h"
@@ -32,14 +33,6 @@ namespace cellgate::audit {
 
 // A detail file: (kind, year).
 using DetailFileKey = std::pair<v1::DetailKind, int>;
-
-// What a detail file holds.
-struct DetailFileStats {
-  uint64_t bytes = 0;
-  uint64_t blobs = 0;
-  uint64_t first_seq = 0;
-  uint64_t last_seq = 0;
-};
 
 // The frames one commit (or one record) adds to the detail files.
 class DetailBatch {
@@ -85,9 +78,10 @@ class DetailWriter {
   absl::StatusOr<StagedRecord> Stage(v1::AuditRecord full, int year,
                                      const DetailBatch& batch) const;
 
-  // Appends and syncs the batch's frames, file by file; a new file is
-  // followed by a sync of the directory. Any error is final (the caller
-  // latches the log and never retries).
+  // Appends the batch's frames file by file (a new file is followed by a
+  // sync of the directory), then syncs the files at once, each on its own
+  // thread. Any error is final (the caller latches the log and never
+  // retries).
   absl::Status Write(const DetailBatch& batch);
   // Takes the batch into the files' sizes once its records are durable.
   void Commit(const DetailBatch& batch);

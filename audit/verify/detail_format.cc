@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "audit/verify/frame_format.h"
 #include "common/canonical.h"
 #include "common/crypto/sha256.h"
 #include "google/protobuf/descriptor.h"
@@ -268,6 +269,26 @@ void RedactionIndex::Add(const StoredRecord& stored) {
 const RedactionIndex::Entry* RedactionIndex::Find(v1::DetailKind kind, int year) const {
   const auto it = entries_.find({static_cast<int>(kind), year});
   return it == entries_.end() ? nullptr : &it->second;
+}
+
+absl::StatusOr<std::map<std::pair<v1::DetailKind, int>, DetailFileStats>> DetailFilesOf(
+    const std::vector<StoredRecord>& records, const RedactionIndex& redactions) {
+  std::map<std::pair<v1::DetailKind, int>, DetailFileStats> files;
+  for (const StoredRecord& stored : records) {
+    if (stored.record.details().empty()) continue;
+    absl::StatusOr<int> year = RecordYear(stored.record.time_utc());
+    if (!year.ok()) return year.status();
+    for (const v1::DetailRef& ref : stored.record.details()) {
+      if (redactions.Find(ref.kind(), *year) != nullptr) continue;
+      DetailFileStats& stats = files[{ref.kind(), *year}];
+      if (stats.blobs == 0) stats.first_seq = stored.seq;
+      stats.last_seq = stored.seq;
+      ++stats.blobs;
+      stats.bytes = std::max<uint64_t>(
+          stats.bytes, ref.offset() + kFrameHeaderBytes + ref.length() + kFrameCheckBytes);
+    }
+  }
+  return files;
 }
 
 }  // namespace cellgate::audit

@@ -100,6 +100,23 @@ absl::StatusOr<std::pair<v1::DetailKind, int>> ParseDetailFileName(absl::string_
 absl::StatusOr<std::vector<std::pair<v1::DetailKind, int>>> ListDetailFiles(
     const std::string& log_dir);
 
+// What a detail file holds, or must hold.
+struct DetailFileStats {
+  uint64_t bytes = 0;  // up to the end of its last blob's frame
+  uint64_t blobs = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+};
+
+class RedactionIndex;
+
+// What the details of `records` say each detail file (kind, year) holds,
+// files `redactions` names left out. For the writer's recovery, and for a
+// copy of the log up to the last of `records` (e.g. a backup's cut: each
+// file up to `bytes`). INVALID_ARGUMENT for a record time without a year.
+absl::StatusOr<std::map<std::pair<v1::DetailKind, int>, DetailFileStats>> DetailFilesOf(
+    const std::vector<StoredRecord>& records, const RedactionIndex& redactions);
+
 // The RETENTION_REDACTION records of a log by (kind, year). Not
 // thread-safe for Add; const methods are.
 class RedactionIndex {
