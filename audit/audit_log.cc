@@ -146,6 +146,14 @@ absl::Status AuditLog::Recover() {
                     "the audit log cannot be continued; check it with "
                     "cellgate-audit-verify");
   }
+  for (const StoredRecord& r : log.records) {
+    if (r.record.record_type() == v1::START && r.record.format_version() > kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the audit log was continued by a newer cellgate (format ", r.record.format_version(),
+          " at record ", r.seq, "); this binary writes format ", kFormatVersion,
+          " and changes nothing"));
+    }
+  }
   if (log.torn_tail_bytes > 0) {
     RETURN_IF_ERROR(fs_->Truncate(log.segment_path, log.valid_bytes));
   }

@@ -73,8 +73,9 @@ class AuditLog final {
   // after START name each); damage before the tail, a broken chain, a
   // different origin or a detail file shorter than its records is
   // DATA_LOSS and nothing is written. FAILED_PRECONDITION if the signing
-  // key did not sign the log's last checkpoint, or the content key is not
-  // the one of the log's details. Then appends a START record.
+  // key did not sign the log's last checkpoint, the content key is not the
+  // one of the log's details, or a newer format wrote to the log. Then
+  // appends a START record naming its format.
   // `clock` must outlive the log; `fs` defaults to the POSIX file system.
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
       const AuditLogOptions& options, const Clock& clock,

@@ -373,6 +373,21 @@ TEST_F(DetailLogTest, FailedSyncOfADetailFileWithholdsTheRecordAndLatchesTheLog)
   EXPECT_EQ(Summary().tail_bytes, 0u);
 }
 
+TEST_F(DetailLogTest, ALogANewerFormatContinuedIsNotTouched) {
+  v1::AuditRecord start;
+  start.set_record_type(v1::START);
+  start.set_prev_leaf_hash(std::string(32, '\0'));
+  start.set_log_origin(kOrigin);
+  start.set_time_utc("2026-06-01T00:00:00.000Z");
+  start.set_format_version(kFormatVersion + 1);
+  fs::create_directories(Dir());
+  const std::string segment = EncodeFrame(CanonicalBytes(start));
+  testing::WriteTestFile(Dir() + "/" + SegmentName(1), segment);
+  EXPECT_THAT(AuditLog::Open(Options(), clock_),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("newer cellgate")));
+  EXPECT_EQ(testing::ReadTestFile(Dir() + "/" + SegmentName(1)), segment);
+}
+
 TEST_F(DetailLogTest, ConcurrentAppendsPlaceEveryDetailRight) {
   {
     ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
