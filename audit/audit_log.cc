@@ -148,10 +148,10 @@ absl::Status AuditLog::Recover() {
   }
   for (const StoredRecord& r : log.records) {
     if (r.record.record_type() == v1::START && r.record.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the audit log was continued by a newer cellgate (format ", r.record.format_version(),
-          " at record ", r.seq, "); this binary writes format ", kFormatVersion,
-          " and changes nothing"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the audit log was continued by a newer cellgate (format ",
+                       r.record.format_version(), " at record ", r.seq,
+                       "); this binary writes format ", kFormatVersion, " and changes nothing"));
     }
   }
   if (log.torn_tail_bytes > 0) {
@@ -334,6 +334,32 @@ absl::StatusOr<v1::AuditRecord> AuditLog::RedactionRecord(const Pending& p,
   return record;
 }
 
+absl::StatusOr<v1::AuditRecord> AuditLog::RecordFor(Pending& p, const std::string& now,
+                                                    const crypto::Ed25519PrivateKey* key,
+                                                    bool rotating) const {
+  v1::AuditRecord record = std::move(p.record);
+  switch (p.kind) {
+    case Pending::Kind::kRecord:
+      return record;
+    case Pending::Kind::kRedaction:
+      return RedactionRecord(p, now);
+    case Pending::Kind::kRotation:
+      if (key == nullptr) {
+        return absl::FailedPreconditionError("the audit log has no signing key to rotate");
+      }
+      if (rotating || p.new_key->public_key() == key->public_key()) {
+        return absl::FailedPreconditionError(
+            "the new signing key must differ from the current one, and one rotation runs at a "
+            "time");
+      }
+      record.set_record_type(v1::KEY_ROTATION);
+      record.mutable_signing_key_rotation()->set_previous_public_key(key->public_key());
+      record.mutable_signing_key_rotation()->set_new_public_key(p.new_key->public_key());
+      return record;
+  }
+  return record;
+}
+
 void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
   if (!healthy()) {
     for (Pending* p : batch) p->done.set_value(Failed());
@@ -352,27 +378,13 @@ void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
     std::lock_guard<std::mutex> lock(mu_);
     key = signing_key_;
   }
+  // A rotation the commit finishes: one a crash tore, or one in the batch.
   std::shared_ptr<const crypto::Ed25519PrivateKey> rotating_to = rotating_to_;
   bool sealed = rotation_sealed_;
   Commit commit(*this, now, *year);
   std::vector<std::pair<Pending*, v1::Receipt>> written;
   for (Pending* p : batch) {
-    absl::StatusOr<v1::AuditRecord> record = std::move(p->record);
-    if (p->kind == Pending::Kind::kRotation) {
-      if (key == nullptr || rotating_to != nullptr ||
-          p->new_key->public_key() == key->public_key()) {
-        record = absl::FailedPreconditionError(
-            key == nullptr ? "the audit log has no signing key to rotate"
-                           : "the new signing key must differ from the current one");
-      } else {
-        record->set_record_type(v1::KEY_ROTATION);
-        v1::SigningKeyRotation* rotation = record->mutable_signing_key_rotation();
-        rotation->set_previous_public_key(key->public_key());
-        rotation->set_new_public_key(p->new_key->public_key());
-      }
-    } else if (p->kind == Pending::Kind::kRedaction) {
-      record = RedactionRecord(*p, now);
-    }
+    absl::StatusOr<v1::AuditRecord> record = RecordFor(*p, now, key.get(), rotating_to != nullptr);
     absl::StatusOr<v1::Receipt> receipt =
         record.ok() ? commit.Add(*std::move(record)) : record.status();
     if (!receipt.ok()) {
@@ -386,21 +398,9 @@ void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
     written.emplace_back(p, *std::move(receipt));
   }
   if (written.empty()) return;
-  if (key != nullptr) {
-    // Seal the commit: a checkpoint over every record before it. A rotation
-    // is sealed by the old key first, then confirmed by the new one.
-    absl::StatusOr<std::string> note = std::string();
-    if (rotating_to != nullptr && !sealed) note = commit.Seal(*key);
-    if (note.ok()) note = commit.Seal(rotating_to != nullptr ? *rotating_to : *key);
-    if (!note.ok()) {
-      Latch(note.status());
-      for (auto& [p, receipt] : written) p->done.set_value(Failed());
-      return;
-    }
-    for (auto& [p, receipt] : written) receipt.set_checkpoint(*note);
-  }
+  absl::Status status = Seal(commit, key.get(), rotating_to.get(), sealed, written);
   // Details first: a record is never durable without its blobs.
-  absl::Status status = details_->Write(commit.details());
+  if (status.ok()) status = details_->Write(commit.details());
   if (status.ok()) status = file_->Append(commit.frames());
   if (status.ok()) status = file_->Sync();
   if (!status.ok()) {
@@ -420,8 +420,27 @@ void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
   }
   rotating_to_ = nullptr;
   rotation_sealed_ = false;
+  Answer(written);
+}
+
+absl::Status AuditLog::Seal(Commit& commit, const crypto::Ed25519PrivateKey* key,
+                            const crypto::Ed25519PrivateKey* rotating_to, bool sealed,
+                            std::vector<std::pair<Pending*, v1::Receipt>>& written) {
+  if (key == nullptr) return absl::OkStatus();
+  // A checkpoint over every record before it. A rotation is sealed by the
+  // old key first, then confirmed by the new one.
+  absl::StatusOr<std::string> note = std::string();
+  if (rotating_to != nullptr && !sealed) note = commit.Seal(*key);
+  if (note.ok()) note = commit.Seal(rotating_to != nullptr ? *rotating_to : *key);
+  if (!note.ok()) return note.status();
+  for (auto& [p, receipt] : written) receipt.set_checkpoint(*note);
+  return absl::OkStatus();
+}
+
+void AuditLog::Answer(std::vector<std::pair<Pending*, v1::Receipt>>& written) {
   for (auto& [p, receipt] : written) {
     if (p->kind == Pending::Kind::kRedaction) {
+      // The record is durable: only now does the file go.
       const absl::Status removed = details_->Remove(p->file);
       if (!removed.ok()) {
         p->done.set_value(absl::UnavailableError(absl::StrCat(

@@ -137,7 +137,17 @@ class AuditLog final {
   absl::StatusOr<v1::Receipt> Enqueue(std::unique_ptr<Pending> pending);
   void WriterLoop();
   void CommitBatch(const std::vector<Pending*>& batch);
+  // The record `p` stands for: its own, a KEY_ROTATION or a redaction.
+  absl::StatusOr<v1::AuditRecord> RecordFor(Pending& p, const std::string& now,
+                                            const crypto::Ed25519PrivateKey* key,
+                                            bool rotating) const;
   absl::StatusOr<v1::AuditRecord> RedactionRecord(const Pending& p, const std::string& now) const;
+  // Appends the commit's checkpoint(s) and names them in the receipts.
+  absl::Status Seal(Commit& commit, const crypto::Ed25519PrivateKey* key,
+                    const crypto::Ed25519PrivateKey* rotating_to, bool sealed,
+                    std::vector<std::pair<Pending*, v1::Receipt>>& written);
+  // Once the commit is durable: removes redacted files, answers the callers.
+  void Answer(std::vector<std::pair<Pending*, v1::Receipt>>& written);
   void Latch(const absl::Status& cause);
 
   const AuditLogOptions options_;

@@ -69,35 +69,8 @@ absl::StatusOr<std::vector<std::string>> DetailWriter::Recover(
   ASSIGN_OR_RETURN(const auto present, ListDetailFiles(log_dir_));
   std::vector<std::string> notes;
   for (const DetailFileKey& file : present) {
-    const std::string name = DetailFileName(file.first, file.second);
-    if (const RedactionIndex::Entry* deleted = redactions.Find(file.first, file.second)) {
-      // The record was durable before the file went: finish the deletion.
-      RETURN_IF_ERROR(Remove(file));
-      notes.push_back(absl::StrCat("completed the deletion of ", name,
-                                   " that the RETENTION_REDACTION record at seq ", deleted->seq,
-                                   " recorded"));
-      continue;
-    }
-    std::error_code error;
-    const uint64_t size = fs::file_size(Path(file), error);
-    if (error) return absl::UnavailableError(absl::StrCat("cannot stat ", Path(file)));
-    const auto it = files_.find(file);
-    const uint64_t end = it == files_.end() ? 0 : it->second.bytes;
-    if (size < end) {
-      return absl::DataLossError(
-          absl::StrCat(name, " has ", size, " bytes but the log's details reach byte ", end,
-                       ": details were cut or lost; check the log with cellgate-audit-verify"));
-    }
-    if (size == end) continue;
-    // Blobs of a commit whose records never reached the segment: no answer
-    // was sent for them.
-    if (end == 0) {
-      RETURN_IF_ERROR(Remove(file));
-    } else {
-      RETURN_IF_ERROR(fs_.Truncate(Path(file), end));
-    }
-    notes.push_back(
-        absl::StrCat("cut ", size - end, " bytes of uncommitted details at the end of ", name));
+    ASSIGN_OR_RETURN(std::string note, Settle(file, redactions));
+    if (!note.empty()) notes.push_back(std::move(note));
   }
   const std::set<DetailFileKey> found(present.begin(), present.end());
   for (const auto& [file, stats] : files_) {
@@ -110,6 +83,37 @@ absl::StatusOr<std::vector<std::string>> DetailWriter::Recover(
   }
   RETURN_IF_ERROR(CheckContentKey(records));
   return notes;
+}
+
+absl::StatusOr<std::string> DetailWriter::Settle(const DetailFileKey& file,
+                                                 const RedactionIndex& redactions) {
+  const std::string name = DetailFileName(file.first, file.second);
+  if (const RedactionIndex::Entry* deleted = redactions.Find(file.first, file.second)) {
+    // The record was durable before the file went: finish the deletion.
+    RETURN_IF_ERROR(Remove(file));
+    return absl::StrCat("completed the deletion of ", name,
+                        " that the RETENTION_REDACTION record at seq ", deleted->seq,
+                        " recorded");
+  }
+  std::error_code error;
+  const uint64_t size = fs::file_size(Path(file), error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot stat ", Path(file)));
+  const auto it = files_.find(file);
+  const uint64_t end = it == files_.end() ? 0 : it->second.bytes;
+  if (size < end) {
+    return absl::DataLossError(
+        absl::StrCat(name, " has ", size, " bytes but the log's details reach byte ", end,
+                     ": details were cut or lost; check the log with cellgate-audit-verify"));
+  }
+  if (size == end) return std::string();
+  // Blobs of a commit whose records never reached the segment: no answer
+  // was sent for them.
+  if (end == 0) {
+    RETURN_IF_ERROR(Remove(file));
+  } else {
+    RETURN_IF_ERROR(fs_.Truncate(Path(file), end));
+  }
+  return absl::StrCat("cut ", size - end, " bytes of uncommitted details at the end of ", name);
 }
 
 absl::Status DetailWriter::CheckContentKey(const std::vector<StoredRecord>& records) const {

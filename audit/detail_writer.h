@@ -93,6 +93,9 @@ class DetailWriter {
 
  private:
   std::string Path(const DetailFileKey& file) const;
+  // Brings one file found on start in line with the log; returns what it
+  // changed ("" if nothing).
+  absl::StatusOr<std::string> Settle(const DetailFileKey& file, const RedactionIndex& redactions);
   absl::Status CheckContentKey(const std::vector<StoredRecord>& records) const;
 
   LogFileSystem& fs_;

@@ -1,6 +1,5 @@
 #include "audit/signing_key_file.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -14,18 +13,9 @@ namespace {
 
 std::string NextKeyPath(const std::string& key_file) { return key_file + ".next"; }
 
-absl::Status SyncDirectoryOf(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  return SyncDirectory(dir.empty() ? "." : dir);
-}
-
 // Step 3: the new key becomes the key.
 absl::Status Promote(const std::string& key_file) {
-  if (std::rename(NextKeyPath(key_file).c_str(), key_file.c_str()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot rename ", NextKeyPath(key_file), " to ", key_file));
-  }
-  return SyncDirectoryOf(key_file);
+  return RenameDurably(NextKeyPath(key_file), key_file);
 }
 
 }  // namespace
@@ -57,7 +47,7 @@ absl::Status SettleSigningKeyFile(const std::string& key_file, AuditLog::NextKey
         return absl::UnavailableError(
             absl::StrCat("cannot remove ", NextKeyPath(key_file), ": ", error.message()));
       }
-      return SyncDirectoryOf(key_file);
+      return SyncParentDirectory(key_file);
     }
   }
   return absl::OkStatus();
