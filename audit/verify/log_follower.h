@@ -1,6 +1,7 @@
 // Follows a live audit log: each call reads only what was appended since
 // the last one (new frames of the last segment, new segments), so that the
-// DPO's service does not re-read and re-parse the whole log per request.
+// DPO's service does not re-read and re-parse the whole log per request. It
+// keeps the log's RETENTION_REDACTION records at hand (Redactions).
 // Verification must not use it: a check of integrity re-reads the files
 // (ReadLog). Thread-safe.
 //
