@@ -1,9 +1,9 @@
 #include "server/service/application.h"
 
+#include <cstdio>
+
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "audit/retention.h"
@@ -13,8 +13,8 @@
 #include "common/status_macros.h"
 #include "common/status_util.h"
 #include "server/auth/access_control.h"
-#include "server/service/server_config.h"
 #include "server/store/key_rotation.h"
+#include "server/service/server_config.h"
 
 namespace cellgate::service {
 namespace {

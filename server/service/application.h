@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "policies/policy_set.h"
 #include "server/auth/authorizer.h"
+#include "server/service/principal_limiter.h"
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/admin_operations.h"
 #include "server/pipeline/dataset_catalog.h"
@@ -27,7 +28,6 @@
 #include "server/service/audit_service_impl.h"
 #include "server/service/data_service_impl.h"
 #include "server/service/grpc_server.h"
-#include "server/service/principal_limiter.h"
 #include "server/store/key_source.h"
 #include "server/store/store.h"
 

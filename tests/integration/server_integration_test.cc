@@ -2,15 +2,15 @@
 // the audit trail the DPO sees.
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "audit/testing/failing_log_file_system.h"
 #include "audit/verify/checkpoint.h"
 #include "audit/verify/merkle.h"
 #include "common/crypto/ed25519.h"
 #include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/generic/generic_stub.h"
-#include "gtest/gtest.h"
 #include "tests/integration/test_server.h"
 #include "tests/testing/status_matchers.h"
 
