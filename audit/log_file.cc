@@ -87,6 +87,11 @@ class PosixLogFileSystem final : public LogFileSystem {
   absl::Status SyncDirectory(const std::string& dir) override {
     return ::cellgate::SyncDirectory(dir);
   }
+
+  absl::Status Remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return Errno("cannot remove", path);
+    return absl::OkStatus();
+  }
 };
 
 }  // namespace

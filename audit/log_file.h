@@ -1,7 +1,7 @@
 // The file operations the audit writer needs, behind an interface so that
 // tests can inject write and fsync failures (audit/testing/). The POSIX
-// implementation opens segments O_APPEND, creates them 0600 in a 0700
-// directory, and syncs with fdatasync.
+// implementation opens segments and detail files O_APPEND, creates them
+// 0600 in a 0700 directory, and syncs with fdatasync.
 #ifndef CELLGATE_AUDIT_LOG_FILE_H_
 #define CELLGATE_AUDIT_LOG_FILE_H_
 
@@ -37,6 +37,8 @@ class LogFileSystem {
   virtual absl::Status Truncate(const std::string& path, uint64_t size) = 0;
   // Makes the entries of `dir` durable (fsync of the directory).
   virtual absl::Status SyncDirectory(const std::string& dir) = 0;
+  // Removes the file `path` (not durable until its directory is synced).
+  virtual absl::Status Remove(const std::string& path) = 0;
 };
 
 std::unique_ptr<LogFileSystem> NewPosixLogFileSystem();

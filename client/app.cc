@@ -46,11 +46,15 @@ Commands:
   admin restore BACKUP TARGET [--pubkey PEM]
                                         check a backup and lay it out in TARGET for a
                                         server to start on (offline, no server needed)
+  admin rotate-signing-key              replace the audit signing key, as a record (data steward)
   audit list [--from SEQ] [--limit N] [--type TYPE]... [--since TIME] [--until TIME]
              [--department D] [--principal P] [--dataset D] [--decision released|refused]
              [--purpose P]
                                         list audit records (DPO)
   audit show SEQ                        show one audit record (DPO)
+  audit show SEQ --log DIR [--content-key FILE]
+                                        show a record of an exported log, offline; the
+                                        content key decrypts requester and table
   audit export DIR                      copy the log into DIR for offline verification (DPO)
   audit export FILE --format jsonl|csv [filters of audit list]
                                         one line or row per record, for review ("-": stdout)
@@ -148,6 +152,7 @@ absl::Status RunCommand(const CommandLine& line, Connection& connection, std::os
   if (c == "admin versions") return RunVersions(line, connection, out);
   if (c == "admin rotate-key") return RunRotateKey(line, connection, out);
   if (c == "admin backup") return RunBackup(line, connection, out);
+  if (c == "admin rotate-signing-key") return RunRotateSigningKey(line, connection, out);
   if (c == "audit list") return RunAuditList(line, connection, out);
   if (c == "audit show") return RunAuditShow(line, connection, out);
   if (c == "audit export") return RunAuditExportAny(line, connection, out);
@@ -203,6 +208,8 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env,
   absl::Status status;
   if (line->command == "admin restore") {
     status = RunRestore(*line, out);  // offline: no server
+  } else if (IsOfflineAuditCommand(*line)) {
+    status = RunAuditShowOffline(*line, out);  // an exported log: no server
   } else {
     absl::StatusOr<std::unique_ptr<Connection>> connection = connect(line->global);
     status = connection.status();

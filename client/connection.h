@@ -61,6 +61,8 @@ class Connection {
       const v1::ListVersionsRequest& request) = 0;
   virtual absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) = 0;
+  virtual absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest& request) = 0;
   // AdminService.Backup: hands every chunk to `sink` in order; an error
   // from `sink` cancels the call and is returned as is.
   virtual absl::Status Backup(const v1::BackupRequest& request,

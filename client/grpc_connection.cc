@@ -122,6 +122,14 @@ absl::StatusOr<v1::RotateStoreKeyResponse> GrpcConnection::RotateStoreKey(
       });
 }
 
+absl::StatusOr<v1::RotateSigningKeyResponse> GrpcConnection::RotateSigningKey(
+    const v1::RotateSigningKeyRequest& request) {
+  return Unary<v1::RotateSigningKeyResponse>(
+      timeout_seconds_, [&](grpc::ClientContext* c, v1::RotateSigningKeyResponse* r) {
+        return admin_->RotateSigningKey(c, request, r);
+      });
+}
+
 absl::StatusOr<v1::ListRecordsResponse> GrpcConnection::ListRecords(
     const v1::ListRecordsRequest& request) {
   return Unary<v1::ListRecordsResponse>(timeout_seconds_,

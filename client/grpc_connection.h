@@ -49,6 +49,8 @@ class GrpcConnection final : public Connection {
       const v1::ListVersionsRequest& request) override;
   absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) override;
+  absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest& request) override;
   // Runs under a deadline of at least one hour (a backup streams the store).
   absl::Status Backup(const v1::BackupRequest& request,
                       const std::function<absl::Status(const v1::BackupChunk&)>& sink) override;

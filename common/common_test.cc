@@ -167,6 +167,14 @@ TEST(Ed25519Test, RejectsChangedMessagesSignaturesAndKeys) {
   EXPECT_FALSE(Ed25519Verify(key.public_key(), "checkpoint 12", sig).ok());
 }
 
+TEST(Ed25519Test, PublicKeyPemRoundTripsAndRejectsAWrongLength) {
+  ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey key, Ed25519PrivateKey::Generate());
+  ASSERT_OK_AND_ASSIGN(std::string pem, Ed25519PublicKeyToPem(key.public_key()));
+  EXPECT_THAT(pem, HasSubstr("-----BEGIN PUBLIC KEY-----"));
+  EXPECT_THAT(Ed25519PublicKeyFromPem(pem), cellgate::testing::IsOkAndHolds(key.public_key()));
+  EXPECT_FALSE(Ed25519PublicKeyToPem("short").ok());
+}
+
 TEST(Ed25519Test, KeyFileMustBePrivate) {
   cellgate::testing::TempDir dir;
   ASSERT_OK_AND_ASSIGN(Ed25519PrivateKey key, Ed25519PrivateKey::Generate());

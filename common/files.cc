@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
@@ -69,6 +71,19 @@ absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, absl::strin
   }
   content.resize(len);
   return content;
+}
+
+absl::Status RenameDurably(const std::string& from, const std::string& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot rename ", from, " to ", to, ": ",
+                                               std::strerror(errno)));
+  }
+  return SyncParentDirectory(to);
+}
+
+absl::Status SyncParentDirectory(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return SyncDirectory(dir.empty() ? "." : dir);
 }
 
 absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max_bytes) {

@@ -24,6 +24,15 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path, int64_t max
 absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, absl::string_view what,
                                             int64_t max_bytes);
 
+// Renames `from` over `to` and syncs the directory of `to`, so that the new
+// name survives a crash (e.g. a key file's ".next" becoming the key).
+// UNAVAILABLE naming both paths on error.
+absl::Status RenameDurably(const std::string& from, const std::string& to);
+
+// Syncs the directory that holds `path` (after a file in it was created,
+// renamed or removed). Errors as SyncDirectory's.
+absl::Status SyncParentDirectory(const std::string& path);
+
 // Writes `content` to `path` atomically: a temporary file in the same
 // directory, fsync, rename, fsync of the directory. `mode` applies to the new
 // file. The old file stays intact on any error.

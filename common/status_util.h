@@ -10,7 +10,8 @@
 
 namespace cellgate {
 
-// Returns `status` with "context: " prefixed to its message; OK stays OK.
+// Returns `status` with "context: " prefixed to its message and its
+// payloads kept; OK stays OK.
 absl::Status Annotate(const absl::Status& status, absl::string_view context);
 
 }  // namespace cellgate

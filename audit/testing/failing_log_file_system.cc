@@ -5,9 +5,9 @@ namespace {
 
 class FailingLogFile final : public LogFile {
  public:
-  FailingLogFile(std::unique_ptr<LogFile> file,
+  FailingLogFile(std::unique_ptr<LogFile> file, std::string path,
                  std::shared_ptr<FailingLogFileSystem::Control> control)
-      : file_(std::move(file)), control_(std::move(control)) {}
+      : file_(std::move(file)), path_(std::move(path)), control_(std::move(control)) {}
 
   absl::Status Append(absl::string_view bytes) override {
     control_->appends.fetch_add(1);
@@ -21,11 +21,17 @@ class FailingLogFile final : public LogFile {
 
   absl::Status Sync() override {
     control_->syncs.fetch_add(1);
+    bool fail_this = false;
     {
       std::unique_lock<std::mutex> lock(control_->gate_mu);
       control_->gate_cv.wait(lock, [this] { return !control_->gate_closed; });
+      if (!control_->fail_sync_of.empty() &&
+          path_.find(control_->fail_sync_of) != std::string::npos) {
+        control_->fail_sync_of.clear();
+        fail_this = true;
+      }
     }
-    if (control_->fail_next_sync.exchange(false)) {
+    if (fail_this || control_->fail_next_sync.exchange(false)) {
       return absl::UnavailableError("injected fdatasync failure (Input/output error)");
     }
     return file_->Sync();
@@ -33,6 +39,7 @@ class FailingLogFile final : public LogFile {
 
  private:
   std::unique_ptr<LogFile> file_;
+  const std::string path_;
   std::shared_ptr<FailingLogFileSystem::Control> control_;
 };
 
@@ -44,6 +51,11 @@ FailingLogFileSystem::FailingLogFileSystem()
 void FailingLogFileSystem::CloseSyncGate() {
   std::lock_guard<std::mutex> lock(control_->gate_mu);
   control_->gate_closed = true;
+}
+
+void FailingLogFileSystem::FailNextSyncOf(std::string path_part) {
+  std::lock_guard<std::mutex> lock(control_->gate_mu);
+  control_->fail_sync_of = std::move(path_part);
 }
 
 void FailingLogFileSystem::OpenSyncGate() {
@@ -62,7 +74,7 @@ absl::StatusOr<std::unique_ptr<LogFile>> FailingLogFileSystem::OpenForAppend(
     const std::string& path, bool* created) {
   absl::StatusOr<std::unique_ptr<LogFile>> file = posix_->OpenForAppend(path, created);
   if (!file.ok()) return file.status();
-  return std::make_unique<FailingLogFile>(std::move(*file), control_);
+  return std::make_unique<FailingLogFile>(std::move(*file), path, control_);
 }
 
 absl::Status FailingLogFileSystem::Truncate(const std::string& path, uint64_t size) {
@@ -71,6 +83,13 @@ absl::Status FailingLogFileSystem::Truncate(const std::string& path, uint64_t si
 
 absl::Status FailingLogFileSystem::SyncDirectory(const std::string& dir) {
   return posix_->SyncDirectory(dir);
+}
+
+absl::Status FailingLogFileSystem::Remove(const std::string& path) {
+  if (control_->fail_next_remove.exchange(false)) {
+    return absl::UnavailableError("injected unlink failure (Input/output error)");
+  }
+  return posix_->Remove(path);
 }
 
 }  // namespace cellgate::audit

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "audit/verify/finding.h"
 
 namespace cellgate::audit {
 namespace {
@@ -124,9 +125,10 @@ absl::StatusOr<FrameScan> ScanFrames(absl::string_view segment, absl::string_vie
     // with nothing intact behind it, or zeros. Anything else is damage, and
     // cutting it would silently drop records.
     if (!kind.torn || ContainsIntactFrame(rest)) {
-      return absl::DataLossError(absl::StrCat(name, ": damaged frame at byte ", offset, " (",
-                                              kind.problem, ") with ", rest.size(),
-                                              " bytes from there to the end; not a torn tail"));
+      return Finding(
+          kFindingDamaged,
+          absl::StrCat(name, ": damaged frame at byte ", offset, " (", kind.problem, ") with ",
+                       rest.size(), " bytes from there to the end; not a torn tail"));
     }
     scan.torn_tail_bytes = rest.size();
     break;

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
+#include "audit/verify/finding.h"
 #include "audit/verify/frame_format.h"
 #include "common/status_macros.h"
 
@@ -22,8 +23,9 @@ absl::Status LogFollower::CatchUp() {
     ASSIGN_OR_RETURN(const FrameScan scan, ScanFrames(fresh, path));
     const bool last = segment_ + 1 == segments.size();
     if (scan.torn_tail_bytes > 0 && !last) {
-      return absl::DataLossError(absl::StrCat(path, ": ", scan.torn_tail_bytes,
-                                              " unreadable bytes at the end of a closed segment"));
+      return Finding(kFindingDamaged,
+                     absl::StrCat(path, ": ", scan.torn_tail_bytes,
+                                  " unreadable bytes at the end of a closed segment"));
     }
     for (size_t f = 0; f < scan.records.size(); ++f) {
       StoredRecord stored;
@@ -31,10 +33,11 @@ absl::Status LogFollower::CatchUp() {
       stored.bytes = std::string(scan.records[f]);
       stored.leaf_hash = LeafHash(stored.bytes);
       if (!stored.record.ParseFromString(stored.bytes)) {
-        return absl::DataLossError(absl::StrCat(path, ": record at byte ",
-                                                offset_ + scan.offsets[f],
-                                                " is not an AuditRecord"));
+        return Finding(kFindingDamaged,
+                       absl::StrCat(path, ": record at byte ", offset_ + scan.offsets[f],
+                                    " is not an AuditRecord"));
       }
+      redactions_.Add(stored);
       records_.push_back(std::move(stored));
     }
     offset_ += scan.valid_bytes;
@@ -68,6 +71,12 @@ absl::StatusOr<uint64_t> LogFollower::Size() {
   absl::MutexLock lock(&mu_);
   RETURN_IF_ERROR(CatchUp());
   return records_.size();
+}
+
+absl::StatusOr<RedactionIndex> LogFollower::Redactions() {
+  absl::MutexLock lock(&mu_);
+  RETURN_IF_ERROR(CatchUp());
+  return redactions_;
 }
 
 }  // namespace cellgate::audit

@@ -1,6 +1,7 @@
 // Follows a live audit log: each call reads only what was appended since
 // the last one (new frames of the last segment, new segments), so that the
-// DPO's service does not re-read and re-parse the whole log per request.
+// DPO's service does not re-read and re-parse the whole log per request. It
+// keeps the log's RETENTION_REDACTION records at hand (Redactions).
 // Verification must not use it: a check of integrity re-reads the files
 // (ReadLog). Thread-safe.
 //
@@ -17,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "audit/verify/detail_format.h"
 #include "audit/verify/log_reader.h"
 
 namespace cellgate::audit {
@@ -35,6 +37,8 @@ class LogFollower {
   absl::StatusOr<StoredRecord> Get(uint64_t seq);
   // Catches up and returns the number of records.
   absl::StatusOr<uint64_t> Size();
+  // Catches up and returns the log's RETENTION_REDACTION records.
+  absl::StatusOr<RedactionIndex> Redactions();
 
  private:
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -42,6 +46,7 @@ class LogFollower {
   const std::string dir_;
   absl::Mutex mu_;
   std::vector<StoredRecord> records_ ABSL_GUARDED_BY(mu_);
+  RedactionIndex redactions_ ABSL_GUARDED_BY(mu_);
   // The segment read last (index into the segment list) and how far its
   // intact frames reach.
   size_t segment_ ABSL_GUARDED_BY(mu_) = 0;

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "audit/verify/finding.h"
 #include "audit/verify/frame_format.h"
 #include "common/files.h"
 #include "common/status_macros.h"
@@ -36,8 +37,8 @@ absl::StatusOr<std::vector<int>> SegmentNumbers(const std::string& dir) {
     digits.remove_suffix(sizeof(kSegmentSuffix) - 1);
     int number = 0;
     if (digits.size() != 6 || !absl::SimpleAtoi(digits, &number) || number < 1) {
-      return absl::DataLossError(absl::StrCat(dir, ": unexpected file ", name,
-                                              " among the audit segments"));
+      return Finding(kFindingDamaged,
+                     absl::StrCat(dir, ": unexpected file ", name, " among the audit segments"));
     }
     numbers.push_back(number);
   }
@@ -47,8 +48,8 @@ absl::StatusOr<std::vector<int>> SegmentNumbers(const std::string& dir) {
   std::sort(numbers.begin(), numbers.end());
   for (size_t i = 0; i < numbers.size(); ++i) {
     if (numbers[i] != static_cast<int>(i) + 1) {
-      return absl::DataLossError(absl::StrCat(dir, ": segment ", SegmentName(i + 1),
-                                              " is missing"));
+      return Finding(kFindingMissing,
+                     absl::StrCat(dir, ": segment ", SegmentName(i + 1), " is missing"));
     }
   }
   return numbers;
@@ -77,8 +78,9 @@ absl::StatusOr<ReadResult> ReadLog(const std::string& dir) {
     ASSIGN_OR_RETURN(const std::string content, ReadFileBounded(path, kMaxSegmentBytes));
     ASSIGN_OR_RETURN(const FrameScan scan, ScanFrames(content, path));
     if (scan.torn_tail_bytes > 0 && !last) {
-      return absl::DataLossError(absl::StrCat(path, ": ", scan.torn_tail_bytes,
-                                              " unreadable bytes at the end of a closed segment"));
+      return Finding(kFindingDamaged,
+                     absl::StrCat(path, ": ", scan.torn_tail_bytes,
+                                  " unreadable bytes at the end of a closed segment"));
     }
     for (size_t f = 0; f < scan.records.size(); ++f) {
       StoredRecord stored;
@@ -86,8 +88,8 @@ absl::StatusOr<ReadResult> ReadLog(const std::string& dir) {
       stored.bytes = std::string(scan.records[f]);
       stored.leaf_hash = LeafHash(stored.bytes);
       if (!stored.record.ParseFromString(stored.bytes)) {
-        return absl::DataLossError(absl::StrCat(path, ": record at byte ", scan.offsets[f],
-                                                " is not an AuditRecord"));
+        return Finding(kFindingDamaged, absl::StrCat(path, ": record at byte ", scan.offsets[f],
+                                                     " is not an AuditRecord"));
       }
       result.records.push_back(std::move(stored));
     }

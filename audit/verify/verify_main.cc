@@ -1,21 +1,27 @@
 // cellgate-audit-verify: checks an audit log directory offline, without the
-// server and without any key.
+// server and without any secret.
 //
 //   cellgate-audit-verify --log DIR [--origin ORIGIN] [--pubkey PEM]
 //                         [--trusted-checkpoint FILE] [--json]
 //
-// --pubkey: the log's Ed25519 public key (PEM); every checkpoint's
-// signature is checked. --trusted-checkpoint: a checkpoint note kept
-// outside the log (e.g. from a receipt); the log must extend it.
-// A finding goes to stderr (or into the JSON object with --json).
+// --pubkey: the log's first Ed25519 public key (PEM), which the DPO pins;
+// every checkpoint's signature is checked against it and the keys it was
+// rotated to (KEY_ROTATION records). --trusted-checkpoint: a checkpoint note
+// kept outside the log (e.g. from a receipt); the log must extend it. The
+// detail blobs (details/) are checked against the hashes in the headers; a
+// file deleted by a RETENTION_REDACTION record counts as redacted.
+// A finding goes to stderr (or into the JSON object with --json, with its
+// kind as "finding_kind", the same names as cellgate_audit_verify.py).
 // Exit codes: 0 the log is intact; 1 a finding (damage, broken chain, torn
-// tail, wrong origin); 2 usage error.
+// tail, wrong origin, changed or missing details); 2 usage error.
 #include <cstdio>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/detail_verifier.h"
+#include "audit/verify/finding.h"
 #include "audit/verify/log_reader.h"
 #include "common/crypto/ed25519.h"
 #include "common/files.h"
@@ -43,12 +49,62 @@ std::string JsonString(absl::string_view s) {
   return out + "\"";
 }
 
-int Report(bool json, bool ok, const std::string& finding,
-           const cellgate::audit::ChainSummary* summary) {
+struct Outcome {
+  bool ok = true;
+  std::string finding;
+  std::string kind;
+  const cellgate::audit::ChainSummary* chain = nullptr;
+  const cellgate::audit::DetailSummary* details = nullptr;
+};
+
+Outcome Found(const absl::Status& status, const cellgate::audit::ChainSummary* chain = nullptr,
+              const std::string& prefix = "") {
+  Outcome outcome;
+  outcome.ok = false;
+  outcome.finding = absl::StrCat(prefix, status.message());
+  outcome.kind = cellgate::audit::FindingKind(status);
+  if (outcome.kind.empty()) outcome.kind = "unreadable";
+  outcome.chain = chain;
+  return outcome;
+}
+
+std::string DetailsJson(const cellgate::audit::DetailSummary& d) {
+  std::string rules;
+  for (size_t i = 0; i < d.redaction_rules.size(); ++i) {
+    absl::StrAppend(&rules, i ? "," : "", JsonString(d.redaction_rules[i]));
+  }
+  return absl::StrCat(",\"details\":{\"checked\":", d.checked, ",\"redacted\":", d.redacted,
+                      ",\"unencrypted\":", d.unencrypted, ",\"tail_bytes\":", d.tail_bytes,
+                      ",\"redaction_rules\":[", rules, "]}");
+}
+
+void PrintDetails(const cellgate::audit::DetailSummary& d) {
+  std::printf("%llu details checked (%llu unencrypted), %llu redacted by retention\n",
+              static_cast<unsigned long long>(d.checked),
+              static_cast<unsigned long long>(d.unencrypted),
+              static_cast<unsigned long long>(d.redacted));
+  for (const std::string& rule : d.redaction_rules) std::printf("  redacted: %s\n", rule.c_str());
+  if (d.tail_bytes > 0) {
+    std::printf(
+        "%llu bytes of details after the last record (a commit in progress; the "
+        "server cuts them on start)\n",
+        static_cast<unsigned long long>(d.tail_bytes));
+  }
+}
+
+int Report(bool json, const Outcome& outcome) {
+  const bool ok = outcome.ok;
+  const std::string& finding = outcome.finding;
+  const cellgate::audit::ChainSummary* summary = outcome.chain;
   if (json) {
     std::string out = absl::StrCat("{\"ok\":", ok ? "true" : "false");
-    if (!finding.empty()) absl::StrAppend(&out, ",\"finding\":", JsonString(finding));
+    if (!finding.empty()) {
+      absl::StrAppend(&out, ",\"finding\":", JsonString(finding),
+                      ",\"finding_kind\":", JsonString(outcome.kind));
+    }
+    if (outcome.details != nullptr) out += DetailsJson(*outcome.details);
     if (summary != nullptr) {
+      absl::StrAppend(&out, ",\"signing_key_rotations\":", summary->signing_key_rotations);
       absl::StrAppend(&out, ",\"records\":", summary->records,
                       ",\"checkpoints\":", summary->checkpoints,
                       ",\"unsealed_records\":", summary->unsealed_records,
@@ -74,11 +130,16 @@ int Report(bool json, bool ok, const std::string& finding,
                   static_cast<unsigned long long>(summary->checkpoints),
                   summary->signatures_checked ? "signatures verified" : "signatures NOT checked",
                   static_cast<unsigned long long>(summary->unsealed_records));
+      if (summary->signing_key_rotations > 0) {
+        std::printf("signing key rotated %llu time(s), each proven from the pinned key\n",
+                    static_cast<unsigned long long>(summary->signing_key_rotations));
+      }
     }
+    if (outcome.details != nullptr) PrintDetails(*outcome.details);
     if (ok) {
-      std::printf("OK: the chain is intact\n");
+      std::printf("OK: the chain and the details are intact\n");
     } else {
-      std::fprintf(stderr, "FINDING: %s\n", finding.c_str());
+      std::fprintf(stderr, "FINDING (%s): %s\n", outcome.kind.c_str(), finding.c_str());
     }
   }
   return ok ? 0 : 1;
@@ -130,26 +191,34 @@ int main(int argc, char** argv) {
     public_key = *raw;
   }
   absl::StatusOr<cellgate::audit::ReadResult> log = cellgate::audit::ReadLog(dir);
-  if (!log.ok()) return Report(json, false, std::string(log.status().message()), nullptr);
+  if (!log.ok()) return Report(json, Found(log.status()));
   absl::StatusOr<cellgate::audit::ChainSummary> summary =
       cellgate::audit::VerifyChain(log->records, origin, public_key);
-  if (!summary.ok()) return Report(json, false, std::string(summary.status().message()), nullptr);
+  if (!summary.ok()) return Report(json, Found(summary.status()));
   if (!trusted_file.empty()) {
     absl::StatusOr<std::string> note = cellgate::ReadFileBounded(trusted_file, 64 * 1024);
-    const absl::Status trusted =
-        note.ok() ? cellgate::audit::CheckTrustedCheckpoint(log->records, *note, public_key)
-                  : note.status();
+    const absl::Status trusted = note.ok() ? cellgate::audit::CheckTrustedCheckpoint(
+                                                 log->records, *note, summary->signing_keys)
+                                           : note.status();
     if (!trusted.ok()) {
-      return Report(json, false,
-                    absl::StrCat("trusted checkpoint ", trusted_file, ": ", trusted.message()),
-                    &*summary);
+      return Report(
+          json, Found(trusted, &*summary, absl::StrCat("trusted checkpoint ", trusted_file, ": ")));
     }
   }
   if (log->torn_tail_bytes > 0) {
-    return Report(json, false,
+    return Report(
+        json,
+        Found(cellgate::audit::Finding(
+                  cellgate::audit::kFindingTornTail,
                   absl::StrCat(log->segment_path, " ends in a torn tail of ", log->torn_tail_bytes,
-                               " bytes (an unfinished append; the server cuts it on start)"),
-                  &*summary);
+                               " bytes (an unfinished append; the server cuts it on start)")),
+              &*summary));
   }
-  return Report(json, true, "", &*summary);
+  absl::StatusOr<cellgate::audit::DetailSummary> details =
+      cellgate::audit::VerifyDetails(dir, log->records);
+  if (!details.ok()) return Report(json, Found(details.status(), &*summary));
+  Outcome outcome;
+  outcome.chain = &*summary;
+  outcome.details = &*details;
+  return Report(json, outcome);
 }

@@ -104,6 +104,19 @@ absl::Status RunRotateKey(const CommandLine& line, Connection& connection, std::
   return absl::OkStatus();
 }
 
+absl::Status RunRotateSigningKey(const CommandLine& line, Connection& connection,
+                                 std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  ASSIGN_OR_RETURN(const v1::RotateSigningKeyResponse response,
+                   connection.RotateSigningKey(v1::RotateSigningKeyRequest()));
+  if (format == OutputFormat::kJson) return WriteJson(response, out);
+  out << "audit signing key rotated by the KEY_ROTATION record at seq " << response.seq()
+      << "; new public key:\n"
+      << response.public_key_pem()
+      << "verifiers follow the rotation from the first key; keep pinning that one\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunVersions(const CommandLine& line, Connection& connection, std::ostream& out) {
   ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
   v1::ListVersionsRequest request;

@@ -60,6 +60,11 @@ absl::Status RunIngest(const CommandLine& line, Connection& connection, std::ost
 // `admin rotate-key`: asks the server to re-encrypt its store under a new
 // key and prints the new key's fingerprint (data steward).
 absl::Status RunRotateKey(const CommandLine& line, Connection& connection, std::ostream& out);
+// `admin rotate-signing-key`: asks the server to replace the audit signing
+// key (a KEY_ROTATION record sealed by the old and the new key) and prints
+// the new public key; the DPO keeps pinning the first key (data steward).
+absl::Status RunRotateSigningKey(const CommandLine& line, Connection& connection,
+                                 std::ostream& out);
 
 absl::Status RunVersions(const CommandLine& line, Connection& connection, std::ostream& out);
 

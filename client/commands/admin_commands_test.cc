@@ -154,6 +154,22 @@ TEST(AdminCommandsTest, VersionsListsEveryVersion) {
             "      1  1.500  2026-01-05T10:00:00Z  s.csv   steward      ffee\n");
 }
 
+TEST(AdminCommandsTest, RotateSigningKeyPrintsTheRecordAndTheNewPublicKey) {
+  FakeConnection fake;
+  v1::RotateSigningKeyResponse rotated;
+  rotated.set_seq(41);
+  rotated.set_public_key_pem("-----BEGIN PUBLIC KEY-----\nMCow\n-----END PUBLIC KEY-----\n");
+  fake.rotate_signing_response = rotated;
+  std::ostringstream out;
+  ASSERT_OK(RunRotateSigningKey(Line({"admin", "rotate-signing-key"}), fake, out));
+  EXPECT_EQ(fake.rotate_signing_calls, 1);
+  EXPECT_THAT(out.str(), HasSubstr("KEY_ROTATION record at seq 41"));
+  EXPECT_THAT(out.str(), HasSubstr("BEGIN PUBLIC KEY"));
+  fake.rotate_signing_response = absl::FailedPreconditionError("no key file");
+  EXPECT_THAT(RunRotateSigningKey(Line({"admin", "rotate-signing-key"}), fake, out),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
 TEST(AdminCommandsTest, BaseNameDropsTheDirectory) {
   EXPECT_EQ(BaseName("data/schule.csv"), "schule.csv");
   EXPECT_EQ(BaseName("schule.csv"), "schule.csv");

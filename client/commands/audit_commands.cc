@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -12,11 +13,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "audit/verify/detail_format.h"
+#include "audit/verify/detail_reader.h"
+#include "audit/verify/log_reader.h"
 #include "client/commands/command_util.h"
 #include "client/exit_codes.h"
 #include "client/query_syntax.h"
 #include "client/render/text_table.h"
 #include "client/report/audit_columns.h"
+#include "common/crypto/aes_gcm.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
 
@@ -92,6 +97,26 @@ void AddOutcome(const v1::AuditRecord& r, KeyValueText& text) {
   text.Add("detail", r.detail());
 }
 
+// How each detail blob of the record was found (ADR 0005): present,
+// redacted by retention (with its rule), or unreadable and why.
+void AddDetails(const v1::GetRecordResponse& response, KeyValueText& text) {
+  for (const v1::DetailStatus& d : response.details()) {
+    const std::string kind = d.kind() == v1::IDENTITY ? "identity" : "content";
+    std::string state;
+    switch (d.state()) {
+      case v1::DetailStatus::DETAIL_PRESENT:
+        state = d.encrypted() ? "present (encrypted at rest)" : "present (stored unencrypted)";
+        break;
+      case v1::DetailStatus::DETAIL_REDACTED:
+        state = absl::StrCat("redacted: ", d.note());
+        break;
+      default:
+        state = absl::StrCat("unreadable: ", d.note());
+    }
+    text.Add(absl::StrCat(kind, " detail"), state);
+  }
+}
+
 }  // namespace
 
 std::string RecordTypeName(v1::RecordType type) { return AuditTypeName(type); }
@@ -155,9 +180,11 @@ std::string RenderRecordList(const v1::ListRecordsResponse& response) {
   for (const v1::RecordSummary& r : response.records()) {
     const v1::ReleaseCountsSummary& c = r.counts();
     const bool has_counts = r.has_counts() && c.cells() != 0;
+    const bool identity_redacted =
+        std::find(r.redacted().begin(), r.redacted().end(), v1::IDENTITY) != r.redacted().end();
     table.AddRow(
         {absl::StrCat(r.seq()), OrDash(r.time_utc()), RecordTypeName(r.record_type()),
-         OrDash(r.principal()), OrDash(r.department()),
+         identity_redacted ? "(redacted)" : OrDash(r.principal()), OrDash(r.department()),
          OrDash(DatasetAtVersion(r.dataset(), r.dataset_version())), OrDash(r.purpose()),
          OrDash(DecisionName(r.decision())),
          has_counts ? absl::StrCat(c.cells(), "/", c.published(), "/", c.suppressed()) : "-"});
@@ -186,6 +213,7 @@ std::string RenderAuditRecord(const v1::GetRecordResponse& response) {
   if (r.has_requester()) AddRequester(r.requester(), text);
   AddRequest(r, text);
   AddOutcome(r, text);
+  AddDetails(response, text);
   text.Add("previous leaf hash", crypto::HexEncode(r.prev_leaf_hash()));
   text.Add("leaf hash", response.leaf_hash());
   return text.Render();
@@ -243,13 +271,18 @@ absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std
   while (true) {
     ASSIGN_OR_RETURN(v1::ExportLogResponse piece, connection.ExportLog(request));
     if (piece.segment().empty()) break;  // an empty log
-    // Segment names come from the server; accept only the expected shape.
-    if (piece.segment().find('/') != std::string::npos || piece.segment().rfind("audit-", 0) != 0) {
+    // Names come from the server; accept only a segment or a detail file.
+    const bool segment =
+        piece.segment().find('/') == std::string::npos && piece.segment().rfind("audit-", 0) == 0;
+    const bool detail = piece.segment().rfind("details/", 0) == 0 &&
+                        audit::ParseDetailFileName(piece.segment().substr(8)).ok();
+    if (!segment && !detail) {
       return absl::InternalError(absl::StrCat("server sent an unexpected segment name \"",
                                               piece.segment().substr(0, 64), "\""));
     }
     if (piece.segment() != current) {
       file.close();
+      if (detail) std::filesystem::create_directories(dir / "details", error);
       file.open(dir / piece.segment(), std::ios::binary | std::ios::trunc);
       current = piece.segment();
       ++segments;
@@ -282,6 +315,46 @@ absl::Status RunAuditVerify(const CommandLine&, Connection& connection, std::ost
       << verified.unsealed_records() << " records after the last one\n"
       << "OK: the chain is intact (checked by the server; for proof, export and verify "
          "offline)\n";
+  return absl::OkStatus();
+}
+
+// --- offline reading of an exported log (#5, docs/adr/0005) -----------------
+
+bool IsOfflineAuditCommand(const CommandLine& line) {
+  return line.command == "audit show" && line.Has("log");
+}
+
+absl::Status RunAuditShowOffline(const CommandLine& line, std::ostream& out) {
+  ASSIGN_OR_RETURN(const OutputFormat format, FormatFlag(line, {"table", "json"}));
+  ASSIGN_OR_RETURN(const int64_t seq,
+                   IntegerArgument(line.args.at(0), "SEQ", 0, std::numeric_limits<int64_t>::max()));
+  std::shared_ptr<const crypto::AesGcmKey> key;
+  if (line.Has("content-key")) {
+    absl::StatusOr<crypto::AesGcmKey> loaded =
+        crypto::AesGcmKey::LoadFile(line.Value("content-key"), "--content-key");
+    if (!loaded.ok()) return AsUsageError(loaded.status(), "cannot read the audit content key");
+    key = std::make_shared<const crypto::AesGcmKey>(*std::move(loaded));
+  }
+  const std::string dir = line.Value("log");
+  absl::StatusOr<audit::ReadResult> log = audit::ReadLog(dir);
+  if (!log.ok()) return AsUsageError(log.status(), absl::StrCat("cannot read the log in ", dir));
+  if (static_cast<uint64_t>(seq) >= log->records.size()) {
+    return absl::NotFoundError(
+        absl::StrCat("the log has no record ", seq, " (size ", log->records.size(), ")"));
+  }
+  audit::RedactionIndex redactions;
+  for (const audit::StoredRecord& stored : log->records) redactions.Add(stored);
+  const audit::StoredRecord& stored = log->records[seq];
+  ASSIGN_OR_RETURN(audit::DetailedRecord full,
+                   audit::DetailReader(dir, key).Read(stored, redactions));
+  v1::GetRecordResponse response;
+  *response.mutable_record() = std::move(full.record);
+  for (v1::DetailStatus& d : full.details) *response.add_details() = std::move(d);
+  response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
+  response.set_record_bytes(stored.bytes);
+  if (format == OutputFormat::kJson) return WriteJson(response, out);
+  out << RenderAuditRecord(response) << "(read offline from " << dir
+      << "; check it with cellgate-audit-verify --log " << dir << " --pubkey KEY.pub)\n";
   return absl::OkStatus();
 }
 

@@ -42,10 +42,22 @@ std::string RenderAuditRecord(const v1::GetRecordResponse& response);
 absl::Status RunAuditList(const CommandLine& line, Connection& connection, std::ostream& out);
 absl::Status RunAuditShow(const CommandLine& line, Connection& connection, std::ostream& out);
 
-// `audit export DIR`: copies the log's segment files byte for byte into the
-// new or empty directory DIR, for offline verification
-// (cellgate-audit-verify --log DIR). Refuses a DIR that holds files.
+// `audit export DIR`: copies the log's segment files and its detail files
+// (DIR/details/) byte for byte into the new or empty directory DIR, for
+// offline verification (cellgate-audit-verify --log DIR). Refuses a DIR
+// that holds files.
 absl::Status RunAuditExport(const CommandLine& line, Connection& connection, std::ostream& out);
+
+// True for a command that reads an exported log instead of asking the
+// server: `audit show SEQ --log DIR`.
+bool IsOfflineAuditCommand(const CommandLine& line);
+
+// `audit show SEQ --log DIR [--content-key FILE] [--format table|json]`:
+// one record of an exported log, with its details decrypted by the audit
+// content key (a file: mode 0600, no symlink). Without the key the header
+// is shown and the details say why not. A wrong key is FAILED_PRECONDITION
+// naming both key ids; NOT_FOUND for a seq beyond the log.
+absl::Status RunAuditShowOffline(const CommandLine& line, std::ostream& out);
 
 // `audit verify`: the server's own check of its log (chain, Merkle roots,
 // checkpoint signatures). Prints the summary; DATA_LOSS naming the break if

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/detail_verifier.h"
 #include "audit/verify/log_reader.h"
 #include "client/commands/audit_commands.h"
 #include "client/commands/command_util.h"
@@ -83,6 +84,8 @@ absl::StatusOr<ReportVerification> ServerVerification(Connection& connection) {
   out.signatures_checked = v.signatures_checked();
   out.origin = v.origin();
   out.head_leaf_hash = v.head_leaf_hash();
+  out.details_checked = v.details_checked();
+  out.details_redacted = v.details_redacted();
   return out;
 }
 
@@ -113,10 +116,17 @@ absl::StatusOr<OfflineCheck> VerifyCopy(const CommandLine& line) {
   absl::StatusOr<audit::ChainSummary> summary =
       log.ok() ? audit::VerifyChain(log->records, "", public_key)
                : absl::StatusOr<audit::ChainSummary>(log.status());
-  if (!summary.ok()) {
-    v.finding = std::string(summary.status().message());
+  // The detail blobs too: a changed or missing blob is a finding, a
+  // deleted one (with its RETENTION_REDACTION record) is not.
+  absl::StatusOr<audit::DetailSummary> details =
+      summary.ok() ? audit::VerifyDetails(v.log_dir, log->records)
+                   : absl::StatusOr<audit::DetailSummary>(summary.status());
+  if (!details.ok()) {
+    v.finding = std::string(details.status().message());
     return check;
   }
+  v.details_checked = details->checked;
+  v.details_redacted = details->redacted;
   v.ok = log->torn_tail_bytes == 0;
   if (!v.ok) {
     v.finding = absl::StrCat(log->segment_path, " ends in a torn tail of ", log->torn_tail_bytes,

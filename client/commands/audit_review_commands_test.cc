@@ -166,6 +166,7 @@ class OfflineReportTest : public ::testing::Test {
       r.set_record_type(v1::RELEASE);
       r.set_decision(v1::RELEASED);
       r.mutable_requester()->set_department("schulamt");
+      r.mutable_requester()->set_principal("schulamt-analyst");  // an identity detail
       ASSERT_OK(log->Append(std::move(r)).status());
     }
     log.reset();
@@ -197,6 +198,7 @@ TEST_F(OfflineReportTest, ChecksTheListedRecordsAgainstTheVerifiedCopy) {
   EXPECT_THAT(html, HasSubstr(absl::StrCat(page_.records_size(),
                                            " aufgeführte Einträge stimmen mit der geprüften Kopie")));
   EXPECT_THAT(out.str(), HasSubstr("verification: OK (offline copy"));
+  EXPECT_THAT(html, HasSubstr("3 geprüft, 0 nach Frist gelöscht"));
 }
 
 TEST_F(OfflineReportTest, ARecordTheServerListsDifferentlyFailsTheCheck) {
@@ -223,6 +225,27 @@ TEST_F(OfflineReportTest, ATamperedCopyFailsTheCheck) {
                                    dir_.File("audit")}),
                              fake, out),
               StatusIs(absl::StatusCode::kDataLoss));
+}
+
+// Format 2: the copy's detail blobs are checked too. Without it a changed
+// identity blob (who asked) would pass as "Bestanden".
+TEST_F(OfflineReportTest, AChangedDetailBlobInTheCopyFailsTheCheck) {
+  std::string blobs_path;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.File("audit/details"))) {
+    if (entry.path().filename().string().rfind("identity-", 0) == 0) blobs_path = entry.path();
+  }
+  ASSERT_FALSE(blobs_path.empty());
+  std::string bytes = cellgate::testing::ReadTestFile(blobs_path);
+  bytes[bytes.size() / 2] ^= 0x01;
+  cellgate::testing::WriteTestFile(blobs_path, bytes);
+  FakeConnection fake;
+  fake.export_records_pages = {page_};
+  std::ostringstream out;
+  const std::string path = dir_.File("b.html");
+  EXPECT_THAT(RunAuditReport(Line({"audit", "report", "--out", path, "--log", dir_.File("audit")}),
+                             fake, out),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("identity detail")));
+  EXPECT_THAT(cellgate::testing::ReadTestFile(path), HasSubstr("data-ok=\"false\""));
 }
 
 TEST(AuditReviewCommandsTest, ReportRefusesAMissingCopyAndAKeyWithoutOne) {

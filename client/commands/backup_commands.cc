@@ -4,10 +4,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/detail_format.h"
+#include "audit/verify/detail_verifier.h"
 #include "audit/verify/log_reader.h"
 #include "client/exit_codes.h"
 #include "common/crypto/ed25519.h"
@@ -25,13 +28,40 @@ namespace fs = std::filesystem;
 constexpr char kManifestName[] = "MANIFEST";
 constexpr int64_t kMaxManifestBytes = 1 << 20;
 
-// Only the names a backup has: store.db and audit/audit-NNNNNN.log.
+// Only the names a backup has: store.db, audit/audit-NNNNNN.log and the
+// detail files audit/details/<identity|content>-YYYY.blobs.
 bool IsBackupPath(const std::string& path) {
   if (path == "store.db") return true;
   const std::string name = path.substr(std::min(path.size(), sizeof("audit/") - 1));
+  if (absl::StartsWith(path, "audit/details/")) {
+    return audit::ParseDetailFileName(path.substr(sizeof("audit/details/") - 1)).ok();
+  }
   return absl::StartsWith(path, "audit/") && absl::StartsWith(name, "audit-") &&
          absl::EndsWith(name, ".log") && name.find('/') == std::string::npos &&
          name.find("..") == std::string::npos;
+}
+
+// DATA_LOSS if `dir`'s audit/ holds a file the manifest does not name: a
+// restore copies only what the manifest names, so everything checked must
+// be in it.
+absl::Status CheckNoUnlistedAuditFile(const fs::path& dir, const v1::BackupManifest& manifest) {
+  std::set<std::string> listed;
+  for (const v1::BackupFile& file : manifest.files()) listed.insert(file.path());
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(dir / "audit", error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_directory(error)) continue;
+    const std::string path = fs::relative(it->path(), dir, error).string();
+    if (listed.count(path) == 0) {
+      return absl::DataLossError(absl::StrCat("the backup holds ", path.substr(0, 128),
+                                              ", which its manifest does not name"));
+    }
+  }
+  if (error) {
+    return absl::DataLossError(
+        absl::StrCat("cannot list ", (dir / "audit").string(), ": ", error.message()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RequireNewDirectory(const fs::path& dir) {
@@ -50,6 +80,14 @@ absl::Status MakePrivateDirectory(const fs::path& dir) {
         absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
   }
   return absl::OkStatus();
+}
+
+// The directory a backup file goes into, made private when it is new.
+absl::Status MakeParentOf(const fs::path& root, const std::string& path) {
+  const fs::path parent = (root / path).parent_path();
+  std::error_code error;
+  if (fs::is_directory(parent, error)) return absl::OkStatus();
+  return MakePrivateDirectory(parent);
 }
 
 std::string FileSha256(const fs::path& path, uint64_t* size) {
@@ -96,6 +134,20 @@ absl::Status VerifyBackup(const fs::path& dir, const v1::BackupManifest& manifes
     return absl::DataLossError(
         absl::StrCat("the backup's audit log does not verify: ", chain.status().message()));
   }
+  // The detail blobs (format 2): each one its header names, intact, and
+  // nothing more: a blob no record of the copy names would be the identity
+  // or content of a request after the cut.
+  RETURN_IF_ERROR(CheckNoUnlistedAuditFile(dir, manifest));
+  absl::StatusOr<audit::DetailSummary> details =
+      audit::VerifyDetails((dir / "audit").string(), log.records);
+  if (!details.ok()) {
+    return absl::DataLossError(absl::StrCat("the backup's audit log does not verify: ",
+                                            details.status().message()));
+  }
+  if (details->tail_bytes > 0) {
+    return absl::DataLossError(absl::StrCat("the backup's detail files hold ", details->tail_bytes,
+                                            " bytes that no record of its audit log names"));
+  }
   if (chain->records != manifest.audit_records() ||
       chain->head_leaf_hash != manifest.audit_head_leaf_hash()) {
     return absl::DataLossError(absl::StrCat(
@@ -141,6 +193,7 @@ absl::Status RunBackup(const CommandLine& line, Connection& connection, std::ost
         }
         if (chunk.path() != current) {
           file.close();
+          RETURN_IF_ERROR(MakeParentOf(partial, chunk.path()));
           file.open(partial / chunk.path(), std::ios::binary | std::ios::trunc);
           ::chmod((partial / chunk.path()).c_str(), 0600);
           current = chunk.path();
@@ -195,6 +248,7 @@ absl::Status RunRestore(const CommandLine& line, std::ostream& out) {
   RETURN_IF_ERROR(MakePrivateDirectory(target / "audit"));
   for (const v1::BackupFile& file : manifest.files()) {
     std::error_code error;
+    RETURN_IF_ERROR(MakeParentOf(target, file.path()));
     fs::copy_file(backup / file.path(), target / file.path(), error);
     if (error || ::chmod((target / file.path()).c_str(), 0600) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -205,13 +259,18 @@ absl::Status RunRestore(const CommandLine& line, std::ostream& out) {
       return absl::DataLossError(absl::StrCat("the copy of ", file.path(), " does not match"));
     }
   }
+  std::error_code error;
+  if (fs::is_directory(target / "audit" / audit::kDetailDirectory, error)) {
+    RETURN_IF_ERROR(SyncDirectory((target / "audit" / audit::kDetailDirectory).string()));
+  }
   RETURN_IF_ERROR(SyncDirectory((target / "audit").string()));
   RETURN_IF_ERROR(SyncDirectory(target.string()));
   out << "restored backup " << manifest.backup_id() << " (" << manifest.time_utc() << ") into "
       << target.string() << "\nconfigure the server with store_path: \""
       << (target / "store.db").string() << "\" and audit_dir: \"" << (target / "audit").string()
       << "\"; the store opens with the key " << manifest.store_key_fingerprint()
-      << " and cipher_page_size " << manifest.store_page_size() << "\n";
+      << " and cipher_page_size " << manifest.store_page_size()
+      << ", the audit log's details with the audit content key of the backup's time\n";
   return absl::OkStatus();
 }
 

@@ -39,13 +39,36 @@ Value Number(bool present, int64_t value) {
   return present ? Value(absl::StrCat(value)) : std::nullopt;
 }
 
+using List = std::vector<std::string>;
+
 struct ColumnDef {
   AuditColumn column;
   std::function<Value(const v1::AuditRecord&, const v1::ExportedRecord&)> value;
+  // kList columns only: the items (`value` is them joined by ";").
+  std::function<List(const v1::AuditRecord&, const v1::ExportedRecord&)> list = nullptr;
 };
 
-std::vector<std::string> ListOf(const v1::AuditRecord& r) {
+List ReasonCodes(const v1::AuditRecord& r, const v1::ExportedRecord&) {
   return {r.reason_codes().begin(), r.reason_codes().end()};
+}
+
+// The kinds ("identity", "content") of the record's details in `state`:
+// deleted by retention, or not readable (their fields are then empty).
+List DetailsIn(const v1::ExportedRecord& e, v1::DetailStatus::State state) {
+  List kinds;
+  for (const v1::DetailStatus& d : e.details()) {
+    if (d.state() == state) kinds.push_back(d.kind() == v1::IDENTITY ? "identity" : "content");
+  }
+  return kinds;
+}
+
+ColumnDef ListColumn(std::string name,
+                     std::function<List(const v1::AuditRecord&, const v1::ExportedRecord&)> list) {
+  return {{std::move(name), Kind::kList},
+          [list](const v1::AuditRecord& r, const v1::ExportedRecord& e) {
+            return Value(absl::StrJoin(list(r, e), ";"));
+          },
+          list};
 }
 
 // The columns of docs/audit-export.md, in order. Adding one is a
@@ -80,8 +103,7 @@ const std::vector<ColumnDef>& Defs() {
       {{"query"}, [](R r, E) { return Value(r.has_query() ? FormatQueryFlags(r.query()) : ""); }},
       {{"query_hash"}, [](R r, E) { return Value(r.query_hash()); }},
       {{"decision"}, [](R r, E) { return Value(AuditDecisionName(r.decision())); }},
-      {{"reason_codes", Kind::kList},
-       [](R r, E) { return Value(absl::StrJoin(ListOf(r), ";")); }},
+      ListColumn("reason_codes", ReasonCodes),
       {{"reason"}, [](R r, E) { return Value(r.reason()); }},
       {{"cells", Kind::kNumber}, [](R r, E) { return Number(r.has_counts(), r.counts().cells()); }},
       {{"published", Kind::kNumber},
@@ -103,14 +125,18 @@ const std::vector<ColumnDef>& Defs() {
       {{"detail"}, [](R r, E) { return Value(r.detail()); }},
       {{"build_version"}, [](R r, E) { return Value(r.build_version()); }},
       {{"leaf_hash"}, [](R, E e) { return Value(e.leaf_hash()); }},
+      // Added within version 1 (format 2 of the log, ADR 0005).
+      ListColumn("redacted", [](R, E e) { return DetailsIn(e, v1::DetailStatus::DETAIL_REDACTED); }),
+      ListColumn("unreadable",
+                 [](R, E e) { return DetailsIn(e, v1::DetailStatus::DETAIL_UNREADABLE); }),
   };
   return *defs;
 }
 
-// The one list column, reason_codes, as a JSON array.
-std::string JsonList(const v1::AuditRecord& r) {
+// A list column as a JSON array.
+std::string JsonList(const List& list) {
   std::vector<std::string> items;
-  for (const std::string& item : ListOf(r)) items.push_back(JsonString(ValidUtf8(item)));
+  for (const std::string& item : list) items.push_back(JsonString(ValidUtf8(item)));
   return absl::StrCat("[", absl::StrJoin(items, ","), "]");
 }
 
@@ -185,7 +211,7 @@ std::string AuditJsonLine(const v1::ExportedRecord& record) {
     } else if (columns[i].kind == Kind::kNumber) {
       out += *values[i];
     } else if (columns[i].kind == Kind::kList) {
-      out += JsonList(record.record());
+      out += JsonList(Defs()[i].list(record.record(), record));
     } else {
       out += JsonString(*values[i]);
     }

@@ -81,7 +81,7 @@ TEST(AuditColumnsTest, CsvHeaderNamesEveryColumnInOrder) {
             "access_policy_hash,query,query_hash,decision,reason_codes,reason,cells,published,"
             "zero,suppressed_primary,suppressed_secondary,not_applicable,released_table_sha256,"
             "linked_releases,source_name,source_sha256,row_count,detail,build_version,"
-            "leaf_hash\r\n");
+            "leaf_hash,redacted,unreadable\r\n");
 }
 
 TEST(AuditColumnsTest, CsvRowQuotesCommaQuoteAndNewlineAndKeepsUmlauts) {
@@ -91,14 +91,14 @@ TEST(AuditColumnsTest, CsvRowQuotesCommaQuoteAndNewlineAndKeepsUmlauts) {
             "schulg_rlp_67,\"'=HYPERLINK(\"\"x\"\")\",abgang,3,d1,abgang-standard,2,p1,,"
             "--dataset abgang --by abschluss --measure count --purpose bildungsbericht "
             "--legal-basis schulg_rlp_67,q1,released,\"threshold;secondary\",,12,8,1,2,1,0,t1,4,,,,,"
-            "cellgate 0.1.0,l1\r\n");
+            "cellgate 0.1.0,l1,,\r\n");
 }
 
 TEST(AuditColumnsTest, CsvRowOfARefusalLeavesTheTableColumnsEmpty) {
   EXPECT_EQ(AuditCsvRow(Refusal()),
             "18,2026-11-22T10:16:00.000Z,refusal,00000000000000000000000000000001,,"
             "jugendamt-analyst,jugendamt,,,,,werbung,,,abgang,,,,,,,,,refused,"
-            "permission_denied,\"purpose \"\"werbung\"\" is not granted\",,,,,,,,,,,,,,l2\r\n");
+            "permission_denied,\"purpose \"\"werbung\"\" is not granted\",,,,,,,,,,,,,,l2,,\r\n");
 }
 
 TEST(AuditColumnsTest, JsonLineCarriesSchemaTextsUnchangedAndNumbersAsNumbers) {
@@ -118,7 +118,8 @@ TEST(AuditColumnsTest, JsonLineCarriesSchemaTextsUnchangedAndNumbersAsNumbers) {
       "\"cells\":12,\"published\":8,\"zero\":1,\"suppressed_primary\":2,"
       "\"suppressed_secondary\":1,\"not_applicable\":0,\"released_table_sha256\":\"t1\","
       "\"linked_releases\":4,\"source_name\":\"\",\"source_sha256\":\"\",\"row_count\":null,"
-      "\"detail\":\"\",\"build_version\":\"cellgate 0.1.0\",\"leaf_hash\":\"l1\"}\n");
+      "\"detail\":\"\",\"build_version\":\"cellgate 0.1.0\",\"leaf_hash\":\"l1\","
+      "\"redacted\":[],\"unreadable\":[]}\n");
 }
 
 TEST(AuditColumnsTest, JsonLineOfARefusalHasNullCountsAndNoTableDigest) {
@@ -145,6 +146,26 @@ TEST(AuditColumnsTest, InvalidUtf8BecomesAReplacementCharacter) {
   r.mutable_record()->set_reason(std::string("bad \xff byte"));
   EXPECT_THAT(AuditJsonLine(r), HasSubstr("bad \xEF\xBF\xBD byte"));
   EXPECT_THAT(AuditCsvRow(r), HasSubstr("bad \xEF\xBF\xBD byte"));
+}
+
+// Format 2 (ADR 0005): a detail deleted by retention or unreadable leaves
+// its fields empty; the export says which, so that an empty principal is
+// not read as "nobody".
+TEST(AuditColumnsTest, RedactedAndUnreadableDetailsAreNamedNotLeftLookingEmpty) {
+  v1::ExportedRecord r = Refusal();
+  r.mutable_record()->mutable_requester()->clear_principal();
+  v1::DetailStatus* identity = r.add_details();
+  identity->set_kind(v1::IDENTITY);
+  identity->set_state(v1::DetailStatus::DETAIL_REDACTED);
+  v1::DetailStatus* content = r.add_details();
+  content->set_kind(v1::CONTENT);
+  content->set_state(v1::DetailStatus::DETAIL_UNREADABLE);
+  const std::string line = AuditJsonLine(r);
+  EXPECT_THAT(line, HasSubstr("\"principal\":\"\","));
+  EXPECT_THAT(line, HasSubstr("\"redacted\":[\"identity\"],\"unreadable\":[\"content\"]}"));
+  EXPECT_THAT(AuditCsvRow(r), HasSubstr(",l2,identity,content\r\n"));
+  content->set_state(v1::DetailStatus::DETAIL_PRESENT);
+  EXPECT_THAT(AuditJsonLine(r), HasSubstr("\"redacted\":[\"identity\"],\"unreadable\":[]}"));
 }
 
 TEST(AuditColumnsTest, EveryColumnHasOneValue) {

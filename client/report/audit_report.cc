@@ -154,6 +154,17 @@ std::string Meta(const std::vector<std::pair<std::string, std::string>>& items) 
   return out + "</dl>\n";
 }
 
+// The person who asked, or why the record no longer names them (the
+// identity detail deleted by retention, or unreadable; ADR 0005).
+std::string PersonText(const v1::ExportedRecord& e) {
+  for (const v1::DetailStatus& d : e.details()) {
+    if (d.kind() != v1::IDENTITY) continue;
+    if (d.state() == v1::DetailStatus::DETAIL_REDACTED) return "(nach Frist gelöscht)";
+    if (d.state() == v1::DetailStatus::DETAIL_UNREADABLE) return "(nicht lesbar)";
+  }
+  return e.record().requester().principal();
+}
+
 std::string VerificationSection(const ReportVerification& v) {
   std::string out = absl::StrCat("<section id=\"pruefung\" class=\"", v.ok ? "ok" : "bad",
                                  "\" data-ok=\"", v.ok ? "true" : "false",
@@ -177,6 +188,10 @@ std::string VerificationSection(const ReportVerification& v) {
     items.emplace_back("Nach dem letzten Prüfpunkt",
                        absl::StrCat(Count(static_cast<int64_t>(v.unsealed_records)), " Einträge"));
     items.emplace_back("Kopf-Hash", v.head_leaf_hash);
+    items.emplace_back("Details",
+                       absl::StrCat(Count(static_cast<int64_t>(v.details_checked)),
+                                    " geprüft, ", Count(static_cast<int64_t>(v.details_redacted)),
+                                    " nach Frist gelöscht"));
   }
   if (offline) {
     items.emplace_back("Abgleich der Liste",
@@ -362,7 +377,7 @@ std::string AuditReport::RecordList() const {
         &out, "<tr data-seq=\"", r.seq(), "\"", r.decision() == v1::REFUSED ? " class=\"refused\"" : "",
         "><td class=\"n\">", r.seq(), "</td><td>", HtmlEscape(r.time_utc()), "</td><td>",
         HtmlEscape(RecordTypeLabel(r.record_type())), "</td><td>",
-        HtmlEscape(r.requester().principal()), "</td><td>", HtmlEscape(r.requester().role()),
+        HtmlEscape(PersonText(*it)), "</td><td>", HtmlEscape(r.requester().role()),
         "</td><td>", HtmlEscape(r.requester().department()), "</td><td>",
         HtmlEscape(DatasetText(r)), "</td><td>", HtmlEscape(r.purpose()), "</td><td>",
         HtmlEscape(r.legal_basis()), "</td><td>", HtmlEscape(DecisionLabel(r.decision())),

@@ -34,6 +34,10 @@ struct ReportVerification {
   bool signatures_checked = false;
   std::string origin;
   std::string head_leaf_hash;
+  // Detail blobs whose bytes matched their hashes, and those deleted by a
+  // RETENTION_REDACTION record (format 2, ADR 0005).
+  uint64_t details_checked = 0;
+  uint64_t details_redacted = 0;
   // Offline only: the verified copy, and how the listed records compare
   // with it (same leaf hash; newer than the copy, so not checked offline).
   std::string log_dir;

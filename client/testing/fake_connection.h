@@ -63,6 +63,11 @@ class FakeConnection final : public Connection {
     ++rotate_calls;
     return rotate_response;
   }
+  absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest&) override {
+    ++rotate_signing_calls;
+    return rotate_signing_response;
+  }
   // Answers from `list_records_pages` in order, then with an empty page.
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override {
@@ -111,6 +116,9 @@ class FakeConnection final : public Connection {
   absl::StatusOr<v1::ListVersionsResponse> list_versions_response = v1::ListVersionsResponse();
   absl::StatusOr<v1::RotateStoreKeyResponse> rotate_response = v1::RotateStoreKeyResponse();
   int rotate_calls = 0;
+  absl::StatusOr<v1::RotateSigningKeyResponse> rotate_signing_response =
+      v1::RotateSigningKeyResponse();
+  int rotate_signing_calls = 0;
   std::vector<v1::ListRecordsResponse> list_records_pages;
   absl::Status list_records_error;
   absl::StatusOr<v1::GetRecordResponse> get_record_response = v1::GetRecordResponse();
@@ -166,6 +174,10 @@ class ForwardingConnection final : public Connection {
   absl::StatusOr<v1::RotateStoreKeyResponse> RotateStoreKey(
       const v1::RotateStoreKeyRequest& request) override {
     return target_.RotateStoreKey(request);
+  }
+  absl::StatusOr<v1::RotateSigningKeyResponse> RotateSigningKey(
+      const v1::RotateSigningKeyRequest& request) override {
+    return target_.RotateSigningKey(request);
   }
   absl::StatusOr<v1::ListRecordsResponse> ListRecords(
       const v1::ListRecordsRequest& request) override {

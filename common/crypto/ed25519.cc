@@ -117,6 +117,20 @@ absl::StatusOr<std::string> Ed25519PublicKeyFromPem(absl::string_view pem) {
   return RawPublicKey(pkey.get());
 }
 
+absl::StatusOr<std::string> Ed25519PublicKeyToPem(absl::string_view public_key) {
+  if (public_key.size() != 32) return absl::InvalidArgumentError("malformed Ed25519 public key");
+  Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                        reinterpret_cast<const unsigned char*>(public_key.data()),
+                                        public_key.size()));
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  if (pkey == nullptr || bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) {
+    return absl::InternalError("cannot write the public key as PEM");
+  }
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
 absl::Status Ed25519Verify(absl::string_view public_key, absl::string_view message,
                            absl::string_view signature) {
   if (public_key.size() != 32 || signature.size() != 64) {

@@ -48,6 +48,10 @@ class Ed25519PrivateKey {
 // `openssl pkey -pubout` writes it); INVALID_ARGUMENT if not Ed25519.
 absl::StatusOr<std::string> Ed25519PublicKeyFromPem(absl::string_view pem);
 
+// Returns the PEM (SubjectPublicKeyInfo) of a raw 32-byte Ed25519 public
+// key, as `openssl pkey -pubout` writes it; INVALID_ARGUMENT if malformed.
+absl::StatusOr<std::string> Ed25519PublicKeyToPem(absl::string_view public_key);
+
 // OK if `signature` is a valid Ed25519 signature of `message` under the raw
 // `public_key`; INVALID_ARGUMENT otherwise.
 absl::Status Ed25519Verify(absl::string_view public_key, absl::string_view message,

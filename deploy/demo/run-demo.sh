@@ -46,6 +46,12 @@ if [ ! -s "$out/audit-signing.key" ]; then
 fi
 openssl pkey -in "$out/audit-signing.key" -pubout -out "$out/audit-signing.pub"
 
+step "audit content key $out/audit-content.key (256-bit, mode 0600): encrypts who asked and what was released in the log"
+if [ ! -s "$out/audit-content.key" ]; then
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/audit-content.key")
+fi
+chmod 600 "$out/audit-content.key"
+
 cat > "$out/server.textproto" <<CFG
 # cellgate demo server configuration (paths relative to this file)
 listen_address: "127.0.0.1:0"
@@ -53,6 +59,7 @@ port_file: "port"
 store_path: "store.db"
 store_key_file: "store.key"
 audit_signing_key_file: "audit-signing.key"
+audit_content_key_file: "audit-content.key"
 audit_dir: "audit"
 audit_origin: "cellgate.musterstadt.example/audit/v1"
 access_policy_file: "$root/deploy/demo/access-policy.textproto"
@@ -146,6 +153,11 @@ step "the DPO verifies the log offline: chain, Merkle roots and checkpoint signa
 echo "\$ cellgate-audit-verify --log $out/audit --pubkey $out/audit-signing.pub"
 "$bin/cellgate-audit-verify" --log "$out/audit" --pubkey "$out/audit-signing.pub"
 
+step "the DPO reads that record offline: only the content key opens who asked and the table"
+echo "\$ cellgate audit show $last_release --log $out/audit --content-key $out/audit-content.key"
+"$bin/cellgate" audit show "$last_release" --log "$out/audit" --content-key "$out/audit-content.key" \
+  | sed -n 1,20p
+
 step "done. Everything is in $out:"
 cat <<TXT
   data/            generated Musterstadt CSV files and schemas
@@ -153,7 +165,9 @@ cat <<TXT
   store.key        the store key (mode 0600)
   store.db         the SQLCipher store (encrypted)
   audit-signing.*  the audit checkpoint signing key (mode 0600) and its public key
-  audit/           the hash-chained release log with signed checkpoints
+  audit-content.key the audit content key (mode 0600): the DPO's key to the log's details
+  audit/           the hash-chained release log with signed checkpoints; details/
+                   holds requester identities and tables, encrypted
   bildungsbericht/ the pulled report tables (csv, csv-de, json, ffcsv) and
                    bildungsbericht-2025.html, the report page with charts
   server.textproto the server configuration

@@ -30,8 +30,25 @@ void MarkRefused(v1::AuditRecord& record, const absl::Status& status) {
 }  // namespace
 
 AdminOperations::AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log,
-                                 std::string rotatable_key_file)
-    : catalog_(catalog), log_(log), rotatable_key_file_(std::move(rotatable_key_file)) {}
+                                 std::string rotatable_key_file, std::string signing_key_file)
+    : catalog_(catalog),
+      log_(log),
+      rotatable_key_file_(std::move(rotatable_key_file)),
+      signing_key_file_(std::move(signing_key_file)) {}
+
+absl::StatusOr<audit::RotatedSigningKey> AdminOperations::RotateSigningKey(
+    const RequestInfo& request) {
+  absl::MutexLock lock(&rotation_mu_);
+  if (signing_key_file_.empty()) {
+    return absl::FailedPreconditionError(
+        "the audit signing key does not come from a key file (audit_signing_key_file), so "
+        "cellgate cannot rotate it");
+  }
+  v1::AuditRecord record = AdminRecord(request, v1::KEY_ROTATION, "");
+  record.set_decision(v1::RELEASED);
+  record.set_detail("audit signing key rotated");
+  return audit::RotateSigningKeyFile(log_, signing_key_file_, std::move(record));
+}
 
 absl::StatusOr<std::string> AdminOperations::RotateStoreKey(const RequestInfo& request) {
   absl::MutexLock lock(&rotation_mu_);

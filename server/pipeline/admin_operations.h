@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "audit/audit_log.h"
+#include "audit/signing_key_file.h"
 #include "cellgate/v1/dataset.pb.h"
 #include "server/pipeline/dataset_catalog.h"
 #include "server/pipeline/request_info.h"
@@ -38,9 +39,11 @@ class PendingIngest {
 class AdminOperations {
  public:
   // References must outlive this object. `rotatable_key_file` is the store
-  // key file RotateStoreKey may replace ("" if the key is not in a file).
+  // key file RotateStoreKey may replace ("" if the key is not in a file);
+  // `signing_key_file` the audit signing key file RotateSigningKey may
+  // replace ("" if none, or a systemd credential).
   AdminOperations(DatasetCatalog& catalog, audit::AuditLog& log,
-                  std::string rotatable_key_file = "");
+                  std::string rotatable_key_file = "", std::string signing_key_file = "");
 
   // Creates a dataset and records DATASET_CREATED. INVALID_ARGUMENT for a
   // bad schema, ALREADY_EXISTS, UNAVAILABLE if the log cannot record.
@@ -70,10 +73,18 @@ class AdminOperations {
   // in a file cellgate may replace; UNAVAILABLE if the log cannot record.
   absl::StatusOr<std::string> RotateStoreKey(const RequestInfo& request);
 
+  // Rotates the audit signing key to a new one the server generates: a
+  // KEY_ROTATION record naming both public keys, sealed by the old key and
+  // then the new one; the key file is replaced crash-safely
+  // (audit/signing_key_file.h). FAILED_PRECONDITION if the key is not in a
+  // file cellgate may replace; UNAVAILABLE if the log cannot record.
+  absl::StatusOr<audit::RotatedSigningKey> RotateSigningKey(const RequestInfo& request);
+
  private:
   DatasetCatalog& catalog_;
   audit::AuditLog& log_;
   const std::string rotatable_key_file_;
+  const std::string signing_key_file_;
   absl::Mutex rotation_mu_;  // one rotation at a time
 };
 

@@ -1,8 +1,11 @@
 // ReleaseObserver: a hook through which the pipeline reports every decision
 // it recorded (release or refusal), for the server's metrics and log lines.
-// The event carries only what the audit record's header names: ids, the
-// decision, a reason code and counts of cells, never a figure or a code
-// value. Implementations must be thread-safe.
+// The event carries ids, the principal id and department (taken from the
+// record as the pipeline builds it, before the log splits and encrypts it),
+// the decision, a reason code and counts of cells; never a figure, a code
+// value, or anything else the audit log keeps only in its encrypted details
+// (justification, certificate, peer, query). Implementations must be
+// thread-safe.
 #ifndef CELLGATE_SERVER_PIPELINE_RELEASE_OBSERVER_H_
 #define CELLGATE_SERVER_PIPELINE_RELEASE_OBSERVER_H_
 

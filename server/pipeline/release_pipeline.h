@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -85,18 +86,20 @@ class ReleasePipeline final {
   absl::Status Refuse(const RequestInfo& request, const v1::Query& query,
                       const absl::Status& reason);
 
-  // Re-runs `release` (a RELEASE record as stored, with its table) for the
-  // DPO in `request`: the same decision on the recorded dataset version,
+  // Re-runs `release` (a RELEASE record with its content detail merged in,
+  // audit/verify/detail_reader.h; `details` as the reader found them) for
+  // the DPO in `request`: the same decision on the recorded dataset version,
   // under the recorded policy (loaded or kept), against the ledger as of
   // that release; it appends nothing to the ledger. Compares the digests
   // and, on a mismatch, the cells' statuses (never a figure). Records an
   // AUDIT_ACCESS record whatever the outcome, before it returns: UNAVAILABLE
   // if it cannot. FAILED_PRECONDITION if `release` is no release, its
-  // policy is neither loaded nor kept, or it was audited against a ledger
-  // that lacks it. A replay the pipeline refuses is an answer
-  // (replay_refusal), not an error.
+  // content detail was redacted or is unreadable (nothing runs), its policy
+  // is neither loaded nor kept, or it was audited against a ledger that
+  // lacks it. A replay the pipeline refuses is an answer (replay_refusal).
   absl::StatusOr<v1::ReplayReleaseResponse> Replay(const RequestInfo& request,
-                                                   const v1::AuditRecord& release);
+                                                   const v1::AuditRecord& release,
+                                                   const std::vector<v1::DetailStatus>& details);
 
  private:
   friend class ReleasePause;

@@ -3,6 +3,7 @@
 #include "server/pipeline/release_pipeline.h"
 
 #include "audit/testing/failing_log_file_system.h"
+#include "audit/verify/detail_reader.h"
 #include "audit/verify/log_reader.h"
 #include "common/canonical.h"
 #include "common/textproto.h"
@@ -95,10 +96,14 @@ class ReleasePipelineTest : public ::testing::Test {
     return q;
   }
 
+  // The records as appended: each header with its details merged in.
   std::vector<audit::StoredRecord> Records() {
     auto log = audit::ReadLog(dir_.File("audit"));
-    EXPECT_TRUE(log.ok()) << log.status();
-    return log.ok() ? log->records : std::vector<audit::StoredRecord>{};
+    auto full = audit::ReadDetailedLog(dir_.File("audit"), nullptr);
+    EXPECT_TRUE(log.ok() && full.ok()) << log.status() << full.status();
+    if (!log.ok() || !full.ok()) return {};
+    for (size_t i = 0; i < log->records.size(); ++i) log->records[i].record = (*full)[i].record;
+    return log->records;
   }
 
   testing::TempDir dir_;

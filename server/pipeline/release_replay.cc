@@ -32,6 +32,25 @@ absl::Status CheckReplayable(const v1::AuditRecord& release) {
   return absl::OkStatus();
 }
 
+// OK if the release's content detail (query, table, audits) was read;
+// else why not. The header alone holds digests, never the inputs: a replay
+// of it would compare nothing, so it must say that the content is gone.
+absl::Status CheckContent(const v1::AuditRecord& release,
+                          const std::vector<v1::DetailStatus>& details) {
+  for (const v1::DetailStatus& detail : details) {
+    if (detail.kind() != v1::CONTENT || detail.state() == v1::DetailStatus::DETAIL_PRESENT) {
+      continue;
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "release ", release.release_id(), " (seq ", release.seq(), ") cannot be replayed: ",
+        detail.state() == v1::DetailStatus::DETAIL_REDACTED
+            ? "its content (query, table) was deleted by retention: "
+            : "its content (query, table) cannot be read: ",
+        detail.note()));
+  }
+  return absl::OkStatus();
+}
+
 // The AUDIT_ACCESS record of a replay: who, which release, what came out.
 v1::AuditRecord AccessRecord(const RequestInfo& request, const v1::AuditRecord& release,
                              const v1::ReplayReleaseResponse& response,
@@ -72,8 +91,9 @@ v1::AuditRecord AccessRecord(const RequestInfo& request, const v1::AuditRecord& 
 
 }  // namespace
 
-absl::StatusOr<v1::ReplayReleaseResponse> ReleasePipeline::Replay(const RequestInfo& request,
-                                                                  const v1::AuditRecord& release) {
+absl::StatusOr<v1::ReplayReleaseResponse> ReleasePipeline::Replay(
+    const RequestInfo& request, const v1::AuditRecord& release,
+    const std::vector<v1::DetailStatus>& details) {
   // A replay reads the store and the ledger like a release: a backup's cut
   // waits for it too.
   absl::ReaderMutexLock gate(&release_gate_);
@@ -81,7 +101,8 @@ absl::StatusOr<v1::ReplayReleaseResponse> ReleasePipeline::Replay(const RequestI
     return absl::UnavailableError("audit log is not writable; replays are withheld");
   }
   v1::ReplayReleaseResponse response;
-  const absl::Status outcome = ReplayInto(release, response);
+  absl::Status outcome = CheckContent(release, details);
+  if (outcome.ok()) outcome = ReplayInto(release, response);
   // Recorded whatever came out, and before anything is answered.
   ASSIGN_OR_RETURN(const v1::Receipt receipt,
                    log_.Append(AccessRecord(request, release, response, outcome)));

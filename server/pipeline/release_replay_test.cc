@@ -1,7 +1,10 @@
 // ReleasePipeline::Replay with the real store, engine, policies, ledger and
-// audit log on a temporary directory.
+// audit log on a temporary directory. Records are read back as the
+// AuditService reads them: the header with its detail blobs merged in.
 #include <algorithm>
 
+#include "audit/verify/detail_format.h"
+#include "audit/verify/detail_reader.h"
 #include "audit/verify/log_reader.h"
 #include "common/textproto.h"
 #include "gmock/gmock.h"
@@ -9,6 +12,7 @@
 #include "policies/policy_loader.h"
 #include "server/pipeline/admin_operations.h"
 #include "server/pipeline/release_pipeline.h"
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -16,6 +20,7 @@ namespace cellgate::pipeline {
 namespace {
 
 using ::cellgate::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -109,10 +114,21 @@ class ReleaseReplayTest : public ::testing::Test {
     return q;
   }
 
+  // Every record, with its details (written without a content key).
   std::vector<audit::StoredRecord> Records() {
     auto log = audit::ReadLog(dir_.File("audit"));
-    EXPECT_TRUE(log.ok()) << log.status();
-    return log.ok() ? log->records : std::vector<audit::StoredRecord>{};
+    auto full = audit::ReadDetailedLog(dir_.File("audit"), nullptr);
+    EXPECT_TRUE(log.ok() && full.ok()) << log.status() << full.status();
+    if (!log.ok() || !full.ok()) return {};
+    for (size_t i = 0; i < log->records.size(); ++i) {
+      log->records[i].record = std::move((*full)[i].record);
+    }
+    return log->records;
+  }
+
+  // Replays `release`, a record read back whole (its content present).
+  absl::StatusOr<v1::ReplayReleaseResponse> Replay(const v1::AuditRecord& release) {
+    return pipeline_->Replay(dpo_, release, {});
   }
 
   // The record of release `id` exactly as stored.
@@ -146,7 +162,7 @@ class ReleaseReplayTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  SystemClock clock_;
+  testing::FakeClock clock_{testing::UtcDay(2026, 6, 1)};
   std::unique_ptr<store::KeySource> keys_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::AuditLog> log_;
@@ -161,7 +177,7 @@ class ReleaseReplayTest : public ::testing::Test {
 
 TEST_F(ReleaseReplayTest, AnUntouchedReleaseReplaysToTheSameDigest) {
   const v1::AuditRecord release = Release(ByStadtteil());
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_TRUE(replay.match());
   EXPECT_EQ(replay.replayed_digest(), release.released_table_sha256());
   EXPECT_EQ(replay.dataset_version(), 1);
@@ -178,7 +194,7 @@ TEST_F(ReleaseReplayTest, AReplayIsRecordedAsAuditAccessAndNeverAsARelease) {
   const int64_t releases = Count(v1::RELEASE);
   const int64_t ledger_size = ledger_->size();
   const int64_t stored = StoredLedgerEntries();
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_EQ(Count(v1::RELEASE), releases);
   EXPECT_EQ(ledger_->size(), ledger_size);
   EXPECT_EQ(StoredLedgerEntries(), stored);
@@ -210,13 +226,13 @@ TEST_F(ReleaseReplayTest, AReplayAfterTheLedgerGrewSeesOnlyWhatCameBefore) {
   ASSERT_EQ(ledger_->size(), 3);
   // A replay that saw the later releases would link version 2 and
   // suppress Altstadt; the ledger as of the first release has neither.
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, first));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(first));
   EXPECT_TRUE(replay.match()) << replay.DebugString();
   EXPECT_TRUE(replay.ledger_audited());
   EXPECT_EQ(replay.ledger_releases_before(), 0);
   EXPECT_EQ(replay.replayed_linked_releases(), replay.recorded_linked_releases());
   // And the later release, replayed, saw the first one.
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse again, pipeline_->Replay(dpo_, later));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse again, Replay(later));
   EXPECT_TRUE(again.match()) << again.DebugString();
   EXPECT_EQ(again.ledger_releases_before(), 1);
   EXPECT_EQ(ledger_->size(), 3);
@@ -229,14 +245,14 @@ TEST_F(ReleaseReplayTest, ChangedDataOfTheRecordedVersionIsAMismatchNamingCellsN
   // The record's version, pointed at other data: first one more child in
   // Altstadt (same statuses, another figure), then Altstadt below k.
   release.set_dataset_version(2);
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse figure, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse figure, Replay(release));
   EXPECT_FALSE(figure.match());
   EXPECT_NE(figure.dataset_version_hash(), figure.recorded_dataset_version_hash());
   EXPECT_EQ(figure.status_difference_count(), 0);
   EXPECT_EQ(figure.value_difference_count(), 1);
 
   release.set_dataset_version(3);
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse status, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse status, Replay(release));
   EXPECT_FALSE(status.match());
   EXPECT_EQ(status.status_difference_count(), 1);
   ASSERT_EQ(status.status_differences_size(), 1);
@@ -268,7 +284,7 @@ TEST(ReplayResponseTest, CannotCarryAFigure) {
 TEST_F(ReleaseReplayTest, ACorruptedDigestIsAMismatchWithTheSameCells) {
   v1::AuditRecord release = Release(ByStadtteil());
   release.set_released_table_sha256(std::string(64, '0'));
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_FALSE(replay.match());
   EXPECT_TRUE(replay.recorded_table_inconsistent());
   EXPECT_EQ(replay.status_difference_count(), 0);
@@ -279,7 +295,7 @@ TEST_F(ReleaseReplayTest, ACorruptedDigestIsAMismatchWithTheSameCells) {
 TEST_F(ReleaseReplayTest, AReleaseReplaysUnderItsKeptPolicyAfterThePolicyChanged) {
   const v1::AuditRecord release = Release(ByStadtteil());
   StartPipeline(Policy(2, 5));  // a restart with new policy files
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_TRUE(replay.match()) << replay.DebugString();
   EXPECT_EQ(replay.policy_source(), "kept");
   EXPECT_EQ(replay.policy_version(), 1);
@@ -289,7 +305,7 @@ TEST_F(ReleaseReplayTest, APolicyNeitherRunNorKeptIsNamedAndTheAttemptRecorded) 
   v1::AuditRecord release = Release(ByStadtteil());
   release.set_policy_hash(std::string(64, 'f'));
   release.set_policy_version(7);
-  EXPECT_THAT(pipeline_->Replay(dpo_, release),
+  EXPECT_THAT(Replay(release),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("policy \"default\" v7 (sha256 ffffffffffffffff")));
   const std::vector<audit::StoredRecord> records = Records();
@@ -303,10 +319,50 @@ TEST_F(ReleaseReplayTest, AReleaseDecidedWithoutTheLedgerIsReplayedWithoutIt) {
   const v1::AuditRecord release = RecordOf(answer.receipt().release_id());
   ASSERT_FALSE(release.has_ledger_audit());
   const int64_t ledger_size = ledger_->size();
-  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, pipeline_->Replay(dpo_, release));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_TRUE(replay.match()) << replay.DebugString();
   EXPECT_FALSE(replay.ledger_audited());
   EXPECT_EQ(ledger_->size(), ledger_size);
+}
+
+// Format 2 (ADR 0005): the query and the table are in the release's
+// content detail. Once retention deleted it, the header alone holds
+// digests, not inputs: the replay runs nothing, says why, and is recorded.
+TEST_F(ReleaseReplayTest, AReleaseWhoseContentWasDeletedByRetentionSaysSoAndRunsNothing) {
+  const v1::AuditRecord release = Release(ByStadtteil());
+  clock_.Set(testing::UtcDay(2028, 1, 2));
+  ASSERT_OK(log_->RedactDetails(v1::CONTENT, 2026, "content kept one year (test)").status());
+  ASSERT_OK_AND_ASSIGN(const audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  audit::RedactionIndex redactions;
+  for (const audit::StoredRecord& r : log.records) redactions.Add(r);
+  ASSERT_OK_AND_ASSIGN(const audit::DetailedRecord read,
+                       audit::DetailReader(dir_.File("audit"), nullptr)
+                           .Read(log.records.at(release.seq()), redactions, v1::CONTENT));
+  ASSERT_FALSE(read.record.has_query());
+  const int64_t accesses = Count(v1::AUDIT_ACCESS);
+  EXPECT_THAT(pipeline_->Replay(dpo_, read.record, read.details),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(release.release_id()), HasSubstr("deleted by retention"),
+                             HasSubstr("content kept one year (test)"))));
+  EXPECT_EQ(Count(v1::AUDIT_ACCESS), accesses + 1);
+  const std::vector<audit::StoredRecord> records = Records();
+  EXPECT_THAT(records.back().record.reason_codes(), ElementsAre("replay", "failed"));
+  EXPECT_THAT(records.back().record.detail(), HasSubstr("deleted by retention"));
+}
+
+TEST_F(ReleaseReplayTest, AReleaseWhoseContentCannotBeReadSaysSo) {
+  const v1::AuditRecord release = Release(ByStadtteil());
+  const std::string file = dir_.File("audit/" + audit::DetailFileName(v1::CONTENT, 2026));
+  std::string bytes = testing::ReadTestFile(file);
+  bytes[bytes.size() - 20] ^= 0x01;  // inside the last blob: the release's
+  testing::WriteTestFile(file, bytes);
+  ASSERT_OK_AND_ASSIGN(const audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  ASSERT_OK_AND_ASSIGN(const audit::DetailedRecord read,
+                       audit::DetailReader(dir_.File("audit"), nullptr)
+                           .Read(log.records.at(release.seq()), audit::RedactionIndex()));
+  EXPECT_THAT(pipeline_->Replay(dpo_, read.record, read.details),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("cannot be read"), HasSubstr("does not match its hash"))));
 }
 
 TEST_F(ReleaseReplayTest, OnlyReleasesInTheLedgerCanBeReplayed) {
@@ -316,12 +372,12 @@ TEST_F(ReleaseReplayTest, OnlyReleasesInTheLedgerCanBeReplayed) {
   const std::vector<audit::StoredRecord> records = Records();
   const v1::AuditRecord refusal = records.back().record;
   ASSERT_EQ(refusal.record_type(), v1::REFUSAL);
-  EXPECT_THAT(pipeline_->Replay(dpo_, refusal),
+  EXPECT_THAT(Replay(refusal),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a refusal")));
 
   v1::AuditRecord stranger = Release(ByStadtteil());
   stranger.set_release_id("0123456789abcdef0123456789abcdef");
-  EXPECT_THAT(pipeline_->Replay(dpo_, stranger),
+  EXPECT_THAT(Replay(stranger),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("not in the release ledger")));
 }

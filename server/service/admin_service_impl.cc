@@ -1,6 +1,7 @@
 #include "server/service/admin_service_impl.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/ed25519.h"
 #include "common/status_macros.h"
 #include "server/service/grpc_status.h"
 
@@ -11,6 +12,7 @@ constexpr char kIngestVersion[] = "/cellgate.v1.AdminService/IngestVersion";
 constexpr char kListVersions[] = "/cellgate.v1.AdminService/ListVersions";
 constexpr char kRotateStoreKey[] = "/cellgate.v1.AdminService/RotateStoreKey";
 constexpr char kBackup[] = "/cellgate.v1.AdminService/Backup";
+constexpr char kRotateSigningKey[] = "/cellgate.v1.AdminService/RotateSigningKey";
 }  // namespace
 
 grpc::Status AdminServiceImpl::CreateDataset(grpc::ServerContext* context,
@@ -116,6 +118,22 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
                            manifest.ok() ? *manifest : v1::BackupManifest());
     }
     return manifest.status();
+  }());
+}
+
+grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* context,
+                                                const v1::RotateSigningKeyRequest* request,
+                                                v1::RotateSigningKeyResponse* response) {
+  return ToGrpcStatus([&]() -> absl::Status {
+    RETURN_IF_ERROR(CheckRequestSize(context_, *request));
+    ASSIGN_OR_RETURN(const auth::Caller caller,
+                     AuthorizeOrRefuse(context_, *context, v1::STEWARD, kRotateSigningKey));
+    ASSIGN_OR_RETURN(const audit::RotatedSigningKey rotated,
+                     admin_.RotateSigningKey(RequestFor(caller, kRotateSigningKey)));
+    ASSIGN_OR_RETURN(std::string pem, crypto::Ed25519PublicKeyToPem(rotated.public_key));
+    response->set_public_key_pem(std::move(pem));
+    response->set_seq(rotated.seq);
+    return absl::OkStatus();
   }());
 }
 

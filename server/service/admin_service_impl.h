@@ -35,6 +35,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                               v1::RotateStoreKeyResponse* response) override;
   grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
                       grpc::ServerWriter<v1::BackupChunk>* writer) override;
+  grpc::Status RotateSigningKey(grpc::ServerContext* context,
+                                const v1::RotateSigningKeyRequest* request,
+                                v1::RotateSigningKeyResponse* response) override;
 
  private:
   absl::Status DoIngest(grpc::ServerContext& context, grpc::ServerReader<v1::IngestChunk>& reader,

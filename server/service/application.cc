@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "audit/retention.h"
+#include "audit/signing_key_file.h"
 #include "common/crypto/ed25519.h"
 #include "common/files.h"
 #include "common/status_macros.h"
@@ -89,22 +91,47 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   log_options.origin = config.audit_origin();
   ASSIGN_OR_RETURN(const std::string signing_key_path,
                    Part(AuditSigningKeyPath(config), "audit signing key"));
+  // Only a key file (not a credential) rotates, and may hold a rotation a
+  // crash interrupted (audit/signing_key_file.h).
+  const std::string rotatable_signing_key = config.audit_signing_key_file();
   if (!signing_key_path.empty()) {
-    ASSIGN_OR_RETURN(crypto::Ed25519PrivateKey signing_key,
-                     Part(crypto::Ed25519PrivateKey::LoadFile(signing_key_path),
-                          "audit signing key"));
-    log_options.signing_key =
-        std::make_shared<const crypto::Ed25519PrivateKey>(std::move(signing_key));
+    ASSIGN_OR_RETURN(
+        audit::SigningKeyFiles signing_keys,
+        Part(audit::LoadSigningKeyFiles(signing_key_path, !rotatable_signing_key.empty()),
+             "audit signing key"));
+    log_options.signing_key = std::move(signing_keys.current);
+    log_options.next_signing_key = std::move(signing_keys.next);
   } else {
     app->json_log_->Write(LogLine("warning", "audit_unsealed")
                               .Str("message", "no audit signing key; audit commits are chained "
                                               "but not sealed by signed checkpoints"));
+  }
+  ASSIGN_OR_RETURN(log_options.content_key, Part(AuditContentKey(config), "audit content key"));
+  if (log_options.content_key == nullptr) {
+    std::fprintf(stderr,
+                 "cellgate-server: warning: no audit content key; requester identities "
+                 "and released tables are written to the audit log unencrypted\n");
   }
   log_options.observer = app->telemetry_.get();
   log_options.build_version = kBuildVersion;
   absl::StatusOr<std::string> instance = crypto::RandomBytes(8);
   log_options.server_instance_id = instance.ok() ? crypto::HexEncode(*instance) : "unknown";
   ASSIGN_OR_RETURN(app->log_, Part(audit::AuditLog::Open(log_options, clock, std::move(audit_fs)), "audit log"));
+  if (!rotatable_signing_key.empty()) {
+    RETURN_IF_ERROR(Annotate(
+        audit::SettleSigningKeyFile(rotatable_signing_key, app->log_->next_signing_key_outcome()),
+        "audit signing key"));
+  }
+  // Retention: what is due now goes before the first request; then daily.
+  audit::RetentionRules retention;
+  retention.identity_years = config.audit_identity_retention_years();
+  retention.content_years =
+      config.audit_content_retention_years() > 0 ? config.audit_content_retention_years() : -1;
+  RETURN_IF_ERROR(Annotate(
+      audit::ApplyRetention(*app->log_, config.audit_dir(), retention, clock.Now()).status(),
+      "audit retention"));
+  app->retention_ =
+      std::make_unique<audit::RetentionSweeper>(*app->log_, config.audit_dir(), retention, clock);
 
   ASSIGN_OR_RETURN(policies::PolicySet policy_set,
                    Part(policies::PolicySet::LoadDirectory(config.policy_dir()), "policies"));
@@ -134,7 +161,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   ASSIGN_OR_RETURN(app->ledger_, Part(ledger::ReleaseLedger::Open(*app->store_), "release ledger"));
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(
       *app->catalog_, *app->policies_, *app->log_, pipeline_options, app->ledger_.get());
-  app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file);
+  app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file,
+                                                            rotatable_signing_key);
   if (pending != store::PendingRotation::kNone) {
     v1::AuditRecord settled;
     settled.set_record_type(v1::KEY_ROTATION);
@@ -154,9 +182,9 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
       app->query_limiter_.get()});
   app->data_service_ = std::make_unique<DataServiceImpl>(*app->context_, *app->catalog_,
                                                          config.audit_dir());
-  app->audit_service_ = std::make_unique<AuditServiceImpl>(
-      *app->context_, config.audit_dir(), config.audit_origin(),
-      log_options.signing_key != nullptr ? log_options.signing_key->public_key() : "");
+  app->audit_service_ =
+      std::make_unique<AuditServiceImpl>(*app->context_, config.audit_dir(), config.audit_origin(),
+                                         app->log_->first_public_key(), log_options.content_key);
   std::string scratch_dir = config.backup_scratch_dir();
   if (scratch_dir.empty()) {
     const size_t slash = config.store_path().rfind('/');

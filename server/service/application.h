@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "audit/audit_log.h"
+#include "audit/retention.h"
 #include "cellgate/v1/config.pb.h"
 #include "common/clock.h"
 #include "policies/policy_set.h"
@@ -83,6 +84,8 @@ class Application {
   std::unique_ptr<TelemetryObserver> telemetry_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::AuditLog> log_;
+  // Deletes expired audit details daily; stops before the log closes.
+  std::unique_ptr<audit::RetentionSweeper> retention_;
   std::unique_ptr<policies::PolicySet> policies_;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<pipeline::DatasetCatalog> catalog_;

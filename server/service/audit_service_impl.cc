@@ -1,13 +1,15 @@
 #include "server/service/audit_service_impl.h"
 
-#include "audit/verify/chain_verifier.h"
-
 #include <algorithm>
 #include <fstream>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "audit/verify/chain_verifier.h"
+#include "audit/verify/detail_format.h"
+#include "audit/verify/detail_verifier.h"
+#include "audit/verify/finding.h"
 #include "audit/verify/log_reader.h"
 #include "common/clock.h"
 #include "common/crypto/sha256.h"
@@ -27,14 +29,19 @@ constexpr size_t kExportPieceBytes = 1 << 20;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
 
-v1::RecordSummary Summarize(const audit::StoredRecord& stored) {
+// `identity` is the record with its identity detail read (the principal).
+v1::RecordSummary Summarize(const audit::StoredRecord& stored,
+                            const audit::DetailedRecord& identity) {
   const v1::AuditRecord& r = stored.record;
   v1::RecordSummary s;
   s.set_seq(stored.seq);
   s.set_record_type(r.record_type());
   s.set_time_utc(r.time_utc());
   s.set_release_id(r.release_id());
-  s.set_principal(r.requester().principal());
+  s.set_principal(identity.record.requester().principal());
+  for (const v1::DetailStatus& detail : identity.details) {
+    if (detail.state() == v1::DetailStatus::DETAIL_REDACTED) s.add_redacted(detail.kind());
+  }
   s.set_department(r.requester().department());
   s.set_dataset(r.dataset());
   s.set_dataset_version(r.dataset_version());
@@ -69,10 +76,9 @@ bool Matches(const v1::AuditRecord& r, const v1::ListRecordsRequest& request,
   }
   if (!since.empty() && r.time_utc() < since) return false;
   if (!until.empty() && r.time_utc() >= until) return false;
+  // The department is an office and stays in the header; the principal is
+  // in the identity detail and is matched after decryption (DoList).
   if (!request.department().empty() && r.requester().department() != request.department()) {
-    return false;
-  }
-  if (!request.principal().empty() && r.requester().principal() != request.principal()) {
     return false;
   }
   if (!request.dataset().empty() && r.dataset() != request.dataset()) return false;
@@ -105,16 +111,29 @@ absl::Status AuditServiceImpl::DoList(grpc::ServerContext& context,
   const int limit = request.limit() <= 0 ? kDefaultLimit : std::min(request.limit(), kMaxLimit);
   ASSIGN_OR_RETURN(const std::string since, FilterTime(request.since_utc(), "since_utc"));
   ASSIGN_OR_RETURN(const std::string until, FilterTime(request.until_utc(), "until_utc"));
+  ASSIGN_OR_RETURN(const audit::RedactionIndex redactions, follower_.Redactions());
+  absl::Status read = absl::OkStatus();
   ASSIGN_OR_RETURN(const uint64_t size,
                    follower_.Visit(request.from_seq(), [&](const audit::StoredRecord& stored) {
                      if (!Matches(stored.record, request, since, until)) return true;
+                     absl::StatusOr<audit::DetailedRecord> identity =
+                         details_.Read(stored, redactions, v1::IDENTITY);
+                     if (!identity.ok()) {
+                       read = identity.status();
+                       return false;
+                     }
+                     if (!request.principal().empty() &&
+                         identity->record.requester().principal() != request.principal()) {
+                       return true;
+                     }
                      if (response.records_size() == limit) {
                        response.set_next_seq(stored.seq);
                        return false;
                      }
-                     *response.add_records() = Summarize(stored);
+                     *response.add_records() = Summarize(stored, *identity);
                      return true;
                    }));
+  RETURN_IF_ERROR(read);
   response.set_log_size(size);
   return absl::OkStatus();
 }
@@ -124,8 +143,12 @@ absl::Status AuditServiceImpl::DoGet(grpc::ServerContext& context,
                                      v1::GetRecordResponse& response) {
   RETURN_IF_ERROR(CheckRequestSize(context_, request));
   RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kGetRecord).status());
+  ASSIGN_OR_RETURN(const audit::RedactionIndex redactions, follower_.Redactions());
   ASSIGN_OR_RETURN(audit::StoredRecord stored, follower_.Get(request.seq()));
-  *response.mutable_record() = stored.record;
+  // The record as the requester's answer left it: header and details.
+  ASSIGN_OR_RETURN(audit::DetailedRecord full, details_.Read(stored, redactions));
+  *response.mutable_record() = std::move(full.record);
+  for (v1::DetailStatus& detail : full.details) *response.add_details() = std::move(detail);
   response.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
   response.set_record_bytes(std::move(stored.bytes));
   return absl::OkStatus();
@@ -146,12 +169,19 @@ absl::Status AuditServiceImpl::DoVerify(grpc::ServerContext& context,
   absl::StatusOr<audit::ChainSummary> summary =
       log.ok() ? audit::VerifyChain(log->records, origin_, public_key_)
                : absl::StatusOr<audit::ChainSummary>(log.status());
+  absl::StatusOr<audit::DetailSummary> details =
+      summary.ok() ? audit::VerifyDetails(log_dir_, log->records)
+                   : absl::StatusOr<audit::DetailSummary>(summary.status());
   // A broken log is the answer, not a failure of the call.
-  if (!summary.ok()) {
+  if (!details.ok()) {
     response.set_ok(false);
-    response.set_error(std::string(summary.status().message()));
+    response.set_error(std::string(details.status().message()));
+    response.set_finding_kind(audit::FindingKind(details.status()));
     return absl::OkStatus();
   }
+  response.set_details_checked(details->checked);
+  response.set_details_redacted(details->redacted);
+  response.set_signing_key_rotations(summary->signing_key_rotations);
   response.set_ok(true);
   response.set_records(summary->records);
   response.set_origin(summary->origin);
@@ -174,7 +204,15 @@ absl::Status AuditServiceImpl::DoExport(grpc::ServerContext& context,
                                         v1::ExportLogResponse& response) {
   RETURN_IF_ERROR(CheckRequestSize(context_, request));
   RETURN_IF_ERROR(AuthorizeOrRefuse(context_, context, v1::DPO, kExportLog).status());
-  ASSIGN_OR_RETURN(const std::vector<std::string> segments, audit::SegmentNames(log_dir_));
+  // The segments, then the detail files: a copy taken while the log grows
+  // may hold details of records it does not have (a tail, not a finding).
+  ASSIGN_OR_RETURN(std::vector<std::string> segments, audit::SegmentNames(log_dir_));
+  ASSIGN_OR_RETURN(const auto detail_files, audit::ListDetailFiles(log_dir_));
+  if (!segments.empty()) {
+    for (const auto& [kind, year] : detail_files) {
+      segments.push_back(audit::DetailFileName(kind, year));
+    }
+  }
   if (segments.empty()) {
     response.set_done(true);
     return absl::OkStatus();
@@ -221,14 +259,16 @@ constexpr int kDefaultExportLimit = 500;
 // A page ends before this many bytes, far below the client's receive limit.
 constexpr size_t kMaxExportPageBytes = 4 << 20;
 
-// The record for review: everything but the released table and the
-// attacker-LP audit, which only GetRecord returns.
-v1::ExportedRecord ForReview(const audit::StoredRecord& stored) {
+// The record for review: the header with its details (the principal, the
+// query and the justification are in the blobs), but without the released
+// table and the attacker-LP audit, which only GetRecord returns.
+v1::ExportedRecord ForReview(const audit::StoredRecord& stored, audit::DetailedRecord full) {
   v1::ExportedRecord out;
-  *out.mutable_record() = stored.record;
+  *out.mutable_record() = std::move(full.record);
   out.mutable_record()->clear_released_table();
   out.mutable_record()->clear_suppression_audit();
   out.set_leaf_hash(crypto::HexEncode(stored.leaf_hash));
+  for (v1::DetailStatus& detail : full.details) *out.add_details() = std::move(detail);
   return out;
 }
 
@@ -250,12 +290,24 @@ absl::Status AuditServiceImpl::DoExportRecords(grpc::ServerContext& context,
       filter.limit() <= 0 ? kDefaultExportLimit : std::min(filter.limit(), kMaxLimit);
   ASSIGN_OR_RETURN(const std::string since, FilterTime(filter.since_utc(), "since_utc"));
   ASSIGN_OR_RETURN(const std::string until, FilterTime(filter.until_utc(), "until_utc"));
+  ASSIGN_OR_RETURN(const audit::RedactionIndex redactions, follower_.Redactions());
   size_t bytes = 0;
+  absl::Status read = absl::OkStatus();
   ASSIGN_OR_RETURN(const uint64_t size,
                    follower_.Visit(filter.from_seq(), [&](const audit::StoredRecord& stored) {
                      if (request.end_seq() != 0 && stored.seq >= request.end_seq()) return false;
                      if (!Matches(stored.record, filter, since, until)) return true;
-                     v1::ExportedRecord record = ForReview(stored);
+                     absl::StatusOr<audit::DetailedRecord> full = details_.Read(stored, redactions);
+                     if (!full.ok()) {
+                       read = full.status();
+                       return false;
+                     }
+                     // The principal is in the identity detail (as in DoList).
+                     if (!filter.principal().empty() &&
+                         full->record.requester().principal() != filter.principal()) {
+                       return true;
+                     }
+                     v1::ExportedRecord record = ForReview(stored, *std::move(full));
                      const size_t record_bytes = record.ByteSizeLong();
                      if (response.records_size() == limit ||
                          (response.records_size() > 0 &&
@@ -267,6 +319,7 @@ absl::Status AuditServiceImpl::DoExportRecords(grpc::ServerContext& context,
                      *response.add_records() = std::move(record);
                      return true;
                    }));
+  RETURN_IF_ERROR(read);
   response.set_log_size(size);
   return absl::OkStatus();
 }
@@ -310,8 +363,14 @@ absl::Status AuditServiceImpl::DoReplayRelease(grpc::ServerContext& context,
     return absl::NotFoundError(
         absl::StrCat("the log has no record of release \"", request.release_id(), "\""));
   }
-  absl::StatusOr<v1::ReplayReleaseResponse> replay =
-      context_.pipeline.Replay(RequestFor(caller, kReplayRelease), found->record);
+  // The query, the policy's inputs and the table are in the content
+  // detail: the replay runs on the reassembled record, and refuses (as a
+  // recorded failure) one whose content was deleted or cannot be read.
+  ASSIGN_OR_RETURN(const audit::RedactionIndex redactions, follower_.Redactions());
+  ASSIGN_OR_RETURN(const audit::DetailedRecord release,
+                   details_.Read(*found, redactions, v1::CONTENT));
+  absl::StatusOr<v1::ReplayReleaseResponse> replay = context_.pipeline.Replay(
+      RequestFor(caller, kReplayRelease), release.record, release.details);
   if (absl::IsUnavailable(replay.status()) && context_.on_audit_failure) {
     context_.on_audit_failure();
   }

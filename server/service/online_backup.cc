@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "audit/verify/detail_format.h"
 #include "audit/verify/frame_format.h"
 #include "audit/verify/log_reader.h"
 #include "common/crypto/sha256.h"
@@ -22,52 +24,78 @@ uint32_t LittleEndian32(const char* p) {
          static_cast<uint32_t>(static_cast<unsigned char>(p[3])) << 24;
 }
 
+// The next whole frame of `in` (its record bytes), or nullopt where the
+// intact frames end (a commit still being written, or the end).
+std::optional<std::string> NextFrame(std::istream& in) {
+  char header[audit::kFrameHeaderBytes];
+  if (!in.read(header, sizeof(header))) return std::nullopt;
+  const uint32_t length = LittleEndian32(header);
+  if (length == 0 || length > audit::kMaxRecordBytes) return std::nullopt;
+  std::string bytes(length, '\0');
+  if (!in.read(bytes.data(), length)) return std::nullopt;
+  in.ignore(audit::kFrameCheckBytes);
+  if (!in) return std::nullopt;
+  return bytes;
+}
+
+// Each detail file up to the end of the last blob `records` name.
+absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> DetailCut(
+    const std::vector<audit::StoredRecord>& records) {
+  audit::RedactionIndex redactions;
+  for (const audit::StoredRecord& stored : records) redactions.Add(stored);
+  ASSIGN_OR_RETURN(const auto files, audit::DetailFilesOf(records, redactions));
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& [file, stats] : files) {
+    out.emplace_back(audit::DetailFileName(file.first, file.second), stats.bytes);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<AuditCut> FindAuditCut(const std::string& dir, uint64_t last_seq, bool sealed) {
   ASSIGN_OR_RETURN(const std::vector<std::string> names, audit::SegmentNames(dir));
   AuditCut cut;
-  uint64_t seq = 0;
+  // The headers up to the cut: what the detail files must hold.
+  std::vector<audit::StoredRecord> records;
+  bool reached = false;  // the cut is found; only a rotation's second checkpoint may follow
   for (const std::string& name : names) {
     std::ifstream in(absl::StrCat(dir, "/", name), std::ios::binary);
     if (!in) return absl::UnavailableError(absl::StrCat("cannot read audit segment ", name));
     uint64_t offset = 0;
-    char header[audit::kFrameHeaderBytes];
     // Frames before the cut are durable and never change; the walk stops
     // at the cut, before anything a later commit may be writing.
-    while (in.read(header, sizeof(header))) {
-      const uint32_t length = LittleEndian32(header);
-      if (length == 0 || length > audit::kMaxRecordBytes) break;
-      std::string bytes(length, '\0');
-      if (!in.read(bytes.data(), length)) break;
-      in.ignore(audit::kFrameCheckBytes);
-      if (!in) break;
-      offset += audit::kFrameHeaderBytes + length + audit::kFrameCheckBytes;
-      bool done = false;
-      if (seq == last_seq && !sealed) done = true;
-      if (seq > last_seq && sealed) {
-        v1::AuditRecord record;
-        done = record.ParseFromString(bytes) && record.record_type() == v1::CHECKPOINT;
+    for (std::optional<std::string> bytes; (bytes = NextFrame(in)).has_value();) {
+      audit::StoredRecord stored;
+      stored.seq = records.size();
+      if (!stored.record.ParseFromString(*bytes)) break;
+      const bool checkpoint = stored.record.record_type() == v1::CHECKPOINT;
+      // A commit never begins with a checkpoint: one right after the cut's
+      // is the new key's confirmation of a rotation in the same commit.
+      if (reached && !checkpoint) break;
+      offset += audit::kFrameHeaderBytes + bytes->size() + audit::kFrameCheckBytes;
+      cut.head_leaf_hash = crypto::HexEncode(audit::LeafHash(*bytes));
+      records.push_back(std::move(stored));
+      if (!sealed && records.size() > last_seq) {
+        reached = true;
+        break;
       }
-      ++seq;
-      if (done || (seq > last_seq && !sealed)) {
-        cut.segments.emplace_back(name, offset);
-        cut.records = seq;
-        cut.head_leaf_hash = crypto::HexEncode(audit::LeafHash(bytes));
-        return cut;
-      }
+      if (sealed && checkpoint && records.size() > last_seq + 1) reached = true;
     }
     cut.segments.emplace_back(name, offset);
+    if (reached) {
+      cut.records = records.size();
+      ASSIGN_OR_RETURN(cut.details, DetailCut(records));
+      return cut;
+    }
   }
   return absl::DataLossError(absl::StrCat("the audit log ends before record ", last_seq,
                                           " and its checkpoint; the backup is abandoned"));
 }
 
 absl::StatusOr<v1::BackupFile> OnlineBackup::SendFile(
-    const std::string& local_path, const std::string& name, uint64_t length,
+    std::istream& in, const std::string& name, uint64_t length,
     const std::function<absl::Status(const v1::BackupChunk&)>& send) {
-  std::ifstream in(local_path, std::ios::binary);
-  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", name, " for the backup"));
   crypto::Sha256Hasher hash;
   uint64_t sent = 0;
   v1::BackupChunk chunk;
@@ -128,17 +156,32 @@ absl::StatusOr<v1::BackupManifest> OnlineBackup::Run(
   }));
   manifest.set_backup_record_seq(marker_seq);
 
-  std::ifstream probe(scratch, std::ios::binary | std::ios::ate);
-  const uint64_t store_bytes = probe ? static_cast<uint64_t>(probe.tellg()) : 0;
-  ASSIGN_OR_RETURN(*manifest.add_files(), SendFile(scratch, "store.db", store_bytes, send));
-  std::remove(scratch.c_str());
-
+  // The audit files of the cut, opened now: a detail file that retention
+  // deletes while the store is sent stays readable through its handle.
   ASSIGN_OR_RETURN(const AuditCut cut,
                    FindAuditCut(sources_.audit_dir, marker_seq, sources_.sealed));
-  for (const auto& [segment, bytes] : cut.segments) {
+  std::vector<std::pair<std::string, uint64_t>> audit_files = cut.segments;
+  audit_files.insert(audit_files.end(), cut.details.begin(), cut.details.end());
+  std::vector<std::ifstream> audit_in;
+  for (const auto& [name, bytes] : audit_files) {
+    audit_in.emplace_back(absl::StrCat(sources_.audit_dir, "/", name), std::ios::binary);
+    if (!audit_in.back()) {
+      return absl::UnavailableError(absl::StrCat("cannot read audit/", name, " for the backup"));
+    }
+  }
+
+  std::ifstream store_in(scratch, std::ios::binary | std::ios::ate);
+  if (!store_in) return absl::UnavailableError("cannot read store.db for the backup");
+  const uint64_t store_bytes = static_cast<uint64_t>(store_in.tellg());
+  store_in.seekg(0);
+  ASSIGN_OR_RETURN(*manifest.add_files(), SendFile(store_in, "store.db", store_bytes, send));
+  store_in.close();
+  std::remove(scratch.c_str());
+
+  for (size_t i = 0; i < audit_files.size(); ++i) {
     ASSIGN_OR_RETURN(*manifest.add_files(),
-                     SendFile(absl::StrCat(sources_.audit_dir, "/", segment),
-                              absl::StrCat("audit/", segment), bytes, send));
+                     SendFile(audit_in[i], absl::StrCat("audit/", audit_files[i].first),
+                              audit_files[i].second, send));
   }
   manifest.set_audit_records(cut.records);
   manifest.set_audit_head_leaf_hash(cut.head_leaf_hash);

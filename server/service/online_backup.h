@@ -3,17 +3,24 @@
 //   1. New releases are held back and running ones finish (ReleasePause).
 //   2. The store's snapshot is fixed (Store::Backup), then an AUDIT_ACCESS
 //      record names the backup; once it is durable, releases go on.
-//   3. The store snapshot is written to a scratch file, encrypted under the
-//      store key, and streamed; then the audit log up to the end of the
-//      commit that holds the AUDIT_ACCESS record; then the manifest.
+//   3. The audit cut is fixed: the segments up to the end of the commit
+//      that holds the AUDIT_ACCESS record, and each detail file up to the
+//      last blob a record before the cut names (format 2), all opened at
+//      once. The store snapshot is written to a scratch file, encrypted
+//      under the store key, and streamed; then the audit files; then the
+//      manifest.
 // Every ledger entry in the store copy has its audit record in the log
-// copy, and every release in the log copy has its ledger entry. Not a
-// transport; thread-safe (one backup at a time, others wait).
+// copy, every release in the log copy has its ledger entry, and every
+// detail blob of the copy belongs to one of its records. Not a transport;
+// thread-safe (one backup at a time, others wait).
 #ifndef CELLGATE_SERVER_SERVICE_ONLINE_BACKUP_H_
 #define CELLGATE_SERVER_SERVICE_ONLINE_BACKUP_H_
 
 #include <functional>
+#include <istream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -55,7 +62,7 @@ class OnlineBackup {
 
  private:
   absl::StatusOr<v1::BackupFile> SendFile(
-      const std::string& local_path, const std::string& name, uint64_t length,
+      std::istream& in, const std::string& name, uint64_t length,
       const std::function<absl::Status(const v1::BackupChunk&)>& send);
 
   const BackupSources sources_;
@@ -64,11 +71,16 @@ class OnlineBackup {
 
 // Returns the byte length of each audit segment of `dir` up to and
 // including the frame of record `last_seq` (and, if `sealed`, up to the
-// CHECKPOINT that follows it), with the record count and the hex leaf hash
-// of the last record copied. Segments after the cut are left out.
+// CHECKPOINT that follows it, and the second one of a signing-key rotation
+// in the same commit), with the record count and the hex leaf hash of the
+// last record copied. Segments after the cut are left out. Each detail
+// file is cut after the last blob that a record up to the cut names; files
+// a RETENTION_REDACTION record before the cut deleted are left out.
 // DATA_LOSS if the log ends before the cut.
 struct AuditCut {
   std::vector<std::pair<std::string, uint64_t>> segments;  // name, bytes
+  // "details/identity-2026.blobs", bytes.
+  std::vector<std::pair<std::string, uint64_t>> details;
   uint64_t records = 0;
   std::string head_leaf_hash;
 };

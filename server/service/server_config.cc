@@ -38,6 +38,20 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
     return absl::InvalidArgumentError(
         "config: audit_signing_key_file and audit_signing_key_credential exclude each other");
   }
+  const int content_key_sources = !config.audit_content_key_file().empty() +
+                                  !config.audit_content_key_env().empty() +
+                                  !config.audit_content_key_credential().empty();
+  if (content_key_sources > 1) {
+    return absl::InvalidArgumentError(
+        "config: at most one of audit_content_key_file, audit_content_key_env and "
+        "audit_content_key_credential");
+  }
+  if (config.audit_identity_retention_years() == 0) config.set_audit_identity_retention_years(1);
+  if (config.audit_content_retention_years() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: audit_content_retention_years must be 0 (kept) or a number of years, not ",
+        config.audit_content_retention_years()));
+  }
   RETURN_IF_ERROR(Require(config.audit_dir(), "audit_dir"));
   RETURN_IF_ERROR(Require(config.access_policy_file(), "access_policy_file"));
   RETURN_IF_ERROR(Require(config.policy_dir(), "policy_dir"));
@@ -83,7 +97,7 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
   for (std::string* path :
        {config.mutable_port_file(), config.mutable_store_path(), config.mutable_store_key_file(),
         config.mutable_audit_dir(), config.mutable_audit_signing_key_file(),
-        config.mutable_access_policy_file(),
+        config.mutable_audit_content_key_file(), config.mutable_access_policy_file(),
         config.mutable_policy_dir(), config.mutable_tls()->mutable_server_cert_file(),
         config.mutable_tls()->mutable_server_key_file(),
         config.mutable_tls()->mutable_client_ca_file(), config.mutable_tls()->mutable_crl_file(),
@@ -137,6 +151,26 @@ absl::StatusOr<std::string> AuditSigningKeyPath(const v1::ServerConfig& config) 
     return CredentialPath(config.audit_signing_key_credential(), "audit_signing_key_credential");
   }
   return config.audit_signing_key_file();
+}
+
+absl::StatusOr<std::shared_ptr<const crypto::AesGcmKey>> AuditContentKey(
+    const v1::ServerConfig& config) {
+  std::unique_ptr<store::KeySource> source;
+  if (!config.audit_content_key_env().empty()) {
+    source = std::make_unique<store::EnvKeySource>(config.audit_content_key_env());
+  } else if (!config.audit_content_key_credential().empty()) {
+    ASSIGN_OR_RETURN(std::string path, CredentialPath(config.audit_content_key_credential(),
+                                                      "audit_content_key_credential"));
+    source = std::make_unique<store::FileKeySource>(std::move(path), /*rotatable=*/false);
+  } else if (!config.audit_content_key_file().empty()) {
+    source = std::make_unique<store::FileKeySource>(config.audit_content_key_file(),
+                                                    /*rotatable=*/false);
+  } else {
+    return std::shared_ptr<const crypto::AesGcmKey>();
+  }
+  ASSIGN_OR_RETURN(const store::SecretKey key, source->Load());
+  ASSIGN_OR_RETURN(crypto::AesGcmKey aes, crypto::AesGcmKey::FromBytes(key.bytes()));
+  return std::make_shared<const crypto::AesGcmKey>(std::move(aes));
 }
 
 }  // namespace cellgate::service

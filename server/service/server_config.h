@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "cellgate/v1/config.pb.h"
+#include "common/crypto/aes_gcm.h"
 #include "server/store/key_source.h"
 
 namespace cellgate::service {
@@ -26,6 +27,13 @@ absl::StatusOr<std::unique_ptr<store::KeySource>> StoreKeySource(const v1::Serve
 // The audit signing key file the config names (a file or a systemd
 // credential), or "" for none.
 absl::StatusOr<std::string> AuditSigningKeyPath(const v1::ServerConfig& config);
+
+// The audit content key the config names (file, environment variable or
+// systemd credential), or null for none. FAILED_PRECONDITION or
+// INVALID_ARGUMENT naming the source as for the store key; never the key.
+// REQUIRES: `config` from CompleteServerConfig.
+absl::StatusOr<std::shared_ptr<const crypto::AesGcmKey>> AuditContentKey(
+    const v1::ServerConfig& config);
 
 // Fills defaults into `config` and validates it; `base_dir` resolves
 // relative paths.

@@ -77,5 +77,58 @@ TEST(ServerConfigTest, SigningKeyFileAndCredentialExcludeEachOther) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exclude each other")));
 }
 
+TEST(ServerConfigTest, AuditContentKeyFromAFileTheEnvironmentOrACredentialAndAtMostOne) {
+  testing::TempDir dir;
+  v1::ServerConfig config = Minimal();
+  config.set_store_key_file("store.key");
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig none, CompleteServerConfig(config, dir.path()));
+  EXPECT_THAT(AuditContentKey(none), ::cellgate::testing::IsOkAndHolds(nullptr));
+  testing::WriteTestFile(dir.File("content.key"), std::string(64, 'b') + "\n", 0600);
+  config.set_audit_content_key_file("content.key");
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig file, CompleteServerConfig(config, dir.path()));
+  EXPECT_EQ(file.audit_content_key_file(), dir.File("content.key"));
+  ASSERT_OK_AND_ASSIGN(auto from_file, AuditContentKey(file));
+  ASSERT_OK_AND_ASSIGN(crypto::AesGcmKey expected,
+                       crypto::AesGcmKey::FromBytes(std::string(32, '\xbb')));
+  ASSERT_NE(from_file, nullptr);
+  EXPECT_EQ(from_file->id(), expected.id());
+  // A key file others may read is refused, naming the file, never the key.
+  testing::WriteTestFile(dir.File("content.key"), std::string(64, 'b') + "\n", 0644);
+  EXPECT_THAT(AuditContentKey(file),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       ::testing::AllOf(HasSubstr("content.key"), ::testing::Not(HasSubstr("bbbb")))));
+  config.set_audit_content_key_env("CELLGATE_AUDIT_CONTENT_KEY");
+  EXPECT_THAT(CompleteServerConfig(config, dir.path()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most one of")));
+  config.clear_audit_content_key_file();
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig env, CompleteServerConfig(config, dir.path()));
+  ::setenv("CELLGATE_AUDIT_CONTENT_KEY", std::string(64, 'b').c_str(), 1);
+  ASSERT_OK_AND_ASSIGN(auto from_env, AuditContentKey(env));
+  EXPECT_EQ(from_env->id(), expected.id());
+  EXPECT_EQ(std::getenv("CELLGATE_AUDIT_CONTENT_KEY"), nullptr);  // read once, removed
+  config.clear_audit_content_key_env();
+  config.set_audit_content_key_credential("audit-content.key");
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig credential, CompleteServerConfig(config, dir.path()));
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_THAT(AuditContentKey(credential),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("LoadCredential=audit-content.key")));
+}
+
+TEST(ServerConfigTest, RetentionDefaultsAndBounds) {
+  v1::ServerConfig config = Minimal();
+  config.set_store_key_file("store.key");
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig defaults, CompleteServerConfig(config, "/etc/cellgate"));
+  EXPECT_EQ(defaults.audit_identity_retention_years(), 1);  // the end of the following year
+  EXPECT_EQ(defaults.audit_content_retention_years(), 0);   // kept
+  config.set_audit_identity_retention_years(-1);
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig kept, CompleteServerConfig(config, "/etc/cellgate"));
+  EXPECT_EQ(kept.audit_identity_retention_years(), -1);
+  config.set_audit_content_retention_years(-2);
+  EXPECT_THAT(CompleteServerConfig(config, "/etc/cellgate"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("audit_content_retention_years")));
+}
+
 }  // namespace
 }  // namespace cellgate::service

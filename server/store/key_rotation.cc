@@ -13,18 +13,9 @@ namespace {
 
 std::string NextKeyPath(const std::string& key_file) { return key_file + ".next"; }
 
-absl::Status SyncDirectoryOf(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  return SyncDirectory(dir.empty() ? "." : dir);
-}
-
 // Step 3: the new key becomes the key.
 absl::Status Promote(const std::string& key_file) {
-  if (std::rename(NextKeyPath(key_file).c_str(), key_file.c_str()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot rename ", NextKeyPath(key_file), " to ", key_file));
-  }
-  return SyncDirectoryOf(key_file);
+  return RenameDurably(NextKeyPath(key_file), key_file);
 }
 
 }  // namespace
@@ -45,7 +36,7 @@ absl::StatusOr<OpenedStore> OpenStoreWithKeyFile(const StoreOptions& options,
     }
     ASSIGN_OR_RETURN(opened.store, Store::Open(options, FileKeySource(key_file), clock));
     std::filesystem::remove(next);
-    RETURN_IF_ERROR(SyncDirectoryOf(key_file));
+    RETURN_IF_ERROR(SyncParentDirectory(key_file));
     opened.pending = PendingRotation::kAbandoned;
     return opened;
   }

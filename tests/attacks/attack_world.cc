@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "audit/verify/log_reader.h"
+#include "audit/verify/detail_reader.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
 #include "policies/lp/linear_program.h"
@@ -195,15 +195,20 @@ absl::StatusOr<v1::QueryResponse> AttackWorld::Baseline(const struct Ask& ask,
 }
 
 absl::StatusOr<v1::AuditRecord> AttackWorld::LastAuditRecord() const {
-  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
-  if (log.records.empty()) return absl::NotFoundError("the audit log is empty");
-  return log.records.back().record;
+  // The record as appended: its header with its details merged in.
+  ASSIGN_OR_RETURN(std::vector<audit::DetailedRecord> log,
+                   audit::ReadDetailedLog(dir_.File("audit"), nullptr));
+  if (log.empty()) return absl::NotFoundError("the audit log is empty");
+  return log.back().record;
 }
 
 absl::StatusOr<std::vector<v1::AuditRecord>> AttackWorld::AuditRecords() const {
-  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+  // Whole records, details merged in: a check of what the log holds must
+  // see the blobs too, not only the headers.
+  ASSIGN_OR_RETURN(std::vector<audit::DetailedRecord> log,
+                   audit::ReadDetailedLog(dir_.File("audit"), nullptr));
   std::vector<v1::AuditRecord> records;
-  for (audit::StoredRecord& stored : log.records) records.push_back(std::move(stored.record));
+  for (audit::DetailedRecord& full : log) records.push_back(std::move(full.record));
   return records;
 }
 

@@ -74,7 +74,7 @@ class AttackWorld {
   const v1::DatasetSchema& schema() const { return schema_; }
   // The last record of the audit log, as the DPO reads it.
   absl::StatusOr<v1::AuditRecord> LastAuditRecord() const;
-  // Every record of the audit log, oldest first.
+  // Every record of the audit log, oldest first, with its details.
   absl::StatusOr<std::vector<v1::AuditRecord>> AuditRecords() const;
 
  private:

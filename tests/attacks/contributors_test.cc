@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "audit/audit_log.h"
-#include "audit/verify/log_reader.h"
+#include "audit/verify/detail_reader.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
@@ -189,9 +189,13 @@ class KurseWorld {
   }
 
   absl::StatusOr<std::vector<v1::AuditRecord>> AuditRecords() const {
-    ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
+    // Whole records, details merged in: the suppression audit and the
+    // released table live in the detail blobs, and the secrecy test must
+    // search them too.
+    ASSIGN_OR_RETURN(std::vector<audit::DetailedRecord> log,
+                     audit::ReadDetailedLog(dir_.File("audit"), nullptr));
     std::vector<v1::AuditRecord> records;
-    for (audit::StoredRecord& stored : log.records) records.push_back(std::move(stored.record));
+    for (audit::DetailedRecord& full : log) records.push_back(std::move(full.record));
     return records;
   }
 

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "audit/verify/log_reader.h"
+#include "audit/verify/detail_reader.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
 
@@ -189,9 +189,12 @@ absl::StatusOr<v1::QueryResponse> CrossDatasetWorld::Baseline(const v1::Query& q
 }
 
 absl::StatusOr<v1::AuditRecord> CrossDatasetWorld::LastAuditRecord() const {
-  ASSIGN_OR_RETURN(audit::ReadResult log, audit::ReadLog(dir_.File("audit")));
-  if (log.records.empty()) return absl::NotFoundError("the audit log is empty");
-  return log.records.back().record;
+  // The record as appended: its header with its details (the denominator,
+  // the table, the audits) merged in.
+  ASSIGN_OR_RETURN(std::vector<audit::DetailedRecord> log,
+                   audit::ReadDetailedLog(dir_.File("audit"), nullptr));
+  if (log.empty()) return absl::NotFoundError("the audit log is empty");
+  return log.back().record;
 }
 
 }  // namespace cellgate::attacks

@@ -39,7 +39,11 @@ credentials = [v for k, v in config.items() if k.endswith("_credential")]
 tls_files = [config[k] for k in ("server_cert_file", "server_key_file", "client_ca_file", "crl_file")]
 secret_names = credentials + [os.path.basename(p) for p in tls_files]
 config_path = "/etc/cellgate/server.textproto"
-check("the container config reads keys as credentials", set(credentials) == {"store.key", "audit-signing.key"})
+check("the container config reads keys as credentials", set(credentials) == {"store.key", "audit-signing.key", "audit-content.key"})
+systemd_credentials = re.findall(r'^\s*\w+_credential: "([^"]*)"',
+                                 read("deploy/systemd/server.textproto"), re.M)
+check("the container and the systemd unit's config name the same credentials",
+      sorted(credentials) == sorted(systemd_credentials), (credentials, systemd_credentials))
 check("TLS files come from the secrets directory", all(os.path.dirname(p) == "/run/secrets" for p in tls_files))
 state_dir = os.path.dirname(config["store_path"])
 check("store and audit log share one state directory",

@@ -26,6 +26,7 @@ bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || fail "certs"
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
 (umask 077; openssl genpkey -algorithm ed25519 -out "$work/signing.key")
 openssl pkey -in "$work/signing.key" -pubout -out "$work/signing.pub"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/content.key")
 "$bin/cellgate-musterstadt" --out "$work/data" --seed 11 --scale 0.05 --datasets abgang \
   >/dev/null || fail "generator"
 cat > "$work/server.textproto" <<CFG
@@ -36,6 +37,7 @@ store_key_file: "store.key"
 audit_dir: "audit"
 audit_origin: "cellgate.crash.example/audit/v1"
 audit_signing_key_file: "signing.key"
+audit_content_key_file: "content.key"
 access_policy_file: "$src/deploy/demo/access-policy.textproto"
 policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
@@ -72,6 +74,8 @@ kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
 
 "$bin/cellgate-audit-verify" --log "$work/audit" --pubkey "$work/signing.pub" \
   || fail "the log does not verify after $iterations crashes"
+python3 "$src/audit/verify/cellgate_audit_verify.py" --log "$work/audit" --pubkey "$work/signing.pub" \
+  >/dev/null || fail "the Python verifier disagrees after $iterations crashes"
 answers=$(ls "$work/answers" | wc -l)
 [ "$answers" -gt 0 ] || fail "no client received an answer"
 python3 - "$work/audit" "$work/answers" <<'PY' || fail "an answer has no matching record"

@@ -44,6 +44,7 @@ bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || { echo "FAIL - c
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
 (umask 077; openssl genpkey -algorithm ed25519 -out "$work/audit-signing.key")
 openssl pkey -in "$work/audit-signing.key" -pubout -out "$work/audit-signing.pub"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/audit-content.key")
 cp "$src/deploy/demo/access-policy.textproto" "$work/access.textproto"
 "$bin/cellgate-musterstadt" --out "$work/data" --seed 7 --scale 0.05 \
   --datasets abgang,seu >/dev/null || { echo "FAIL - generator"; exit 1; }
@@ -55,6 +56,7 @@ store_key_file: "store.key"
 audit_dir: "audit"
 audit_origin: "cellgate.e2e.example/audit/v1"
 audit_signing_key_file: "audit-signing.key"
+audit_content_key_file: "audit-content.key"
 access_policy_file: "access.textproto"
 policy_dir: "$src/policies/config"
 tls { server_cert_file: "pki/server.pem" server_key_file: "pki/server.key" client_ca_file: "pki/ca.pem" }
@@ -78,8 +80,9 @@ csv=$(as schulamt-analyst query --dataset abgang --by abschluss --by sex --by st
   --filter abgangsjahr=2025 --totals --purpose bildungsbericht --legal-basis schulg_rlp_67 --format csv)
 check "query as csv has a status column" grep -q "status" <<<"$(head -1 <<<"$csv")"
 check "small cells are suppressed" grep -q "SUPPRESSED\|suppressed" <<<"$csv"
+justification="Sozialplanung Nordstadt vertraulich 4711"
 json=$(as schulamt-analyst query --dataset abgang --by abschluss --purpose bildungsbericht \
-  --legal-basis schulg_rlp_67 --format json)
+  --legal-basis schulg_rlp_67 --justification "$justification" --format json)
 check "json answer carries a receipt" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["receipt"]["release_id"]' <<<"$json"
 python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["receipt"]["checkpoint"], end="")' \
   <<<"$json" > "$work/kept-checkpoint" 2>/dev/null
@@ -153,6 +156,17 @@ check "the export is the server's log byte for byte" \
   cmp -n "$exported_size" "$work/exported/audit-000001.log" "$work/audit/audit-000001.log"
 check "the exported copy verifies offline" \
   "$bin/cellgate-audit-verify" --log "$work/exported" --pubkey "$work/audit-signing.pub"
+check "the export carries the detail files" test -s "$work/exported/details/identity-$(date -u +%Y).blobs"
+release_seq=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["receipt"]["seq"])' <<<"$json")
+offline=$(as dpo audit show "$release_seq" --log "$work/exported" --content-key "$work/audit-content.key")
+check "the DPO reads the exported record offline with the content key" \
+  bash -c 'grep -q "schulamt-analyst" <<<"$1" && grep -qF "$2" <<<"$1"' _ "$offline" "$justification"
+check "without the content key the offline record names no one" \
+  bash -c '! grep -q "schulamt-analyst" <<<"$1" && grep -q "no content key given" <<<"$1"' _ \
+  "$(as dpo audit show "$release_seq" --log "$work/exported")"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/wrong-content.key")
+expect_fail "a wrong content key is a clear error" 5 'wrong audit content key' \
+  as dpo audit show "$release_seq" --log "$work/exported" --content-key "$work/wrong-content.key"
 expect_fail "export refuses a directory that holds files" 2 'not empty' \
   as dpo audit export "$work/exported"
 
@@ -247,6 +261,15 @@ check "queries still work after the rotation" \
   bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
 expect_fail "an analyst may not rotate the key" 4 'role' as schulamt-analyst admin rotate-key
 
+# --- the steward rotates the audit signing key; the DPO keeps the first key --
+cp "$work/audit-signing.pub" "$work/audit-signing.first.pub"
+rotated_signing=$(as steward admin rotate-signing-key)
+check "the steward rotates the audit signing key" grep -q "KEY_ROTATION record at seq" <<<"$rotated_signing"
+check "the signing key file holds the new key" bash -c \
+  '! cmp -s <(openssl pkey -in "$1" -pubout) "$2"' _ "$work/audit-signing.key" "$work/audit-signing.first.pub"
+check "queries still work after the signing key rotation" \
+  bash -c 'grep -q abgang <<<"$1"' _ "$(as schulamt-analyst datasets)"
+
 # --- SIGHUP reloads the access policy; a broken file keeps the old one --------
 wait_for_log() { for _ in $(seq 1 50); do grep -q "$1" "$work/server.log" && return 0; sleep 0.1; done; return 1; }
 cp "$work/access.textproto" "$work/access.good"
@@ -290,22 +313,57 @@ cp "$work/store.key.rotated" "$work/store.key"
 
 # --- the DPO verifies the log offline; a changed byte is found ------------------
 verify="$bin/cellgate-audit-verify"
-check "audit log verifies offline after a clean stop" \
+check "audit log verifies offline after a clean stop, from the first signing key" \
   "$verify" --log "$work/audit" --origin cellgate.e2e.example/audit/v1 \
-  --pubkey "$work/audit-signing.pub" --trusted-checkpoint "$work/kept-checkpoint"
+  --pubkey "$work/audit-signing.first.pub" --trusted-checkpoint "$work/kept-checkpoint"
 report=$("$verify" --log "$work/audit" --json)
 check "verify reports START, RELEASE and STOP records" python3 -c \
   'import json,sys; d=json.loads(sys.stdin.read()); t=d["by_type"]; assert d["ok"] and t["START"]>=2 and t["RELEASE"]>=1 and t["STOP"]>=2, d' <<<"$report"
 # The independent Python verifier agrees with the C++ one on the same log.
 pyverify=(python3 "$src/audit/verify/cellgate_audit_verify.py")
-py_report=$("${pyverify[@]}" --log "$work/audit" --pubkey "$work/audit-signing.pub" \
+first_pub="$work/audit-signing.first.pub"
+py_report=$("${pyverify[@]}" --log "$work/audit" --pubkey "$first_pub" \
   --trusted-checkpoint "$work/kept-checkpoint")
-cc_report=$("$verify" --log "$work/audit" --pubkey "$work/audit-signing.pub" --json)
+cc_report=$("$verify" --log "$work/audit" --pubkey "$first_pub" --json)
 check "the Python verifier agrees with cellgate-audit-verify" python3 -c '
 import json, sys
 py, cc = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-keys = ["ok", "records", "origin", "head_leaf_hash", "checkpoints", "unsealed_records"]
-assert all(py[k] == cc[k] for k in keys), (py, cc)' "$py_report" "$cc_report"
+keys = ["ok", "records", "origin", "head_leaf_hash", "checkpoints", "unsealed_records",
+        "signing_key_rotations", "details"]
+assert all(py[k] == cc[k] for k in keys), (py, cc)
+assert cc["signing_key_rotations"] == 1 and cc["details"]["checked"] > 0, cc
+assert cc["details"]["unencrypted"] == 0, cc' "$py_report" "$cc_report"
+# Both name the same kind of finding on the same damage.
+same_finding() { # kind, log dir, extra args...
+  local kind=$1 dir=$2; shift 2
+  local cc py
+  cc=$("$verify" --log "$dir" --pubkey "$first_pub" --json "$@")
+  py=$("${pyverify[@]}" --log "$dir" --pubkey "$first_pub" "$@")
+  python3 -c '
+import json, sys
+kind, cc, py = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+assert not cc["ok"] and not py["ok"], (cc, py)
+assert cc["finding_kind"] == py["finding_kind"] == kind, (kind, cc, py)' "$kind" "$cc" "$py"
+}
+year=$(date -u +%Y)
+cp -a "$work/audit" "$work/audit-blob-flipped"
+python3 - "$work/audit-blob-flipped/details/identity-$year.blobs" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+data[len(data) // 2] ^= 0x01
+open(path, "wb").write(bytes(data))
+PY
+check "both verifiers name a changed detail" same_finding changed_detail "$work/audit-blob-flipped"
+cp -a "$work/audit" "$work/audit-blob-deleted"
+rm "$work/audit-blob-deleted/details/identity-$year.blobs"
+check "both verifiers name a deleted detail file without a redaction missing" \
+  same_finding missing_detail "$work/audit-blob-deleted"
+# No plaintext identity, justification or table content in what the log stores.
+check "no requester identity or justification in the raw audit files" \
+  bash -c '! grep -rqaF -e "schulamt-analyst" -e "$2" -e "urn:cellgate:principal" "$1"' _ "$work/audit" "$justification"
+check "the raw audit files still name the department (an office) in clear" \
+  grep -rqaF "schulamt" "$work/audit"
 cp -a "$work/audit" "$work/audit-tampered"
 python3 - "$work/audit-tampered/audit-000001.log" <<'PY'
 import sys
@@ -316,8 +374,8 @@ open(path, "wb").write(bytes(data))
 PY
 expect_fail "a flipped byte in the log is a finding" 1 'damaged frame' \
   "$verify" --log "$work/audit-tampered"
-check "the Python verifier finds the flipped byte too" \
-  bash -c '! "$@" >/dev/null' _ "${pyverify[@]}" --log "$work/audit-tampered"
+check "the Python verifier finds the flipped byte too, as damage" \
+  same_finding damaged "$work/audit-tampered"
 # Cutting the tail back to before the kept checkpoint's size is found.
 cp -a "$work/audit" "$work/audit-cut"
 python3 - "$work/audit-cut/audit-000001.log" <<'PY'
@@ -332,11 +390,10 @@ while offset < len(data):
 open(path, "wb").write(data[: frames[3]])  # keep START, its checkpoint and one more
 PY
 expect_fail "a cut-off log fails against the kept checkpoint" 1 'cut off' \
-  "$verify" --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
+  "$verify" --log "$work/audit-cut" --pubkey "$first_pub" \
   --trusted-checkpoint "$work/kept-checkpoint"
-check "the Python verifier finds the cut too" bash -c '! "$@" >/dev/null' _ "${pyverify[@]}" \
-  --log "$work/audit-cut" --pubkey "$work/audit-signing.pub" \
-  --trusted-checkpoint "$work/kept-checkpoint"
+check "the Python verifier finds the cut too, as a truncation" \
+  same_finding truncated "$work/audit-cut" --trusted-checkpoint "$work/kept-checkpoint"
 
 # --- no key material in anything the server wrote or said -------------------------
 signing_key_body=$(sed -n 2p "$work/audit-signing.key")
@@ -346,6 +403,8 @@ for key in "$work/store.key" "$work/store.key.before-rotation"; do
 done
 check "no signing key in the server log or the audit log" \
   bash -c '! grep -rqaF -- "$1" "$2/server.log" "$2/audit"' _ "$signing_key_body" "$work"
+check "no audit content key in the server log or the audit log" \
+  bash -c '! grep -rqaF -- "$1" "$2/server.log" "$2/audit"' _ "$(cat "$work/audit-content.key")" "$work"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

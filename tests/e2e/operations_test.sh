@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Operating the real binaries: JSON log lines that parse and carry the
-# release id of the response (and never a key), an online backup taken with
-# `cellgate admin backup` while queries run, `cellgate admin restore` into a
-# new directory, and a server started on the restored state whose audit log
-# verifies and whose answers to the same queries have the same digests.
+# release id of the response (and never a key, a justification or anything
+# else the audit log encrypts), an online backup taken with `cellgate admin
+# backup` while queries run (segments and detail blobs cut at the same
+# record), `cellgate admin restore` into a new directory (refusing damaged
+# or inconsistent detail files), and a server started on the restored state
+# whose audit log verifies with both verifiers and whose answers to the same
+# queries have the same digests.
 # Usage: operations_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$(cd "$1" && pwd)
@@ -34,6 +37,7 @@ bash "$src/deploy/make-demo-certs.sh" "$work/pki" >/dev/null || { echo "FAIL - c
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/store.key")
 (umask 077; openssl genpkey -algorithm ed25519 -out "$work/audit-signing.key")
 openssl pkey -in "$work/audit-signing.key" -pubout -out "$work/audit-signing.pub"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/audit-content.key")
 cp "$src/deploy/demo/access-policy.textproto" "$work/access.textproto"
 "$bin/cellgate-musterstadt" --out "$work/data" --seed 11 --scale 0.05 \
   --datasets abgang >/dev/null || { echo "FAIL - generator"; exit 1; }
@@ -46,6 +50,7 @@ store_key_file: "store.key"
 audit_dir: "$1/audit"
 audit_origin: "cellgate.ops.example/audit/v1"
 audit_signing_key_file: "audit-signing.key"
+audit_content_key_file: "audit-content.key"
 access_policy_file: "access.textproto"
 policy_dir: "$src/policies/config"
 log_file: "server.jsonl"
@@ -64,7 +69,7 @@ queries=("--by abschluss" "--by sex --filter abgangsjahr=2025" "--by abschluss -
 ask() { # query flags, output format
   # shellcheck disable=SC2086
   as schulamt-analyst query --dataset abgang $1 --purpose bildungsbericht \
-    --legal-basis schulg_rlp_67 --format "$2"
+    --legal-basis schulg_rlp_67 --justification "Begruendung-OPS-5R2" --format "$2"
 }
 for i in "${!queries[@]}"; do ask "${queries[$i]}" csv | sha256sum > "$work/digest.$i"; done
 table=$(ask "--by abschluss" table)
@@ -115,6 +120,12 @@ check "the backup's log line names its id" \
 check "no store or signing key in the log file" bash -c \
   '! grep -qaF -- "$1" "$3" && ! grep -qaF -- "$2" "$3"' _ "$(tr -d '\n' < "$work/store.key")" \
   "$(sed -n 2p "$work/audit-signing.key")" "$work/server.jsonl"
+check "no content key, justification or certificate name in the log file" bash -c \
+  '! grep -qaF -- "$1" "$2" && ! grep -qaF Begruendung-OPS "$2" && ! grep -qaF urn:cellgate "$2"' \
+  _ "$(tr -d '\n' < "$work/audit-content.key")" "$work/server.jsonl"
+check "the backup holds the detail files, encrypted" bash -c '
+  ls "$1"/audit/details/identity-*.blobs "$1"/audit/details/content-*.blobs >/dev/null &&
+  ! grep -qaF Begruendung-OPS "$1"/audit/details/*.blobs' _ "$work/backup"
 stop_server
 
 # --- restore into a new directory and serve from it --------------------------
@@ -122,17 +133,59 @@ check "restore refuses a damaged backup" bash -c '
   cp -r "$1" "$2" && printf x >> "$2/audit/audit-000001.log" &&
   ! "$3" admin restore "$2" "$4" 2>/dev/null' _ "$work/backup" "$work/damaged" "$bin/cellgate" \
   "$work/never"
+# A copy of the backup with a byte of an identity blob flipped and the
+# manifest's hash forged to match: only the blob's hash in its record can
+# tell. The restore must refuse it and name the detail.
+restore_refuses_changed_detail() {
+  local copy=$work/damaged-detail f sum out
+  cp -r "$work/backup" "$copy" || return 1
+  f=$(ls "$copy"/audit/details/identity-*.blobs | head -1)
+  python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=1; open(p,"wb").write(b)' "$f"
+  sum=$(sha256sum "$f" | cut -d" " -f1)
+  python3 - "$copy/MANIFEST" "${f#"$copy"/}" "$sum" <<'PY'
+import re, sys
+path, name, digest = sys.argv[1:]
+text = open(path).read()
+text, n = re.subn(r'(path: "%s"\s*size: \d+\s*sha256: ")[0-9a-f]+' % re.escape(name),
+                  r'\g<1>' + digest, text)
+assert n == 1, n
+open(path, "w").write(text)
+PY
+  out=$("$bin/cellgate" admin restore "$copy" "$work/never2" 2>&1) && return 1
+  grep -q "identity detail" <<<"$out"
+}
+check "restore refuses a backup whose detail blob was changed (manifest forged to match)" \
+  restore_refuses_changed_detail
+check "restore refuses a detail file the manifest does not name" bash -c '
+  cp -r "$1" "$2" && cp "$(ls "$2"/audit/details/content-*.blobs | head -1)" "$2/audit/details/content-1999.blobs" &&
+  ! "$3" admin restore "$2" "$4" 2>/dev/null' \
+  _ "$work/backup" "$work/extra-detail" "$bin/cellgate" "$work/never3"
 check "cellgate admin restore verifies and lays out the backup" \
   "$bin/cellgate" admin restore "$work/backup" "$work/restored" --pubkey "$work/audit-signing.pub"
 write_config "$work/restored"
 check "the server starts on the restored state" start_server
 check "audit verify passes on the restored log" bash -c \
   'grep -q "OK: the chain is intact" <<<"$1"' _ "$(as dpo audit verify)"
+check "the restored log's details open with the content key (audit show)" bash -c \
+  'grep -q "principal.*steward" <<<"$1"' _ \
+  "$(as dpo audit show "$(awk -F': ' '/backup_record_seq/ {print $2}' "$work/backup/MANIFEST")")"
 for i in "${!queries[@]}"; do
   now=$(ask "${queries[$i]}" csv | sha256sum)
   check "query $i gives the same digest after the restore" test "$now" = "$(cat "$work/digest.$i")"
 done
 stop_server
+check "both verifiers agree on the restored log, details included" python3 -c '
+import json, subprocess, sys
+verify, py, log, pub = sys.argv[1:]
+cc = json.loads(subprocess.run([verify, "--log", log, "--pubkey", pub, "--json"],
+                               capture_output=True, text=True).stdout)
+pv = json.loads(subprocess.run(["python3", py, "--log", log, "--pubkey", pub],
+                               capture_output=True, text=True).stdout)
+keys = ["ok", "records", "origin", "head_leaf_hash", "checkpoints", "details"]
+assert cc["ok"] and all(cc[k] == pv[k] for k in keys), (cc, pv)
+assert cc["details"]["checked"] > 0 and cc["details"]["unencrypted"] == 0, cc' \
+  "$bin/cellgate-audit-verify" "$src/audit/verify/cellgate_audit_verify.py" "$work/restored/audit" \
+  "$work/audit-signing.pub"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

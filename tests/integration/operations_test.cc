@@ -1,7 +1,8 @@
 // Operations in-process: the plaintext health-only listener, the metrics
 // endpoint scraped over HTTP after real queries (counters move, no label
-// value outside the allowed sets), and an online backup taken while
-// queries run, checked for a consistent cut between store and audit log.
+// value outside the allowed sets), the JSON log lines (nothing the audit
+// log keeps encrypted), and an online backup taken while queries run,
+// checked for a consistent cut between store, audit log and detail blobs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
@@ -21,7 +23,10 @@
 #include "absl/strings/str_split.h"
 #include "audit/testing/failing_log_file_system.h"
 #include "audit/verify/chain_verifier.h"
+#include "audit/verify/detail_reader.h"
+#include "audit/verify/detail_verifier.h"
 #include "audit/verify/log_reader.h"
+#include "common/crypto/aes_gcm.h"
 #include "gmock/gmock.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -176,6 +181,33 @@ TEST(OperationsTest, MetricsCountRequestsReleasesRefusalsAndCommitsWithFixedLabe
   EXPECT_GT(labels, 5);
 }
 
+// The log lines of decisions carry ids, the principal id and counts; never
+// what the audit log keeps in its encrypted details (ADR 0005): the
+// justification, the client's request id, the certificate identity, the
+// peer or the query's codes.
+TEST(OperationsTest, LogLinesCarryIdsButNothingTheAuditLogEncrypts) {
+  TestServer server(nullptr, [](v1::ServerConfig& c) { c.set_log_file("server.jsonl"); });
+  ASSERT_NE(server.app(), nullptr) << server.start_error();
+  ASSERT_TRUE(server.LoadSchule());
+  v1::Query q = CountBySex();
+  q.set_justification("Begruendung-7Q4Z fuer den Bericht");
+  q.set_client_request_id("anfrage-K9X3");
+  v1::Filter* filter = q.add_filters();
+  filter->set_dimension("bezirk");
+  filter->add_codes("NORD-CODE-17");  // unknown: refused, recorded with the query
+  v1::QueryResponse response;
+  EXPECT_FALSE(Ask(server, q, &response).ok());
+  q.clear_filters();
+  ASSERT_TRUE(Ask(server, q, &response).ok());
+  const std::string log = ReadTestFile(server.dir().File("server.jsonl"));
+  EXPECT_THAT(log, ::testing::HasSubstr(response.receipt().release_id()));
+  EXPECT_THAT(log, ::testing::HasSubstr("\"principal\":\"schulamt-analyst\""));
+  for (const std::string secret : {"Begruendung-7Q4Z", "anfrage-K9X3", "NORD-CODE-17",
+                                   "urn:cellgate:principal", "ipv4:", "ipv6:"}) {
+    EXPECT_THAT(log, ::testing::Not(::testing::HasSubstr(secret))) << secret;
+  }
+}
+
 TEST(OperationsTest, BackupWhileQueriesRunIsAConsistentCutOfStoreAndLog) {
   TestServer server;
   ASSERT_NE(server.app(), nullptr) << server.start_error();
@@ -214,7 +246,10 @@ TEST(OperationsTest, BackupWhileQueriesRunIsAConsistentCutOfStoreAndLog) {
   ASSERT_TRUE(finished.ok()) << finished.error_message();
   ASSERT_GT(released.load(), 0);
   ASSERT_TRUE(files.count("store.db"));
-  for (const auto& [path, bytes] : files) WriteTestFile(out + "/" + path, bytes);
+  for (const auto& [path, bytes] : files) {
+    std::filesystem::create_directories(std::filesystem::path(out + "/" + path).parent_path());
+    WriteTestFile(out + "/" + path, bytes);
+  }
 
   // The log copy verifies and ends with the commit of the backup's record.
   ASSERT_OK_AND_ASSIGN(const audit::ReadResult log, audit::ReadLog(out + "/audit"));
@@ -228,6 +263,24 @@ TEST(OperationsTest, BackupWhileQueriesRunIsAConsistentCutOfStoreAndLog) {
   const v1::AuditRecord& marker = log.records.at(manifest.backup_record_seq()).record;
   EXPECT_EQ(marker.record_type(), v1::AUDIT_ACCESS);
   EXPECT_EQ(marker.release_id(), manifest.backup_id());
+  // The detail files are cut where the log copy ends: every blob a copied
+  // record names is there and intact, and none of a later request.
+  ASSERT_OK_AND_ASSIGN(const audit::DetailSummary details,
+                       audit::VerifyDetails(out + "/audit", log.records));
+  EXPECT_GT(details.checked, 0u);
+  EXPECT_EQ(details.tail_bytes, 0u);
+  ASSERT_OK_AND_ASSIGN(crypto::AesGcmKey content_key,
+                       crypto::AesGcmKey::LoadFile(server.dir().File("audit-content.key"), "key"));
+  ASSERT_OK_AND_ASSIGN(
+      const std::vector<audit::DetailedRecord> detailed,
+      audit::ReadDetailedLog(out + "/audit",
+                             std::make_shared<const crypto::AesGcmKey>(std::move(content_key))));
+  for (const audit::DetailedRecord& r : detailed) {
+    for (const v1::DetailStatus& d : r.details) {
+      EXPECT_EQ(d.state(), v1::DetailStatus::DETAIL_PRESENT) << r.record.seq() << ": " << d.note();
+    }
+  }
+  EXPECT_EQ(detailed.at(manifest.backup_record_seq()).record.requester().principal(), "steward");
   std::set<std::string> logged;
   for (const audit::StoredRecord& r : log.records) {
     if (r.record.record_type() == v1::RELEASE) logged.insert(r.record.release_id());

@@ -5,6 +5,7 @@
 #include "audit/testing/failing_log_file_system.h"
 #include "audit/verify/checkpoint.h"
 #include "audit/verify/merkle.h"
+#include "common/crypto/ed25519.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
@@ -255,6 +256,14 @@ TEST_F(ServerIntegrationTest, DpoSeesTheReleasedTableExactlyAsSent) {
             response.table().SerializeAsString());
   EXPECT_EQ(record.record().requester().principal(), "schulamt-analyst");
   EXPECT_EQ(record.record().requester().cert_sha256().size(), 64u);
+  // Stored as a header and encrypted details: the server reassembled them.
+  ASSERT_EQ(record.details_size(), 2);
+  for (const v1::DetailStatus& detail : record.details()) {
+    EXPECT_EQ(detail.state(), v1::DetailStatus::DETAIL_PRESENT);
+    EXPECT_TRUE(detail.encrypted());
+  }
+  EXPECT_THAT(record.record_bytes(), ::testing::Not(HasSubstr("schulamt-analyst")));
+  EXPECT_THAT(record.record_bytes(), HasSubstr("schulamt"));  // the department
 }
 
 TEST_F(ServerIntegrationTest, DpoAsksTheServerToVerifyItsLog) {
@@ -273,6 +282,7 @@ TEST_F(ServerIntegrationTest, DpoAsksTheServerToVerifyItsLog) {
   EXPECT_GT(intact.checkpoints(), 0u);
   EXPECT_TRUE(intact.signatures_checked());
   EXPECT_EQ(intact.origin(), "cellgate.test/audit/v1");
+  EXPECT_GT(intact.details_checked(), 0u);
   // One flipped byte in the middle of the segment: the answer says where.
   const std::string segment = server_.dir().File("audit/audit-000001.log");
   std::string bytes = ReadTestFile(segment);
@@ -404,7 +414,7 @@ TEST_F(ServerIntegrationTest, EveryMethodOfEveryServiceDeniesUnprivilegedPrincip
       ++methods;
     }
   }
-  EXPECT_EQ(methods, 15);  // a new method must be walked too
+  EXPECT_EQ(methods, 16);  // a new method must be walked too
 }
 
 }  // namespace
@@ -444,6 +454,15 @@ TEST_F(ServerIntegrationTest, DpoFiltersRecordsByDepartmentDecisionPurposeAndTim
   ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
   ASSERT_EQ(response.records_size(), 1);
   EXPECT_EQ(response.records(0).principal(), "schulamt-analyst");
+
+  // The principal is in the encrypted identity detail: the server filters
+  // after decrypting it.
+  request.Clear();
+  request.set_principal("jugendamt-analyst");
+  response.Clear();
+  ASSERT_TRUE(ListAsDpo(server_, request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  EXPECT_EQ(response.records(0).department(), "jugendamt");
 
   request.Clear();
   request.set_since_utc("2999-01-01T00:00:00Z");
@@ -513,6 +532,23 @@ TEST_F(ServerIntegrationTest, DpoExportsWholeRecordsPageByPageWithTheListsFilter
   v1::ExportRecordsResponse cut;
   ASSERT_TRUE(page(request, &cut).ok());
   EXPECT_EQ(cut.records_size(), 0);
+
+  // The principal is in the encrypted identity detail: the server matches
+  // it after decrypting, as ListRecords does, and the justification and
+  // query come back from the details too.
+  v1::ExportRecordsRequest by_principal;
+  by_principal.mutable_filter()->add_record_types(v1::RELEASE);
+  by_principal.mutable_filter()->set_principal("schulamt-analyst");
+  v1::ExportRecordsResponse mine;
+  ASSERT_TRUE(page(by_principal, &mine).ok());
+  ASSERT_EQ(mine.records_size(), 2);
+  EXPECT_TRUE(mine.records(0).record().has_query());
+  ASSERT_EQ(mine.records(0).details_size(), 2);
+  EXPECT_EQ(mine.records(0).details(0).state(), v1::DetailStatus::DETAIL_PRESENT);
+  by_principal.mutable_filter()->set_principal("jugendamt-analyst");
+  v1::ExportRecordsResponse theirs;
+  ASSERT_TRUE(page(by_principal, &theirs).ok());
+  EXPECT_EQ(theirs.records_size(), 0);
 
   request.mutable_filter()->set_until_utc("next week");
   const grpc::Status bad = page(request, &cut);
@@ -630,6 +666,41 @@ TEST_F(ServerIntegrationTest, ADepartmentProvesItsReleaseIsInTheSignedLog) {
   request.set_tree_size(1u << 30);
   EXPECT_EQ(data->GetInclusionProof(&beyond, request, &proof).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace cellgate::testing
+
+namespace cellgate::testing {
+namespace {
+
+// The steward rotates the audit signing key; the log proves the new key
+// from the first one, and receipts after it are signed by the new key.
+TEST(SigningKeyRotationIntegrationTest, TheStewardRotatesTheSigningKeyAndTheLogFollows) {
+  TestServer server;
+  ASSERT_NE(server.app(), nullptr) << server.start_error();
+  auto admin = v1::AdminService::NewStub(server.ChannelAs("steward"));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::RotateSigningKeyResponse rotated;
+  ASSERT_TRUE(admin->RotateSigningKey(&context, v1::RotateSigningKeyRequest(), &rotated).ok());
+  EXPECT_THAT(rotated.public_key_pem(), HasSubstr("BEGIN PUBLIC KEY"));
+  ASSERT_OK_AND_ASSIGN(std::string new_key,
+                       crypto::Ed25519PublicKeyFromPem(rotated.public_key_pem()));
+  EXPECT_NE(new_key, server.signing_public_key());
+  ASSERT_TRUE(server.LoadSchule());
+  v1::QueryResponse answer;
+  ASSERT_TRUE(Ask(server.ChannelAs("schulamt-analyst"), GroupByStadtteil(), &answer).ok());
+  ASSERT_OK_AND_ASSIGN(audit::Checkpoint checkpoint,
+                       audit::ParseCheckpoint(answer.receipt().checkpoint()));
+  EXPECT_OK(audit::VerifyCheckpointSignature(checkpoint, new_key));
+  auto audit_stub = v1::AuditService::NewStub(server.ChannelAs("dpo"));
+  grpc::ClientContext verify_context;
+  SetDeadline(verify_context);
+  v1::VerifyLogResponse verified;
+  ASSERT_TRUE(audit_stub->VerifyLog(&verify_context, v1::VerifyLogRequest(), &verified).ok());
+  EXPECT_TRUE(verified.ok()) << verified.error();
+  EXPECT_EQ(verified.signing_key_rotations(), 1u);
 }
 
 }  // namespace

@@ -144,6 +144,9 @@ TestServer::TestServer(std::unique_ptr<audit::LogFileSystem> audit_fs,
   WriteTestFile(dir_.File("audit-signing.key"), *signing_pem, 0600);
   signing_public_key_ = signing_key->public_key();
   config.set_audit_signing_key_file("audit-signing.key");
+  // The audit content key: requester details and tables encrypted at rest.
+  WriteTestFile(dir_.File("audit-content.key"), std::string(64, 'c') + "\n", 0600);
+  config.set_audit_content_key_file("audit-content.key");
   config.set_access_policy_file("access.textproto");
   config.set_policy_dir("policies");
   config.mutable_tls()->set_server_cert_file("server.pem");
