@@ -1,13 +1,19 @@
-// Secondary suppression plus the attacker-LP audit on a 4-dimensional table
-// of 9,920 cells with a 3-level hierarchy, against the primary rule alone,
-// in the same binary and run:
+// Secondary suppression plus the attacker-LP audit, against the primary rule
+// alone, in the same binary and run:
 //
-//   BM_ProtectFull         threshold rule + secondary suppression + audit
+//   BM_ProtectFull         threshold rule + secondary suppression + audit,
+//                          4-D table of 9,920 cells with a 3-level hierarchy
 //   BM_PrimaryRuleOnly     threshold rule alone (what was released before #3)
+//   BM_SecondaryMethod     each secondary-suppression method on a 3-D table
+//   BM_School*             the offline tools' table (SDC-ORACLES.md): schools
+//                          in districts x nationality [x sex], k = 4, through
+//                          the protector and through each method
 //
-// Axes: Stadtteil (24) -> Bezirk (6) -> total, Schulart (9) + total,
-// Geschlecht (3) + total, Jahr (7) + total. Counts are skewed so that a
-// realistic share of cells is small. Results: docs/performance.md.
+// Axes of the 4-D table: Stadtteil (24) -> Bezirk (6) -> total, Schulart (9)
+// + total, Geschlecht (3) + total, Jahr (7) + total. Counts are skewed so
+// that a realistic share of cells is small. Every benchmark reports the
+// secondary cells and the records in them (the information loss).
+// Results: docs/performance.md.
 #include <random>
 
 #include "benchmark/benchmark.h"
@@ -15,6 +21,7 @@
 #include "policies/secondary_suppression.h"
 #include "policies/table_protector.h"
 #include "policies/table_structure.h"
+#include "policies/testing/school_tables.h"
 #include "policies/threshold_rule.h"
 
 namespace cellgate::policies {
@@ -90,32 +97,44 @@ v1::ComputedTable MakeTable(uint64_t seed, int years = 7) {
   return table;
 }
 
-v1::DisclosurePolicy Policy() {
+v1::DisclosurePolicy Policy(int64_t k = 3) {
   v1::DisclosurePolicy policy;
   policy.set_id("bench");
   policy.set_version(1);
   policy.set_dataset("bench");
-  policy.mutable_threshold()->set_k(3);
+  policy.mutable_threshold()->set_k(k);
   return policy;
 }
 
-void BM_ProtectFull(benchmark::State& state) {
-  const v1::ComputedTable table = MakeTable(2026);
-  const absl::StatusOr<TableProtector> protector = TableProtector::Create(Policy());
-  v1::ReleaseCounts counts;
+// The whole protector (primary rule, secondary suppression, audit) on
+// `table` with threshold `k`.
+void Protect(benchmark::State& state, const v1::ComputedTable& table, int64_t k) {
+  const absl::StatusOr<TableProtector> protector = TableProtector::Create(Policy(k));
+  v1::ReleaseDecision decision;
   for (auto _ : state) {
-    absl::StatusOr<v1::ReleaseDecision> decision = protector->Protect(table);
-    if (!decision.ok()) {
-      state.SkipWithError(std::string(decision.status().message()).c_str());
+    absl::StatusOr<v1::ReleaseDecision> protected_table = protector->Protect(table);
+    if (!protected_table.ok()) {
+      state.SkipWithError(std::string(protected_table.status().message()).c_str());
       return;
     }
-    counts = decision->counts();
+    decision = *std::move(protected_table);
   }
+  double records = 0;
+  for (int c = 0; c < table.record_count_size(); ++c) {
+    const int64_t n = table.record_count(c);
+    if (decision.table().cells(c).values(0).status() == v1::SUPPRESSED && !(n > 0 && n < k)) {
+      records += static_cast<double>(n);
+    }
+  }
+  const v1::ReleaseCounts& counts = decision.counts();
   state.counters["cells"] = static_cast<double>(counts.cells());
   state.counters["primary"] = static_cast<double>(counts.suppressed_primary());
   state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
+  state.counters["secondary_records"] = records;
 }
-BENCHMARK(BM_ProtectFull)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void BM_ProtectFull(benchmark::State& state) { Protect(state, MakeTable(2026), 3); }
+BENCHMARK(BM_ProtectFull)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_PrimaryRuleOnly(benchmark::State& state) {
   const v1::ComputedTable table = MakeTable(2026);
@@ -131,12 +150,12 @@ void BM_PrimaryRuleOnly(benchmark::State& state) {
   state.counters["cells"] = static_cast<double>(table.record_count_size());
   state.counters["primary"] = static_cast<double>(suppressed);
 }
-BENCHMARK(BM_PrimaryRuleOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PrimaryRuleOnly)->Unit(benchmark::kMillisecond);
 
-// The two secondary-suppression methods on the same 3-dimensional table
-// (1,240 cells): time and suppressed cells (the information loss).
-void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
-  const v1::ComputedTable table = MakeTable(2026, /*years=*/1);
+// One secondary-suppression method alone on the count table of `table`
+// with threshold `k` (default protection levels: up to k, nothing below).
+void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
+            SuppressionMethod method) {
   const TableStructure structure = *StructureOf(table.axes());
   MeasureTable counts;
   counts.name = "count";
@@ -148,9 +167,9 @@ void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
     const double n = counts.values[c];
     costs.per_unit.push_back(1 + n);
     costs.may_suppress.push_back(n > 0);
-    if (n > 0 && n < 3) {
+    if (n > 0 && n < static_cast<double>(k)) {
       primary[c] = true;
-      counts.required.push_back({static_cast<int32_t>(c), 0, std::max(1.0, 3 - n)});
+      counts.required.push_back({static_cast<int32_t>(c), 0, std::max(1.0, k - n)});
     }
   }
   int64_t secondary = 0;
@@ -175,10 +194,30 @@ void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
   state.counters["secondary"] = static_cast<double>(secondary);
   state.counters["secondary_records"] = suppressed_records;
 }
+
+// The methods on the same 3-dimensional table (1,240 cells, k = 3).
+void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
+  Method(state, MakeTable(2026, /*years=*/1), 3, method);
+}
 BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercube_then_lp, SuppressionMethod::kHypercubeThenLp)
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+    ->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(BM_SecondaryMethod, lp_only, SuppressionMethod::kLpOnly)
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// The offline tools' table (k = 4, i.e. n <= 3 is unsafe): 966 cells, and
+// 3,864 with sex.
+void BM_SchoolProtect(benchmark::State& state) {
+  Protect(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4);
+}
+BENCHMARK(BM_SchoolProtect)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_SchoolMethod(benchmark::State& state, SuppressionMethod method) {
+  Method(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4, method);
+}
+BENCHMARK_CAPTURE(BM_SchoolMethod, hypercube_then_lp, SuppressionMethod::kHypercubeThenLp)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, lp_only, SuppressionMethod::kLpOnly)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace cellgate::policies
