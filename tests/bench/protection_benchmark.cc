@@ -155,7 +155,7 @@ BENCHMARK(BM_PrimaryRuleOnly)->Unit(benchmark::kMillisecond);
 // One secondary-suppression method alone on the count table of `table`
 // with threshold `k` (default protection levels: up to k, nothing below).
 void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
-            SuppressionMethod method) {
+            SuppressionOptions options) {
   const TableStructure structure = *StructureOf(table.axes());
   MeasureTable counts;
   counts.name = "count";
@@ -176,7 +176,8 @@ void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
   double suppressed_records = 0;
   for (auto _ : state) {
     std::vector<bool> suppressed = primary;
-    if (!SuppressSecondary(structure, counts, costs, suppressed, nullptr, {method}).ok()) {
+    std::vector<std::vector<Certificate>> certificates;
+    if (!SuppressTables(structure, {counts}, costs, suppressed, certificates, options).ok()) {
       state.SkipWithError("suppression failed");
       return;
     }
@@ -195,13 +196,26 @@ void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
   state.counters["secondary_records"] = suppressed_records;
 }
 
+// The methods compared: without the cleanup pass (what cellgate did before
+// ADR 0010) and with it.
+constexpr SuppressionOptions kHypercube = {SuppressionMethod::kHypercubeThenLp,
+                                           absl::InfiniteFuture(), false};
+constexpr SuppressionOptions kLp = {SuppressionMethod::kLpOnly, absl::InfiniteFuture(), false};
+constexpr SuppressionOptions kHypercubeCleanup = {SuppressionMethod::kHypercubeThenLp,
+                                                  absl::InfiniteFuture(), true};
+constexpr SuppressionOptions kLpCleanup = {SuppressionMethod::kLpOnly, absl::InfiniteFuture(),
+                                           true};
+
 // The methods on the same 3-dimensional table (1,240 cells, k = 3).
-void BM_SecondaryMethod(benchmark::State& state, SuppressionMethod method) {
-  Method(state, MakeTable(2026, /*years=*/1), 3, method);
+void BM_SecondaryMethod(benchmark::State& state, SuppressionOptions options) {
+  Method(state, MakeTable(2026, /*years=*/1), 3, options);
 }
-BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercube_then_lp, SuppressionMethod::kHypercubeThenLp)
+BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercube_then_lp, kHypercube)
     ->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK_CAPTURE(BM_SecondaryMethod, lp_only, SuppressionMethod::kLpOnly)
+BENCHMARK_CAPTURE(BM_SecondaryMethod, lp_only, kLp)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercube_cleanup, kHypercubeCleanup)
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SecondaryMethod, lp_cleanup, kLpCleanup)
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The offline tools' table (k = 4, i.e. n <= 3 is unsafe): 966 cells, and
@@ -211,13 +225,26 @@ void BM_SchoolProtect(benchmark::State& state) {
 }
 BENCHMARK(BM_SchoolProtect)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-void BM_SchoolMethod(benchmark::State& state, SuppressionMethod method) {
-  Method(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4, method);
+void BM_SchoolMethod(benchmark::State& state, SuppressionOptions options) {
+  Method(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4, options);
 }
-BENCHMARK_CAPTURE(BM_SchoolMethod, hypercube_then_lp, SuppressionMethod::kHypercubeThenLp)
+BENCHMARK_CAPTURE(BM_SchoolMethod, hypercube_then_lp, kHypercube)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(BM_SchoolMethod, lp_only, SuppressionMethod::kLpOnly)
+BENCHMARK_CAPTURE(BM_SchoolMethod, lp_only, kLp)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, hypercube_cleanup, kHypercubeCleanup)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, lp_cleanup, kLpCleanup)
+    ->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// The 4-D table's count table through the methods fast enough for it.
+void BM_FourDimMethod(benchmark::State& state, SuppressionOptions options) {
+  Method(state, MakeTable(2026), 3, options);
+}
+BENCHMARK_CAPTURE(BM_FourDimMethod, hypercube_then_lp, kHypercube)
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_FourDimMethod, hypercube_cleanup, kHypercubeCleanup)
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace cellgate::policies
