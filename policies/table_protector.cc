@@ -302,8 +302,7 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
     costs.may_suppress.push_back(n > 0);
   }
   // docs/adr/0010: the method by the table's size, then the cleanup pass.
-  SuppressionOptions options;
-  options.method = MethodFor(structure, tables);
+  SuppressionOptions options = OptionsFor(structure, tables);
   options.deadline = deadline;
   std::vector<std::vector<Certificate>> certificates;
   RETURN_IF_ERROR(SuppressTables(structure, tables, costs, suppressed, certificates, options));
