@@ -26,7 +26,7 @@ void Descendants(const AxisShape& axis, int32_t entry, std::vector<int32_t>& out
   }
 }
 
-// The product of per-axis entry sets as sorted cell indices.
+// The product of per-axis entry sets as ascending cell indices.
 std::vector<int32_t> Product(const TableStructure& structure,
                              std::vector<std::vector<int32_t>>& entries) {
   std::vector<int32_t> cells = {0};
@@ -43,7 +43,8 @@ std::vector<int32_t> Product(const TableStructure& structure,
     }
     cells.swap(next);
   }
-  std::sort(cells.begin(), cells.end());
+  // Row-major: axis 0 has the largest stride, so with each axis's entries
+  // ascending the cells come out ascending.
   return cells;
 }
 

@@ -40,6 +40,7 @@ class Cleanup {
         Use({static_cast<int32_t>(t), static_cast<int32_t>(i)});
       }
     }
+    suppressed_count_ = std::count(suppressed_.begin(), suppressed_.end(), true);
   }
 
   // Publishes `cell` if every certificate through it can be replaced.
@@ -62,6 +63,7 @@ class Cleanup {
       Use(ref);
     }
     ++stats_.released;
+    --suppressed_count_;
     return absl::OkStatus();
   }
 
@@ -112,7 +114,7 @@ class Cleanup {
       std::vector<int32_t> region;
       if (step == 0) {
         region = SubtableOf(structure_, cell);
-      } else {
+      } else if (suppressed_count_ <= kMaxLpCells) {
         region.resize(structure_.cells);
         std::iota(region.begin(), region.end(), 0);
       }
@@ -145,6 +147,7 @@ class Cleanup {
   std::vector<std::vector<Certificate>>& certificates_;
   CleanupStats& stats_;
   std::vector<std::vector<CertificateRef>> users_;  // per cell, possibly stale
+  size_t suppressed_count_ = 0;
 };
 
 }  // namespace
