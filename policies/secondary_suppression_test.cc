@@ -9,7 +9,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/attacker_audit.h"
-#include "policies/lp/linear_program.h"
 #include "policies/testing/hierarchical_tables.h"
 #include "policies/testing/school_tables.h"
 #include "tests/testing/status_matchers.h"
@@ -83,77 +82,31 @@ GridTable RandomCounts(std::vector<int> sizes, uint64_t seed) {
   return t;
 }
 
+// The grid as a table of policies/testing/hierarchical_tables.h: each
+// axis's total is the parent of its leaves.
+testing::TestTable ShapeOf(const GridTable& t) {
+  testing::TestTable shape;
+  for (int size : t.sizes) {
+    std::vector<int32_t>& parents = shape.parents.emplace_back(size + 1, size);
+    parents[size] = -1;
+  }
+  shape.values = t.values;
+  return shape;
+}
+
 // The threshold rule with k = 3 and the default protection levels (upper:
 // up to k; lower: none).
 MeasureTable CountsWithPrimaries(const GridTable& t, std::vector<bool>& suppressed) {
-  MeasureTable m;
-  m.name = "count";
-  m.floor = 1;
-  m.values = t.values;
-  suppressed.assign(t.Cells(), false);
-  for (int64_t c = 0; c < t.Cells(); ++c) {
-    const double n = t.values[c];
-    if (n > 0 && n < 3) {
-      suppressed[c] = true;
-      m.required.push_back({static_cast<int32_t>(c), 0, std::max(1.0, 3 - n)});
-    }
-  }
-  return m;
+  return testing::ThresholdPrimaries(ShapeOf(t), 3, suppressed);
 }
 
-SuppressionCosts CostsOf(const GridTable& t) {
-  SuppressionCosts costs;
-  for (double v : t.values) {
-    costs.per_unit.push_back(1 + v);
-    costs.may_suppress.push_back(v > 0);
-  }
-  return costs;
-}
+SuppressionCosts CostsOf(const GridTable& t) { return testing::CostsOf(t.values); }
 
-// The attacker, written independently of attacker_audit.cc: every line of
-// the grid along every axis sums to its total; suppressed cells are >= 1.
-// Returns true if every required cell's protection is open.
+// The attacker written in the test (policies/testing/hierarchical_tables.h)
+// on the grid. Returns true if every required cell's protection is open.
 bool IndependentAuditPasses(const GridTable& t, const MeasureTable& m,
                             const std::vector<bool>& suppressed) {
-  LinearProgram lp;
-  std::vector<int> var(t.Cells(), -1);
-  for (int64_t c = 0; c < t.Cells(); ++c) {
-    if (suppressed[c]) var[c] = lp.AddVariable(1, kInfinity);
-  }
-  for (size_t a = 0; a < t.sizes.size(); ++a) {
-    for (int64_t c = 0; c < t.Cells(); ++c) {
-      std::vector<int> coords = t.Coords(c);
-      if (coords[a] != t.sizes[a]) continue;  // c is the total of its line
-      std::vector<std::pair<int, double>> terms;
-      double rhs = 0;
-      auto add = [&](int64_t cell, double sign) {
-        if (var[cell] >= 0) {
-          terms.emplace_back(var[cell], sign);
-        } else {
-          rhs -= sign * t.values[cell];
-        }
-      };
-      add(c, 1);
-      for (int i = 0; i < t.sizes[a]; ++i) {
-        coords[a] = i;
-        add(t.Index(coords), -1);
-      }
-      if (!terms.empty()) lp.AddEqualityRow(terms, rhs);
-    }
-  }
-  for (const Protection& p : m.required) {
-    const auto low = lp.Solve(LpSense::kMinimize, {{var[p.cell], 1}});
-    const auto high = lp.Solve(LpSense::kMaximize, {{var[p.cell], 1}});
-    if (!low.ok() || !high.ok() || low->outcome == LpSolution::kInfeasible) return false;
-    const double value = m.values[p.cell];
-    if (low->outcome == LpSolution::kOptimal && low->objective > value - p.lower + 1e-6) {
-      return false;
-    }
-    if (high->outcome == LpSolution::kOptimal && high->objective < value + p.upper - 1e-6) {
-      return false;
-    }
-  }
-  return true;
+  return testing::IndependentAttack(ShapeOf(t), m, suppressed).empty();
 }
 
 // The naive heuristic: while a line (row, column, ...) holds exactly one
