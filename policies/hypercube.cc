@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "absl/container/flat_hash_map.h"
 #include "policies/lp/linear_program.h"
 
 namespace cellgate::policies {
@@ -34,7 +33,7 @@ std::vector<int32_t> Path(const AxisShape& axis, int32_t entry) {
 }
 
 bool InSubtree(const AxisShape& axis, int32_t entry, int32_t root) {
-  for (int32_t e : Path(axis, entry)) {
+  for (int32_t e = entry, n = 0; e >= 0 && n < axis.size(); e = axis.parent[e], ++n) {
     if (e == root) return true;
   }
   return false;
@@ -56,13 +55,19 @@ std::vector<AxisMove> MovesThrough(const AxisShape& axis, int32_t entry) {
     moves.push_back(alone);
     for (int32_t l2 : all) {
       if (InSubtree(axis, l2, entry)) continue;
-      absl::flat_hash_map<int32_t, int> coefficient;
-      for (int32_t e : up) coefficient[e] += 1;
-      for (int32_t e : Path(axis, l2)) coefficient[e] -= 1;
-      AxisMove move;
-      for (const auto& [e, c] : coefficient) {
-        if (c != 0) move.emplace_back(e, c);
+      // Both paths run up to the top; their common ancestors cancel, and
+      // below them the paths are disjoint.
+      const std::vector<int32_t> down = Path(axis, l2);
+      size_t i = up.size();
+      size_t j = down.size();
+      while (i > 0 && j > 0 && up[i - 1] == down[j - 1]) {
+        --i;
+        --j;
       }
+      AxisMove move;
+      move.reserve(i + j);
+      for (size_t k = 0; k < i; ++k) move.emplace_back(up[k], 1);
+      for (size_t k = 0; k < j; ++k) move.emplace_back(down[k], -1);
       std::sort(move.begin(), move.end());
       moves.push_back(std::move(move));
     }

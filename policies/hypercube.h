@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "policies/protection.h"
-#include "policies/secondary_suppression.h"
+#include "policies/protection_lp.h"
 #include "policies/table_structure.h"
 
 namespace cellgate::policies {

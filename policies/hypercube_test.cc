@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policies/secondary_suppression.h"
 #include "tests/testing/status_matchers.h"
 
 namespace cellgate::policies {

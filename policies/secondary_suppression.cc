@@ -1,116 +1,91 @@
 #include "policies/secondary_suppression.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
 #include <cmath>
 #include <memory>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "policies/hypercube.h"
-#include "policies/lp/linear_program.h"
+#include "policies/suppression_cleanup.h"
 
 namespace cellgate::policies {
+
 namespace {
 
-// A perturbation y = up - down per cell; |y| > kMoved counts as touched.
-constexpr double kMoved = 1e-7;
+// docs/adr/0010, measured with tests/bench/protection_benchmark.cc: the LP
+// alone while cells x required cells stays below this (966 x 191 cells
+// take 0.06 s, 1,240 x 212 0.3 s, 3,864 x 1,120 6 s)...
+constexpr int64_t kLpOnlyMaxWork = 300'000;
+// ...hypercubes with the LP for the expensive ones up to this many cells
+// (the LP costs milliseconds per solve at 4,000 cells, 10 times more at
+// 10,000)...
+constexpr int64_t kCheapHypercubesMaxCells = 5'000;
+// ...where a hypercube is expensive above this cost per unit of level.
+constexpr double kHypercubeMaxCost = 40;
 
-class ProtectionLp {
- public:
-  ProtectionLp(const TableStructure& structure, const MeasureTable& table,
-               const SuppressionCosts& costs, const std::vector<bool>& suppressed)
-      : table_(table), costs_(costs) {
-    const int32_t cells = static_cast<int32_t>(structure.cells);
-    up_.resize(cells);
-    down_.resize(cells);
-    for (int32_t c = 0; c < cells; ++c) {
-      up_[c] = lp_.AddVariable(0, kInfinity);
-      down_[c] = lp_.AddVariable(0, DownLimit(c));
-      Price(c, suppressed[c]);
-    }
-    for (const Additivity& eq : structure.equations) {
-      std::vector<std::pair<int, double>> terms = {{up_[eq.total], 1}, {down_[eq.total], -1}};
-      for (int32_t part : eq.parts) {
-        terms.emplace_back(up_[part], -1);
-        terms.emplace_back(down_[part], 1);
-      }
-      lp_.AddEqualityRow(terms, 0);
-    }
+// The cost of the cells `perturbation` changes that are not suppressed yet.
+double NewCost(const Perturbation& perturbation, const SuppressionCosts& costs,
+               const std::vector<bool>& suppressed) {
+  double cost = 0;
+  for (const auto& [c, change] : perturbation.changes) {
+    if (!suppressed[c]) cost += costs.per_unit[c] * std::fabs(change);
   }
-
-  // Makes `cell` free to move (suppressed) or priced (published), or fixed
-  // if it may not be suppressed.
-  void Price(int32_t cell, bool suppressed) {
-    const double down_limit = DownLimit(cell);
-    if (!suppressed && !costs_.may_suppress[cell]) {
-      lp_.SetBounds(up_[cell], 0, 0);
-      lp_.SetBounds(down_[cell], 0, 0);
-      return;
-    }
-    lp_.SetBounds(up_[cell], 0, kInfinity);
-    lp_.SetBounds(down_[cell], 0, down_limit);
-    const double cost = suppressed ? 0 : costs_.per_unit[cell];
-    lp_.SetCost(up_[cell], cost);
-    lp_.SetCost(down_[cell], cost);
-  }
-
-  // Finds the cheapest perturbation that moves `cell` up by `amount` (or
-  // down, if `upward` is false); FAILED_PRECONDITION if none exists.
-  absl::StatusOr<Perturbation> Cheapest(int32_t cell, bool upward, double amount) {
-    // The cell itself is suppressed and free: pin its other direction to 0
-    // so that up and down cannot cancel.
-    const int moved = upward ? up_[cell] : down_[cell];
-    const int other = upward ? down_[cell] : up_[cell];
-    const double down_limit = DownLimit(cell);
-    const double moved_limit = upward ? kInfinity : down_limit;
-    const double other_limit = upward ? down_limit : kInfinity;
-    if (amount > moved_limit) {
-      return absl::FailedPreconditionError("the table cannot be protected by suppression");
-    }
-    // Exactly `amount`: with suppressed cells free, a larger move can cost
-    // nothing too, and the certificate must move the cell by its level (a
-    // feasible larger move scales down to it: the constraints are convex
-    // and hold at zero).
-    lp_.SetBounds(moved, amount, amount);
-    lp_.SetBounds(other, 0, 0);
-    absl::StatusOr<LpSolution> solution = lp_.Solve(LpSense::kMinimize);
-    lp_.SetBounds(moved, 0, moved_limit);
-    lp_.SetBounds(other, 0, other_limit);
-    if (!solution.ok()) return solution.status();
-    if (solution->outcome != LpSolution::kOptimal) {
-      return absl::FailedPreconditionError("the table cannot be protected by suppression");
-    }
-    Perturbation touched;
-    for (int32_t c = 0; c < static_cast<int32_t>(up_.size()); ++c) {
-      const double change = solution->values[up_[c]] - solution->values[down_[c]];
-      if (std::fabs(change) > kMoved) touched.changes.emplace_back(c, change);
-    }
-    return touched;
-  }
-
- private:
-  // How far a suppressed cell can go down before the attacker's floor.
-  double DownLimit(int32_t cell) const {
-    return std::isfinite(table_.floor) ? std::max(0.0, table_.values[cell] - table_.floor)
-                                       : kInfinity;
-  }
-
-  const MeasureTable& table_;
-  const SuppressionCosts& costs_;
-  LinearProgram lp_;
-  std::vector<int> up_;
-  std::vector<int> down_;
-};
+  return cost;
+}
 
 }  // namespace
+
+SuppressionOptions OptionsFor(const TableStructure& structure,
+                              const std::vector<MeasureTable>& tables) {
+  int64_t required = 0;
+  for (const MeasureTable& table : tables) required += static_cast<int64_t>(table.required.size());
+  SuppressionOptions options;
+  if (structure.cells * required <= kLpOnlyMaxWork) {
+    options.method = SuppressionMethod::kLpOnly;
+  } else if (structure.cells <= kCheapHypercubesMaxCells) {
+    options.hypercube_max_cost = kHypercubeMaxCost;
+  }
+  return options;
+}
 
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates,
                                SuppressionOptions options) {
-  std::unique_ptr<ProtectionLp> lp;  // built only if a hypercube does not fit
+  std::unique_ptr<CellEquations> equations;  // built only if the LP is needed
+  std::unique_ptr<ProtectionLp> lp;
+  // Which direction of which required cell has a certificate already: a
+  // perturbation found for one cell that moves another required cell by at
+  // least its level, the right way, certifies that one too, scaled down
+  // (the constraints are convex and hold at zero). Fewer searches.
+  std::vector<int32_t> required_of(structure.cells, -1);
+  for (size_t r = 0; r < table.required.size(); ++r) {
+    required_of[table.required[r].cell] = static_cast<int32_t>(r);
+  }
+  std::vector<std::array<bool, 2>> certified(table.required.size(), {false, false});
+  std::vector<Certificate> found_certificates;
+  auto share = [&](const Perturbation& perturbation) {
+    for (const auto& [c, change] : perturbation.changes) {
+      const int32_t r = required_of[c];
+      if (r < 0) continue;
+      const Protection& q = table.required[r];
+      const bool up = change > 0;
+      const double level = up ? q.upper : q.lower;
+      if (level == 0 || certified[r][up] || std::fabs(change) < level) continue;
+      certified[r][up] = true;
+      const double scale = level / std::fabs(change);
+      Certificate shared{c, up ? level : -level, {}};
+      for (const auto& [d, y] : perturbation.changes) {
+        shared.perturbation.changes.emplace_back(d, d == c ? shared.delta : y * scale);
+      }
+      found_certificates.push_back(std::move(shared));
+    }
+  };
   for (const Protection& p : table.required) {
     if (absl::Now() > options.deadline) {
       return absl::DeadlineExceededError(
@@ -118,27 +93,60 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
           "dimensions");
     }
     for (const double delta : {p.upper, -p.lower}) {
-      if (delta == 0) continue;
+      if (delta == 0 || certified[required_of[p.cell]][delta > 0]) continue;
       std::optional<Perturbation> found;
       if (options.method == SuppressionMethod::kHypercubeThenLp) {
         found = FindHypercube(structure, table, costs, suppressed, p.cell, delta);
+        if (found.has_value() && NewCost(*found, costs, suppressed) >
+                                     options.hypercube_max_cost * std::fabs(delta)) {
+          found.reset();  // the protection LP may find a cheaper one
+        }
       }
       if (!found.has_value()) {
-        if (lp == nullptr) lp = std::make_unique<ProtectionLp>(structure, table, costs, suppressed);
-        ASSIGN_OR_RETURN(Perturbation cheapest, lp->Cheapest(p.cell, delta > 0, std::fabs(delta)));
-        found = std::move(cheapest);
+        if (lp == nullptr) {
+          // Cells that are published and may not be suppressed never move.
+          std::vector<int32_t> movable;
+          for (int32_t c = 0; c < structure.cells; ++c) {
+            if (suppressed[c] || costs.may_suppress[c]) movable.push_back(c);
+          }
+          equations = std::make_unique<CellEquations>(structure);
+          lp = std::make_unique<ProtectionLp>(structure, table, costs, *equations, suppressed,
+                                              std::move(movable));
+        }
+        ASSIGN_OR_RETURN(found, lp->Cheapest(p.cell, delta));
+        if (!found.has_value()) {
+          return absl::FailedPreconditionError("the table cannot be protected by suppression");
+        }
       }
       for (const auto& [c, change] : found->changes) {
         if (suppressed[c]) continue;
         suppressed[c] = true;
         if (lp != nullptr) lp->Price(c, true);
       }
-      if (certificates != nullptr) {
-        certificates->push_back({p.cell, delta, *std::move(found)});
-      }
+      share(*found);
     }
   }
+  if (certificates != nullptr) {
+    certificates->insert(certificates->end(), std::make_move_iterator(found_certificates.begin()),
+                         std::make_move_iterator(found_certificates.end()));
+  }
   return absl::OkStatus();
+}
+
+absl::Status SuppressTables(const TableStructure& structure,
+                            const std::vector<MeasureTable>& tables,
+                            const SuppressionCosts& costs, std::vector<bool>& suppressed,
+                            std::vector<std::vector<Certificate>>& certificates,
+                            SuppressionOptions options) {
+  const std::vector<bool> keep = suppressed;
+  certificates.assign(tables.size(), {});
+  for (size_t t = 0; t < tables.size(); ++t) {
+    RETURN_IF_ERROR(
+        SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t], options));
+  }
+  if (!options.cleanup) return absl::OkStatus();
+  return ReleaseRedundant(structure, tables, costs, keep, suppressed, certificates,
+                          options.deadline);
 }
 
 absl::Status VerifyCertificates(const TableStructure& structure, const MeasureTable& table,

@@ -1,16 +1,17 @@
 // Secondary suppression: adds cells to a suppression pattern until every
 // primary cell of a measure table is protected, with low information loss.
 //
-// Method (docs/adr/0002-secondary-suppression.md): for each primary cell in
-// turn and each direction, find a perturbation y of the table that keeps it
-// additive and above the floor, moves the cell by its protection level, and
-// is cheap: first among hypercube candidates (hypercube.h), else by the
-// protection LP of Kelly, Golden and Assad / Fischetti and Salazar over the
-// whole table. The cells y touches become suppressed; x + y is then a
-// table the attacker cannot exclude, so the cell's protection is open by
-// construction, and y is kept as its certificate. Already suppressed cells
-// cost nothing, so patterns are shared. Deterministic: cells are handled
-// in index order. Thread-compatible.
+// Method (docs/adr/0002-secondary-suppression.md, docs/adr/0010): for each
+// primary cell in turn and each direction, find a perturbation y of the
+// table that keeps it additive and above the floor, moves the cell by its
+// protection level, and is cheap: among hypercube candidates (hypercube.h)
+// or by the protection LP (protection_lp.h). The cells y touches become
+// suppressed; x + y is then a table the attacker cannot exclude, so the
+// cell's protection is open by construction, and y is kept as its
+// certificate. Already suppressed cells cost nothing, so patterns are
+// shared. SuppressTables then publishes again the secondary cells that
+// turned out redundant (suppression_cleanup.h). Deterministic: cells are
+// handled in index order. Thread-compatible.
 #ifndef CELLGATE_POLICIES_SECONDARY_SUPPRESSION_H_
 #define CELLGATE_POLICIES_SECONDARY_SUPPRESSION_H_
 
@@ -19,14 +20,10 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "policies/protection.h"
+#include "policies/protection_lp.h"
 #include "policies/table_structure.h"
 
 namespace cellgate::policies {
-
-// A change of the table that keeps it additive: (cell, change) pairs.
-struct Perturbation {
-  std::vector<std::pair<int32_t, double>> changes;
-};
 
 // The proof that a primary cell's protection is open in one direction: a
 // perturbation touching only suppressed cells that moves the cell by
@@ -38,15 +35,6 @@ struct Certificate {
   Perturbation perturbation;
 };
 
-struct SuppressionCosts {
-  // Per cell: the cost per unit of change of suppressing it (e.g. 1 + its
-  // record count, so that large cells and margins are kept).
-  std::vector<double> per_unit;
-  // Per cell: whether it may be suppressed at all (e.g. not empty cells,
-  // which are published as zero).
-  std::vector<bool> may_suppress;
-};
-
 // Extends `suppressed` (one flag per cell; the primary cells of `table` are
 // already set) until every cell in table.required is protected. Returns
 // FAILED_PRECONDITION "the table cannot be protected by suppression" if
@@ -54,7 +42,8 @@ struct SuppressionCosts {
 enum class SuppressionMethod {
   // Hypercube candidates first, the protection LP where none fits (default).
   kHypercubeThenLp,
-  // The protection LP for every cell (slower; kept for comparison).
+  // The protection LP for every cell: less information lost, but each
+  // solve is an LP over the whole table.
   kLpOnly,
 };
 
@@ -62,7 +51,19 @@ struct SuppressionOptions {
   SuppressionMethod method = SuppressionMethod::kHypercubeThenLp;
   // DEADLINE_EXCEEDED once this passes (checked per primary cell).
   absl::Time deadline = absl::InfiniteFuture();
+  // SuppressTables only: publish redundant secondary cells again.
+  bool cleanup = true;
+  // kHypercubeThenLp: a hypercube whose new cells cost more than this per
+  // unit of the protection level is set aside for the protection LP.
+  double hypercube_max_cost = kInfinity;
 };
+
+// Returns the method for `tables` (docs/adr/0010), deadline unset: the
+// protection LP while cells times required cells stays within what solves
+// in well under a second; above, hypercubes, with the LP for those that
+// would suppress much while the table is small enough for the LP.
+SuppressionOptions OptionsFor(const TableStructure& structure,
+                              const std::vector<MeasureTable>& tables);
 
 // If `certificates` is not null, appends one certificate per required cell
 // and direction with a non-zero protection level.
@@ -70,6 +71,16 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates = nullptr,
                                SuppressionOptions options = {});
+
+// Runs SuppressSecondary for each of `tables` in turn (they share the
+// pattern), then, if options.cleanup, ReleaseRedundant over all of them
+// (secondary cells only: the cells suppressed on entry stay). Fills
+// `certificates` with one list per table. Errors as SuppressSecondary.
+absl::Status SuppressTables(const TableStructure& structure,
+                            const std::vector<MeasureTable>& tables,
+                            const SuppressionCosts& costs, std::vector<bool>& suppressed,
+                            std::vector<std::vector<Certificate>>& certificates,
+                            SuppressionOptions options = {});
 
 // Checks each certificate against the table, the final pattern and the
 // structure: it touches only suppressed cells, stays at or above the floor,

@@ -9,7 +9,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/attacker_audit.h"
-#include "policies/lp/linear_program.h"
+#include "policies/testing/hierarchical_tables.h"
+#include "policies/testing/school_tables.h"
 #include "tests/testing/status_matchers.h"
 
 namespace cellgate::policies {
@@ -81,77 +82,31 @@ GridTable RandomCounts(std::vector<int> sizes, uint64_t seed) {
   return t;
 }
 
+// The grid as a table of policies/testing/hierarchical_tables.h: each
+// axis's total is the parent of its leaves.
+testing::TestTable ShapeOf(const GridTable& t) {
+  testing::TestTable shape;
+  for (int size : t.sizes) {
+    std::vector<int32_t>& parents = shape.parents.emplace_back(size + 1, size);
+    parents[size] = -1;
+  }
+  shape.values = t.values;
+  return shape;
+}
+
 // The threshold rule with k = 3 and the default protection levels (upper:
 // up to k; lower: none).
 MeasureTable CountsWithPrimaries(const GridTable& t, std::vector<bool>& suppressed) {
-  MeasureTable m;
-  m.name = "count";
-  m.floor = 1;
-  m.values = t.values;
-  suppressed.assign(t.Cells(), false);
-  for (int64_t c = 0; c < t.Cells(); ++c) {
-    const double n = t.values[c];
-    if (n > 0 && n < 3) {
-      suppressed[c] = true;
-      m.required.push_back({static_cast<int32_t>(c), 0, std::max(1.0, 3 - n)});
-    }
-  }
-  return m;
+  return testing::ThresholdPrimaries(ShapeOf(t), 3, suppressed);
 }
 
-SuppressionCosts CostsOf(const GridTable& t) {
-  SuppressionCosts costs;
-  for (double v : t.values) {
-    costs.per_unit.push_back(1 + v);
-    costs.may_suppress.push_back(v > 0);
-  }
-  return costs;
-}
+SuppressionCosts CostsOf(const GridTable& t) { return testing::CostsOf(t.values); }
 
-// The attacker, written independently of attacker_audit.cc: every line of
-// the grid along every axis sums to its total; suppressed cells are >= 1.
-// Returns true if every required cell's protection is open.
+// The attacker written in the test (policies/testing/hierarchical_tables.h)
+// on the grid. Returns true if every required cell's protection is open.
 bool IndependentAuditPasses(const GridTable& t, const MeasureTable& m,
                             const std::vector<bool>& suppressed) {
-  LinearProgram lp;
-  std::vector<int> var(t.Cells(), -1);
-  for (int64_t c = 0; c < t.Cells(); ++c) {
-    if (suppressed[c]) var[c] = lp.AddVariable(1, kInfinity);
-  }
-  for (size_t a = 0; a < t.sizes.size(); ++a) {
-    for (int64_t c = 0; c < t.Cells(); ++c) {
-      std::vector<int> coords = t.Coords(c);
-      if (coords[a] != t.sizes[a]) continue;  // c is the total of its line
-      std::vector<std::pair<int, double>> terms;
-      double rhs = 0;
-      auto add = [&](int64_t cell, double sign) {
-        if (var[cell] >= 0) {
-          terms.emplace_back(var[cell], sign);
-        } else {
-          rhs -= sign * t.values[cell];
-        }
-      };
-      add(c, 1);
-      for (int i = 0; i < t.sizes[a]; ++i) {
-        coords[a] = i;
-        add(t.Index(coords), -1);
-      }
-      if (!terms.empty()) lp.AddEqualityRow(terms, rhs);
-    }
-  }
-  for (const Protection& p : m.required) {
-    const auto low = lp.Solve(LpSense::kMinimize, {{var[p.cell], 1}});
-    const auto high = lp.Solve(LpSense::kMaximize, {{var[p.cell], 1}});
-    if (!low.ok() || !high.ok() || low->outcome == LpSolution::kInfeasible) return false;
-    const double value = m.values[p.cell];
-    if (low->outcome == LpSolution::kOptimal && low->objective > value - p.lower + 1e-6) {
-      return false;
-    }
-    if (high->outcome == LpSolution::kOptimal && high->objective < value + p.upper - 1e-6) {
-      return false;
-    }
-  }
-  return true;
+  return testing::IndependentAttack(ShapeOf(t), m, suppressed).empty();
 }
 
 // The naive heuristic: while a line (row, column, ...) holds exactly one
@@ -275,7 +230,159 @@ TEST(SecondarySuppressionTest, UnprotectableTableIsFailedPrecondition) {
   costs.may_suppress[2] = false;
   std::vector<bool> suppressed = {true, false, false};
   EXPECT_THAT(SuppressSecondary(*StructureOf(t.Axes()), m, costs, suppressed),
-              testing::StatusIs(absl::StatusCode::kFailedPrecondition));
+              cellgate::testing::StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+// Every way SuppressTables can run: each first-pass method, with the LP
+// for expensive hypercubes, with and without the cleanup pass.
+std::vector<SuppressionOptions> AllMethods() {
+  std::vector<SuppressionOptions> all;
+  for (const bool cleanup : {false, true}) {
+    SuppressionOptions lp;
+    lp.method = SuppressionMethod::kLpOnly;
+    lp.cleanup = cleanup;
+    SuppressionOptions cubes;
+    cubes.cleanup = cleanup;
+    SuppressionOptions cheap_cubes = cubes;
+    cheap_cubes.hypercube_max_cost = 10;
+    all.insert(all.end(), {lp, cubes, cheap_cubes});
+  }
+  return all;
+}
+
+// Protects `t` with threshold k = 3 by every method and checks each pattern
+// with the independent attacker, the certificates and the invariants.
+void ExpectEveryMethodProtects(const testing::TestTable& t, uint64_t seed) {
+  std::vector<bool> primary;
+  const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+  const TableStructure structure = *StructureOf(t.Axes());
+  // Without secondary suppression the attacker wins on these tables.
+  if (!m.required.empty()) {
+    EXPECT_THAT(testing::IndependentAttack(t, m, primary), ::testing::Not(::testing::IsEmpty()))
+        << "seed " << seed;
+  }
+  for (const SuppressionOptions& options : AllMethods()) {
+    std::vector<bool> suppressed = primary;
+    std::vector<std::vector<Certificate>> certificates;
+    const absl::Status status = SuppressTables(structure, {m}, testing::CostsOf(t.values),
+                                               suppressed, certificates, options);
+    ASSERT_TRUE(status.ok()) << "seed " << seed << ": " << status;
+    EXPECT_THAT(testing::IndependentAttack(t, m, suppressed), ::testing::IsEmpty())
+        << "seed " << seed << " method " << static_cast<int>(options.method) << " cleanup "
+        << options.cleanup;
+    EXPECT_OK(VerifyCertificates(structure, m, suppressed, certificates[0]));
+    for (int64_t c = 0; c < t.Cells(); ++c) {
+      if (primary[c]) {
+        EXPECT_TRUE(suppressed[c]);
+      }
+      if (t.values[c] == 0) {
+        EXPECT_FALSE(suppressed[c]);
+      }
+    }
+  }
+}
+
+TEST(SecondarySuppressionTest, ThreeLevelHierarchiesPassTheIndependentAudit) {
+  // Total > 3 groups > 2-3 leaves, by 4 (2-D) and by 3 x 3 (3-D).
+  for (uint64_t seed = 200; seed < 215; ++seed) {
+    ExpectEveryMethodProtects(
+        testing::RandomCounts({testing::ThreeLevelAxis({2, 3, 2}), testing::FlatAxis(4)}, seed),
+        seed);
+    ExpectEveryMethodProtects(
+        testing::RandomCounts(
+            {testing::ThreeLevelAxis({2, 2}), testing::FlatAxis(3), testing::FlatAxis(3)}, seed),
+        seed);
+  }
+}
+
+TEST(SecondarySuppressionTest, FourDimensionalTablesWithHierarchiesPassTheIndependentAudit) {
+  // Two hierarchical axes and two flat ones: 5 x 6 x 3 x 3 = 270 cells.
+  for (uint64_t seed = 300; seed < 303; ++seed) {
+    ExpectEveryMethodProtects(
+        testing::RandomCounts({testing::ThreeLevelAxis({2, 1}), testing::ThreeLevelAxis({1, 2}),
+                               testing::FlatAxis(2), testing::FlatAxis(2)},
+                              seed),
+        seed);
+  }
+}
+
+TEST(SecondarySuppressionTest, CleanupPublishesCellsAgainOnRandomTables) {
+  // The pass never adds a cell, and on these tables it publishes some.
+  int before = 0;
+  int after = 0;
+  for (uint64_t seed = 400; seed < 410; ++seed) {
+    const testing::TestTable t = testing::RandomCounts(
+        {testing::ThreeLevelAxis({2, 2, 2}), testing::FlatAxis(3), testing::FlatAxis(2)}, seed);
+    std::vector<bool> primary;
+    const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+    const TableStructure structure = *StructureOf(t.Axes());
+    int counts[2] = {0, 0};
+    for (const bool cleanup : {false, true}) {
+      SuppressionOptions options;
+      options.cleanup = cleanup;
+      std::vector<bool> suppressed = primary;
+      std::vector<std::vector<Certificate>> certificates;
+      ASSERT_OK(SuppressTables(structure, {m}, testing::CostsOf(t.values), suppressed,
+                               certificates, options));
+      for (int64_t c = 0; c < t.Cells(); ++c) counts[cleanup] += suppressed[c] && !primary[c];
+    }
+    EXPECT_LE(counts[1], counts[0]) << "seed " << seed;
+    before += counts[0];
+    after += counts[1];
+  }
+  EXPECT_LT(after, before);
+}
+
+TEST(SecondarySuppressionTest, SuppressTablesIsDeterministic) {
+  const testing::TestTable t = testing::RandomCounts(
+      {testing::ThreeLevelAxis({3, 2}), testing::FlatAxis(4), testing::FlatAxis(2)}, 77);
+  std::vector<bool> primary;
+  const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+  const TableStructure structure = *StructureOf(t.Axes());
+  for (const SuppressionOptions& options : AllMethods()) {
+    std::vector<bool> first = primary;
+    std::vector<bool> second = primary;
+    std::vector<std::vector<Certificate>> first_certificates;
+    std::vector<std::vector<Certificate>> second_certificates;
+    ASSERT_OK(SuppressTables(structure, {m}, testing::CostsOf(t.values), first,
+                             first_certificates, options));
+    ASSERT_OK(SuppressTables(structure, {m}, testing::CostsOf(t.values), second,
+                             second_certificates, options));
+    EXPECT_EQ(first, second);
+    ASSERT_EQ(first_certificates[0].size(), second_certificates[0].size());
+    for (size_t i = 0; i < first_certificates[0].size(); ++i) {
+      EXPECT_EQ(first_certificates[0][i].perturbation.changes,
+                second_certificates[0][i].perturbation.changes);
+    }
+  }
+}
+
+// The offline tools' school table (SDC-ORACLES.md) as a test table.
+testing::TestTable AsTestTable(const v1::ComputedTable& table) {
+  testing::TestTable t;
+  for (const v1::Axis& axis : table.axes()) {
+    std::vector<int32_t>& parents = t.parents.emplace_back();
+    for (const v1::AxisEntry& entry : axis.entries()) parents.push_back(entry.parent());
+  }
+  t.values.assign(table.record_count().begin(), table.record_count().end());
+  return t;
+}
+
+TEST(SecondarySuppressionTest, SchoolTablePassesTheIndependentAudit) {
+  // 966 cells, Total > 40 districts > 120 schools x 5 groups, k = 4, with
+  // the method TableProtector picks for it.
+  const testing::TestTable t = AsTestTable(testing::SchoolTable());
+  std::vector<bool> primary;
+  const MeasureTable m = testing::ThresholdPrimaries(t, 4, primary);
+  ASSERT_GT(m.required.size(), 150u);
+  const TableStructure structure = *StructureOf(t.Axes());
+  EXPECT_THAT(testing::IndependentAttack(t, m, primary), ::testing::Not(::testing::IsEmpty()));
+  std::vector<bool> suppressed = primary;
+  std::vector<std::vector<Certificate>> certificates;
+  ASSERT_OK(SuppressTables(structure, {m}, testing::CostsOf(t.values), suppressed, certificates,
+                           OptionsFor(structure, {m})));
+  EXPECT_THAT(testing::IndependentAttack(t, m, suppressed), ::testing::IsEmpty());
+  EXPECT_OK(VerifyCertificates(structure, m, suppressed, certificates[0]));
 }
 
 }  // namespace

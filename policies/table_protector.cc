@@ -281,8 +281,6 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
 // Up to this many suppressed cells the full attacker LP computes exact
 // intervals; beyond, the verified certificates alone prove protection.
 constexpr int64_t kExactAuditMaxSuppressed = 400;
-// Up to this many cells secondary suppression uses the protection LP alone.
-constexpr int64_t kLpOnlyMaxCells = 1000;
 
 // Extends the primary pattern by secondary suppression and audits the result
 // for every additive table. Fills `suppressed` and decision.audit; returns
@@ -305,16 +303,11 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
     costs.per_unit.push_back(1.0 + static_cast<double>(n));
     costs.may_suppress.push_back(n > 0);
   }
-  // docs/adr/0002: the protection LP loses the least information but is
-  // too slow beyond about a thousand cells; hypercubes then.
-  const SuppressionMethod method = structure.cells <= kLpOnlyMaxCells
-                                       ? SuppressionMethod::kLpOnly
-                                       : SuppressionMethod::kHypercubeThenLp;
-  std::vector<std::vector<Certificate>> certificates(tables.size());
-  for (size_t t = 0; t < tables.size(); ++t) {
-    RETURN_IF_ERROR(SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t],
-                                      {method, deadline}));
-  }
+  // docs/adr/0010: the method by the table's size, then the cleanup pass.
+  SuppressionOptions options = OptionsFor(structure, tables);
+  options.deadline = deadline;
+  std::vector<std::vector<Certificate>> certificates;
+  RETURN_IF_ERROR(SuppressTables(structure, tables, costs, suppressed, certificates, options));
   // The audit decides. Each certificate is a table consistent with
   // everything published in which the cell sits at the edge of its
   // protection interval; they are checked against the final pattern.

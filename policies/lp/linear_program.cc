@@ -80,6 +80,11 @@ void LinearProgram::SetCost(int variable, double cost) {
   if (cost != 0) costed_.push_back(variable);
 }
 
+void LinearProgram::ResetBasis() {
+  GlpkLock lock;
+  glp_std_basis(problem_);
+}
+
 void LinearProgram::AddEqualityRow(const std::vector<std::pair<int, double>>& terms, double rhs) {
   AddRow(terms, rhs, rhs);
 }

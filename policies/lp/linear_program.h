@@ -1,7 +1,8 @@
 // A linear program behind GLPK (the only file that includes glpk.h):
 // variables with bounds and costs, equality rows, minimize or maximize.
 // Re-solving after changing costs or bounds starts from the last basis
-// (warm start), which makes long series of related solves cheap.
+// (warm start), which makes long series of related solves cheap, unless
+// ResetBasis asks for a start from the all-slack basis.
 // Not thread-safe; different instances may be used on different threads.
 //
 //   LinearProgram lp;
@@ -51,6 +52,11 @@ class LinearProgram final {
   // Adds lower <= Σ coefficient·variable <= upper (either may be
   // ±kInfinity, not both); returns the row index (0, 1, ...).
   int AddRow(const std::vector<std::pair<int, double>>& terms, double lower, double upper);
+
+  // Makes the next Solve start from the basis of all row slacks (every
+  // variable at a bound) instead of the last one: cheaper when the last
+  // solution is far from the next one and the slack basis is dual feasible.
+  void ResetBasis();
 
   int variables() const { return variables_; }
   int rows() const { return rows_; }

@@ -1,0 +1,182 @@
+#include "policies/suppression_cleanup.h"
+
+#include <algorithm>
+#include <numeric>
+#include <optional>
+#include <utility>
+
+#include "common/status_macros.h"
+#include "policies/hypercube.h"
+
+namespace cellgate::policies {
+namespace {
+
+// The largest set of suppressed cells a replacement LP runs over.
+constexpr size_t kMaxLpCells = 500;
+
+// A certificate: table t, index i in certificates[t].
+struct CertificateRef {
+  int32_t table;
+  int32_t index;
+};
+
+class Cleanup {
+ public:
+  Cleanup(const TableStructure& structure, const std::vector<MeasureTable>& tables,
+          const SuppressionCosts& costs, std::vector<bool>& suppressed,
+          std::vector<std::vector<Certificate>>& certificates, CleanupStats& stats)
+      : structure_(structure),
+        tables_(tables),
+        equations_(structure),
+        suppressed_(suppressed),
+        certificates_(certificates),
+        stats_(stats),
+        users_(structure.cells) {
+    // Only cells already suppressed may carry a replacement certificate.
+    only_suppressed_.per_unit = costs.per_unit;
+    only_suppressed_.may_suppress.assign(structure.cells, false);
+    for (size_t t = 0; t < certificates_.size(); ++t) {
+      for (size_t i = 0; i < certificates_[t].size(); ++i) {
+        Use({static_cast<int32_t>(t), static_cast<int32_t>(i)});
+      }
+    }
+    suppressed_count_ = std::count(suppressed_.begin(), suppressed_.end(), true);
+  }
+
+  // Publishes `cell` if every certificate through it can be replaced.
+  absl::Status TryRelease(int32_t cell) {
+    ++stats_.candidates;
+    suppressed_[cell] = false;
+    std::vector<std::pair<CertificateRef, Perturbation>> replacements;
+    for (const CertificateRef& ref : CurrentUsers(cell)) {
+      const Certificate& old = certificates_[ref.table][ref.index];
+      ASSIGN_OR_RETURN(std::optional<Perturbation> found,
+                       Replacement(tables_[ref.table], old.cell, old.delta));
+      if (!found.has_value()) {
+        suppressed_[cell] = true;
+        return absl::OkStatus();
+      }
+      replacements.emplace_back(ref, *std::move(found));
+    }
+    for (auto& [ref, perturbation] : replacements) {
+      certificates_[ref.table][ref.index].perturbation = std::move(perturbation);
+      Use(ref);
+    }
+    ++stats_.released;
+    --suppressed_count_;
+    return absl::OkStatus();
+  }
+
+ private:
+  // Records that the certificate `ref` changes each of its cells. Entries
+  // go stale when a certificate is replaced; CurrentUsers skips those.
+  void Use(const CertificateRef& ref) {
+    for (const auto& [c, change] : certificates_[ref.table][ref.index].perturbation.changes) {
+      users_[c].push_back(ref);
+    }
+  }
+
+  // The certificates whose current perturbation changes `cell`, each once,
+  // in the order they were recorded.
+  std::vector<CertificateRef> CurrentUsers(int32_t cell) {
+    std::vector<CertificateRef> current;
+    std::vector<CertificateRef> kept;
+    for (const CertificateRef& ref : users_[cell]) {
+      const auto& changes = certificates_[ref.table][ref.index].perturbation.changes;
+      const bool touches = std::any_of(changes.begin(), changes.end(),
+                                       [&](const auto& change) { return change.first == cell; });
+      if (!touches) continue;
+      const bool seen = std::any_of(kept.begin(), kept.end(), [&](const CertificateRef& k) {
+        return k.table == ref.table && k.index == ref.index;
+      });
+      if (seen) continue;
+      kept.push_back(ref);
+      current.push_back(ref);
+    }
+    users_[cell] = std::move(kept);
+    return current;
+  }
+
+  // A perturbation that moves `cell` of `table` by `delta` through
+  // suppressed cells only, or nullopt.
+  absl::StatusOr<std::optional<Perturbation>> Replacement(const MeasureTable& table, int32_t cell,
+                                                          double delta) {
+    std::optional<Perturbation> cube =
+        FindHypercube(structure_, table, only_suppressed_, suppressed_, cell, delta);
+    if (cube.has_value()) {
+      ++stats_.hypercubes;
+      return cube;
+    }
+    // Then LPs over ever larger sets of suppressed cells, each only if it
+    // is larger than the one before and small enough to solve quickly.
+    size_t tried = 0;
+    for (int step = 0; step < 2; ++step) {
+      std::vector<int32_t> region;
+      if (step == 0) {
+        region = SubtableOf(structure_, cell);
+      } else if (suppressed_count_ <= kMaxLpCells) {
+        region.resize(structure_.cells);
+        std::iota(region.begin(), region.end(), 0);
+      }
+      region.erase(
+          std::remove_if(region.begin(), region.end(), [&](int32_t c) { return !suppressed_[c]; }),
+          region.end());
+      if (region.size() <= tried || region.size() > kMaxLpCells) continue;
+      tried = region.size();
+      ASSIGN_OR_RETURN(std::optional<Perturbation> found,
+                       SolveOver(table, std::move(region), cell, delta));
+      if (found.has_value()) return found;
+    }
+    return std::nullopt;
+  }
+
+  absl::StatusOr<std::optional<Perturbation>> SolveOver(const MeasureTable& table,
+                                                        std::vector<int32_t> region, int32_t cell,
+                                                        double delta) {
+    ++stats_.lps;
+    ProtectionLp lp(structure_, table, only_suppressed_, equations_, suppressed_,
+                    std::move(region));
+    return lp.Cheapest(cell, delta);
+  }
+
+  const TableStructure& structure_;
+  const std::vector<MeasureTable>& tables_;
+  const CellEquations equations_;
+  SuppressionCosts only_suppressed_;
+  std::vector<bool>& suppressed_;
+  std::vector<std::vector<Certificate>>& certificates_;
+  CleanupStats& stats_;
+  std::vector<std::vector<CertificateRef>> users_;  // per cell, possibly stale
+  size_t suppressed_count_ = 0;
+};
+
+}  // namespace
+
+absl::Status ReleaseRedundant(const TableStructure& structure,
+                              const std::vector<MeasureTable>& tables,
+                              const SuppressionCosts& costs, const std::vector<bool>& keep,
+                              std::vector<bool>& suppressed,
+                              std::vector<std::vector<Certificate>>& certificates,
+                              absl::Time deadline, CleanupStats* stats) {
+  CleanupStats local_stats;
+  Cleanup cleanup(structure, tables, costs, suppressed, certificates,
+                  stats != nullptr ? *stats : local_stats);
+  std::vector<int32_t> candidates;
+  for (int32_t c = 0; c < structure.cells; ++c) {
+    if (suppressed[c] && !keep[c]) candidates.push_back(c);
+  }
+  // Largest first: they carry the most information; stable for ties.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](int32_t a, int32_t b) { return costs.per_unit[a] > costs.per_unit[b]; });
+  for (int32_t c : candidates) {
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(
+          "protecting the table took longer than the server allows; ask for fewer cells or "
+          "dimensions");
+    }
+    RETURN_IF_ERROR(cleanup.TryRelease(c));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cellgate::policies
