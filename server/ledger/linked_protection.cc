@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "policies/linked/linked_audit.h"
+#include "server/ledger/atom_magnitudes.h"
 #include "server/ledger/ledger_entry.h"
 
 namespace cellgate::ledger {
@@ -42,6 +44,46 @@ bool Protect(policies::LedgerConstraints& constraints, int32_t cell, double delt
   if (level >= amount) return false;
   level = amount;
   return true;
+}
+
+// Requires the sum of `column` in `cell` to be able to move by `delta`;
+// false if it already had to.
+bool ProtectSum(policies::LedgerConstraints& constraints, const std::string& column,
+                int32_t cell, double delta) {
+  const double amount = std::ceil(std::fabs(delta) - 1e-6);
+  policies::Protection* found = nullptr;
+  for (policies::LedgerConstraints::SumProtection& p : constraints.protect_sums) {
+    if (p.column == column && p.protection.cell == cell) found = &p.protection;
+  }
+  if (found == nullptr) {
+    constraints.protect_sums.push_back({column, {cell, 0, 0}});
+    found = &constraints.protect_sums.back().protection;
+  }
+  double& level = delta > 0 ? found->upper : found->lower;
+  if (level >= amount) return false;
+  level = amount;
+  return true;
+}
+
+// The number of distinct cells protected for their sums.
+int32_t SumCells(const policies::LedgerConstraints& constraints) {
+  std::vector<int32_t> cells;
+  for (const auto& p : constraints.protect_sums) cells.push_back(p.protection.cell);
+  std::sort(cells.begin(), cells.end());
+  return static_cast<int32_t>(std::unique(cells.begin(), cells.end()) - cells.begin());
+}
+
+// Copies the size of the last audit into the record.
+void Report(const policies::LinkedAuditResult& result, v1::LedgerAudit& audit) {
+  audit.set_atoms(result.atoms);
+  audit.set_variables(result.variables);
+  audit.set_equations(result.equations);
+  audit.set_implied_equations(result.implied);
+  audit.set_sensitive_atoms(result.sensitive_atoms);
+  audit.set_lp_solves(audit.lp_solves() + result.lp_solves);
+  audit.set_sensitive_sums(result.sensitive_sums);
+  audit.clear_sum_columns();
+  for (const std::string& column : result.sum_columns) audit.add_sum_columns(column);
 }
 
 // The re-ingest rule: for every other version with a release overlapping
@@ -107,17 +149,35 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
   }
   const absl::flat_hash_map<std::string, int> sizes = DimensionSizesOf(version);
   const policies::AtomCounter counter = AtomCounterFor(version);
+  const v1::DisclosurePolicy& policy = protector.policy();
   policies::LinkedAuditOptions audit_options;
-  audit_options.k = protector.policy().threshold().k();
-  for (const v1::DimensionThreshold& d : protector.policy().threshold().per_dimension()) {
+  audit_options.k = policy.threshold().k();
+  for (const v1::DimensionThreshold& d : policy.threshold().per_dimension()) {
     audit_options.k_of_dimension[d.dimension()] = d.k();
   }
-  audit_options.count_upper = std::max<int64_t>(1, protector.policy().protection().count_upper());
+  audit_options.count_upper = std::max<int64_t>(1, policy.protection().count_upper());
   audit_options.max_atoms = options.max_atoms;
   audit_options.deadline = options.deadline;
+  // Sums across releases, judged by the policy's own magnitude rules.
+  audit_options.magnitudes = AtomMagnitudesFor(version);
+  audit_options.sum_percent = policy.protection().sum_percent();
+  std::optional<policies::DominanceRule> dominance;
+  std::optional<policies::PPercentRule> p_percent;
+  if (policy.magnitude().dominance().n() != 0) dominance.emplace(policy.magnitude().dominance());
+  if (policy.magnitude().p_percent().p() != 0) p_percent.emplace(policy.magnitude().p_percent());
+  audit_options.dominance = dominance.has_value() ? &*dominance : nullptr;
+  audit_options.p_percent = p_percent.has_value() ? &*p_percent : nullptr;
   std::vector<const v1::LedgerRelease*> releases;
   for (const auto& r : linked) releases.push_back(r.get());
   releases.push_back(&out.entry);
+  // The atom space and its facts depend on the cells only, which every
+  // round keeps: built once.
+  absl::StatusOr<std::unique_ptr<policies::LinkedAuditor>> auditor =
+      policies::LinkedAuditor::Create(releases, sizes, counter, audit_options);
+  if (!auditor.ok()) {
+    AddNote(audit, std::string(auditor.status().message()));
+    return auditor.status();
+  }
 
   for (int round = 1; round <= options.max_rounds; ++round) {
     audit.set_rounds(round);
@@ -125,17 +185,12 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
       ASSIGN_OR_RETURN(out.decision, protector.Protect(table, options.deadline, constraints));
       ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
     }
-    absl::StatusOr<policies::LinkedAuditResult> result =
-        policies::AuditLinkedReleases(releases, sizes, counter, audit_options);
+    absl::StatusOr<policies::LinkedAuditResult> result = (*auditor)->Audit(out.entry);
     if (!result.ok()) {
       AddNote(audit, std::string(result.status().message()));
       return result.status();
     }
-    audit.set_atoms(result->atoms);
-    audit.set_variables(result->variables);
-    audit.set_equations(result->equations);
-    audit.set_sensitive_atoms(result->sensitive_atoms);
-    audit.set_lp_solves(audit.lp_solves() + result->lp_solves);
+    Report(*result, audit);
     if (!result->previously_suppressed.empty()) {
       // Cells hidden before stay hidden; then audit again.
       for (int32_t cell : result->previously_suppressed) {
@@ -144,14 +199,25 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
       audit.set_kept_suppressed(static_cast<int32_t>(constraints.keep_suppressed.size()));
       continue;
     }
-    if (result->exposed.empty()) {
+    const int32_t before = static_cast<int32_t>(
+        std::count_if(result->exposed_sums.begin(), result->exposed_sums.end(),
+                      [](const policies::ExposedSum& e) { return e.before; }));
+    audit.set_sums_narrow_before(before);
+    if (result->exposed.empty() && static_cast<int32_t>(result->exposed_sums.size()) == before) {
       audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
+      audit.set_sums_suppressed(SumCells(constraints));
       if (!constraints.empty()) {
         AddNote(audit, absl::StrCat(constraints.keep_suppressed.size(),
                                     " cells kept suppressed as in earlier releases, ",
                                     constraints.protect.size(),
                                     " cells suppressed to keep small groups in the union of "
-                                    "releases open"));
+                                    "releases open, ",
+                                    SumCells(constraints),
+                                    " cells suppressed to keep sums open"));
+      }
+      if (before > 0) {
+        AddNote(audit, absl::StrCat(before, " sums were as narrow before this table; it does "
+                                            "not narrow them further"));
       }
       return out;
     }
@@ -163,6 +229,12 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
         progress |= Protect(constraints, move.cell, move.delta);
       }
     }
+    for (const policies::ExposedSum& exposed : result->exposed_sums) {
+      for (const policies::CellMove& move : exposed.moves) {
+        if (table.record_count(move.cell) == 0) continue;
+        progress |= ProtectSum(constraints, exposed.column, move.cell, move.delta);
+      }
+    }
     if (!progress) {
       std::string where;
       for (const policies::ExposedAtom& exposed : result->exposed) {
@@ -170,8 +242,14 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
                         exposed.moves.empty() ? " (no change of this table opens it)"
                                               : " (its cells are suppressed already)");
       }
+      for (const policies::ExposedSum& exposed : result->exposed_sums) {
+        if (exposed.before) continue;
+        absl::StrAppend(&where, where.empty() ? "" : "; ", "a sum of ", exposed.column, " over ",
+                        exposed.dimensions, " (its cells are suppressed already)");
+      }
       AddNote(audit, absl::StrCat(
-          "refused: more suppression in this table cannot open a small group over ", where));
+          "refused: more suppression in this table cannot open a small group or a sum over ",
+          where));
       return CannotRelease();
     }
   }
