@@ -46,25 +46,6 @@ bool Protect(policies::LedgerConstraints& constraints, int32_t cell, double delt
   return true;
 }
 
-// Requires the sum of `column` in `cell` to be able to move by `delta`;
-// false if it already had to.
-bool ProtectSum(policies::LedgerConstraints& constraints, const std::string& column,
-                int32_t cell, double delta) {
-  const double amount = std::ceil(std::fabs(delta) - 1e-6);
-  policies::Protection* found = nullptr;
-  for (policies::LedgerConstraints::SumProtection& p : constraints.protect_sums) {
-    if (p.column == column && p.protection.cell == cell) found = &p.protection;
-  }
-  if (found == nullptr) {
-    constraints.protect_sums.push_back({column, {cell, 0, 0}});
-    found = &constraints.protect_sums.back().protection;
-  }
-  double& level = delta > 0 ? found->upper : found->lower;
-  if (level >= amount) return false;
-  level = amount;
-  return true;
-}
-
 // The number of distinct cells protected for their sums.
 int32_t SumCells(const policies::LedgerConstraints& constraints) {
   std::vector<int32_t> cells;
@@ -86,10 +67,32 @@ void Report(const policies::LinkedAuditResult& result, v1::LedgerAudit& audit) {
   for (const std::string& column : result.sum_columns) audit.add_sum_columns(column);
 }
 
+// Requires the sum of `column` in `cell` to be able to move by `delta`;
+// false if it already had to.
+bool ProtectSum(policies::LedgerConstraints& constraints, const std::string& column,
+                int32_t cell, double delta) {
+  const double amount = std::ceil(std::fabs(delta) - 1e-6);
+  policies::Protection* found = nullptr;
+  for (policies::LedgerConstraints::SumProtection& p : constraints.protect_sums) {
+    if (p.column == column && p.protection.cell == cell) found = &p.protection;
+  }
+  if (found == nullptr) {
+    constraints.protect_sums.push_back({column, {cell, 0, 0}});
+    found = &constraints.protect_sums.back().protection;
+  }
+  double& level = delta > 0 ? found->upper : found->lower;
+  if (level >= amount) return false;
+  level = amount;
+  return true;
+}
+
 // The re-ingest rule: for every other version with a release overlapping
 // the table's population, computes the table there and requires each cell
 // whose count changed by 1 .. k-1 to be suppressed so that "no change"
-// stays possible. Returns the number of such cells.
+// stays possible, and so each sum that changed in a cell whose count
+// changed by fewer than k. A cell that was or became empty with such a
+// change cannot be hidden (zeros are published, a suppressed cell is known
+// not to be empty): FAILED_PRECONDITION. Returns the number of cells.
 absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protector,
                                          const v1::ComputedTable& table,
                                          const v1::LedgerRelease& entry,
@@ -103,14 +106,37 @@ absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protect
   int32_t changed = 0;
   for (int64_t v : versions) {
     ASSIGN_OR_RETURN(const v1::ComputedTable before, table_on_version(v));
-    if (before.record_count_size() != table.record_count_size()) {
+    if (before.record_count_size() != table.record_count_size() ||
+        before.measures_size() != table.measures_size()) {
       return absl::InternalError("a query gives tables of different shapes on two versions");
     }
     for (int c = 0; c < table.record_count_size(); ++c) {
-      const int64_t delta = table.record_count(c) - before.record_count(c);
-      if (delta == 0 || std::abs(delta) >= k || table.record_count(c) == 0) continue;
+      const int64_t now = table.record_count(c);
+      const int64_t delta = now - before.record_count(c);
+      if (std::abs(delta) >= k) continue;
+      if (delta != 0 && (now == 0 || before.record_count(c) == 0)) {
+        AddNote(audit, absl::StrCat("refused: linked to releases of version ", v,
+                                    ", where a group that is empty in one version changed by "
+                                    "fewer than ", k, " records"));
+        return absl::FailedPreconditionError(
+            "the table cannot be released safely together with releases of another version of "
+            "this dataset: it would show where the correction changed a small group; ask for "
+            "coarser or fewer dimensions");
+      }
       // Up: the new count must be able to be the old one; and vice versa.
-      if (Protect(constraints, c, static_cast<double>(-delta))) ++changed;
+      if (delta != 0 && Protect(constraints, c, static_cast<double>(-delta))) ++changed;
+      // A sum that changed with fewer than k records: its old value must
+      // stay possible too.
+      for (int m = 0; m < table.measures_size(); ++m) {
+        const v1::MeasureFacts& facts = table.measures(m);
+        if (facts.measure().kind() == v1::Measure::COUNT || now == 0) continue;
+        const int64_t sum_delta = facts.sum(c) - before.measures(m).sum(c);
+        if (sum_delta == 0) continue;
+        if (ProtectSum(constraints, facts.measure().column(), c,
+                       static_cast<double>(-sum_delta))) {
+          ++changed;
+        }
+      }
     }
   }
   AddNote(audit, absl::StrCat("linked to releases of version(s) ", absl::StrJoin(versions, ", "),
