@@ -61,6 +61,24 @@ struct Form {
   double value = 0;
 };
 
+// The index of the largest published set strictly inside sets[order[i]]
+// (of its clique); sets.size() if none. `order` sorts the sets by size, so
+// the first one found walking back is the largest.
+size_t LargestInside(const std::vector<KnownSet>& sets, const std::vector<size_t>& order,
+                     size_t i) {
+  const KnownSet& set = sets[order[i]];
+  for (size_t j = i; j-- > 0;) {
+    const KnownSet& other = sets[order[j]];
+    if (other.exact && other.clique == set.clique && other.atoms.size() < set.atoms.size() &&
+        !other.atoms.empty() && BoxContains(set.box, other.box) &&
+        std::includes(set.atoms.begin(), set.atoms.end(), other.atoms.begin(),
+                      other.atoms.end())) {
+      return order[j];
+    }
+  }
+  return sets.size();
+}
+
 // Replaces every published set that contains another published set of its
 // clique by its difference with the largest such set, then drops forms
 // that repeat (those are implied: the system is triangular in set size)
@@ -84,22 +102,8 @@ absl::StatusOr<std::vector<Form>> Sparsify(const std::vector<KnownSet>& sets, do
   }
   for (size_t i = 0; i < order.size(); ++i) {
     const KnownSet& set = sets[order[i]];
-    // The largest published set strictly inside this one.
-    const KnownSet* inner = nullptr;
-    size_t inner_index = 0;
-    for (size_t j = i; j-- > 0;) {
-      const KnownSet& other = sets[order[j]];
-      if (!other.exact || other.clique != set.clique || other.atoms.size() >= set.atoms.size() ||
-          other.atoms.empty() || !BoxContains(set.box, other.box) ||
-          !std::includes(set.atoms.begin(), set.atoms.end(), other.atoms.begin(),
-                         other.atoms.end())) {
-        continue;
-      }
-      if (inner == nullptr || other.atoms.size() > inner->atoms.size()) {
-        inner = &other;
-        inner_index = order[j];
-      }
-    }
+    const size_t inner_index = LargestInside(sets, order, i);
+    const KnownSet* inner = inner_index < sets.size() ? &sets[inner_index] : nullptr;
     Form form;
     form.exact = set.exact;
     form.value = set.value;
@@ -173,6 +177,91 @@ std::vector<uint64_t> BoxOf(const AtomSpace& space, int clique, const Restrictio
   return words;
 }
 
+namespace {
+
+// Atoms tied to no known set, even through separators, are free: any value
+// is consistent. Returns per atom whether it is tied.
+std::vector<bool> TiedAtoms(const AtomSpace& space, const std::vector<KnownSet>& sets,
+                            const std::vector<MarginRow>& margins,
+                            const std::vector<bool>& variable) {
+  std::vector<int64_t> root(space.atoms());
+  std::iota(root.begin(), root.end(), 0);
+  auto find = [&](int64_t a) {
+    while (root[a] != a) a = root[a] = root[root[a]];
+    return a;
+  };
+  auto join = [&](const std::vector<int64_t>& atoms) {
+    for (size_t i = 1; i < atoms.size(); ++i) root[find(atoms[i])] = find(atoms[0]);
+  };
+  for (const KnownSet& set : sets) join(set.atoms);
+  for (const MarginRow& row : margins) {
+    std::vector<int64_t> both;
+    for (const std::vector<int64_t>* side : {&row.plus, &row.minus}) {
+      for (int64_t a : *side) {
+        if (variable[a]) both.push_back(a);
+      }
+    }
+    join(both);
+  }
+  std::vector<bool> tied_root(space.atoms(), false);
+  for (const KnownSet& set : sets) {
+    if (!set.atoms.empty()) tied_root[find(set.atoms[0])] = true;
+  }
+  std::vector<bool> tied(space.atoms(), false);
+  for (int64_t a = 0; a < space.atoms(); ++a) tied[a] = tied_root[find(a)];
+  return tied;
+}
+
+// Adds a row per form to `lp`, over the atoms' variables and the
+// deviation variables (up, down) of each movable set; INTERNAL if a form
+// holds no variable and is false. Returns the rows added.
+absl::StatusOr<int64_t> AddForms(const std::vector<Form>& forms,
+                                 const std::vector<int>& variable_of,
+                                 const std::vector<std::pair<int, int>>& deviation_of,
+                                 LinearProgram& lp) {
+  int64_t rows = 0;
+  for (const Form& form : forms) {
+    std::vector<std::pair<int, double>> terms;
+    for (int64_t atom : form.atoms) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
+    }
+    // change(s) = up - down: Σ atoms = value + change(set) - change(inner).
+    for (const auto& [s, coefficient] : form.changes) {
+      terms.emplace_back(deviation_of[s].first, coefficient);
+      terms.emplace_back(deviation_of[s].second, -coefficient);
+    }
+    if (terms.empty()) {
+      const bool holds = form.exact ? std::fabs(form.value) <= kTolerance : form.value <= kTolerance;
+      if (!holds) return absl::InternalError("the ledger's attacker LP has an impossible row");
+      continue;
+    }
+    lp.AddRow(terms, form.value, form.exact ? form.value : kInfinity);
+    ++rows;
+  }
+  return rows;
+}
+
+// Adds the separator margins to `lp`; returns the rows added.
+int64_t AddMargins(const std::vector<MarginRow>& margins, const std::vector<int>& variable_of,
+                   LinearProgram& lp) {
+  int64_t rows = 0;
+  for (const MarginRow& row : margins) {
+    std::vector<std::pair<int, double>> terms;
+    for (int64_t atom : row.plus) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
+    }
+    for (int64_t atom : row.minus) {
+      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], -1.0);
+    }
+    if (terms.empty()) continue;
+    lp.AddRow(terms, 0, 0);
+    ++rows;
+  }
+  return rows;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<AttackerLp>> AttackerLp::Build(const AtomSpace& space,
                                                               std::vector<KnownSet> sets,
                                                               const std::vector<bool>& variable,
@@ -187,37 +276,12 @@ absl::StatusOr<std::unique_ptr<AttackerLp>> AttackerLp::Build(const AtomSpace& s
                     set.atoms.end());
   }
   const std::vector<MarginRow> margins = MarginRows(space);
-  // Atoms tied to no known set, even through separators, are free: any
-  // value is consistent, so they stay out of the LP.
-  std::vector<int64_t> root(space.atoms());
-  std::iota(root.begin(), root.end(), 0);
-  auto find = [&](int64_t a) {
-    while (root[a] != a) a = root[a] = root[root[a]];
-    return a;
-  };
-  auto join = [&](const std::vector<int64_t>& atoms) {
-    for (size_t i = 1; i < atoms.size(); ++i) root[find(atoms[i])] = find(atoms[0]);
-  };
-  for (const KnownSet& set : sets) join(set.atoms);
-  for (const MarginRow& row : margins) {
-    std::vector<int64_t> both;
-    for (int64_t a : row.plus) {
-      if (variable[a]) both.push_back(a);
-    }
-    for (int64_t a : row.minus) {
-      if (variable[a]) both.push_back(a);
-    }
-    join(both);
-  }
-  std::vector<bool> tied(space.atoms(), false);
-  for (const KnownSet& set : sets) {
-    if (!set.atoms.empty()) tied[find(set.atoms[0])] = true;
-  }
+  const std::vector<bool> tied = TiedAtoms(space, sets, margins, variable);
   lp->variable_of_.assign(space.atoms(), -1);
   lp->free_.assign(space.atoms(), false);
   for (int64_t atom = 0; atom < space.atoms(); ++atom) {
     if (!variable[atom]) continue;
-    if (tied[find(atom)]) {
+    if (tied[atom]) {
       lp->variable_of_[atom] = lp->lp_.AddVariable(floor, kInfinity);
     } else {
       lp->free_[atom] = true;
@@ -233,36 +297,8 @@ absl::StatusOr<std::unique_ptr<AttackerLp>> AttackerLp::Build(const AtomSpace& s
     lp->deviations_.push_back(d);
   }
   ASSIGN_OR_RETURN(const std::vector<Form> forms, Sparsify(sets, floor, lp->implied_));
-  for (const Form& form : forms) {
-    std::vector<std::pair<int, double>> terms;
-    for (int64_t atom : form.atoms) {
-      if (lp->variable_of_[atom] >= 0) terms.emplace_back(lp->variable_of_[atom], 1.0);
-    }
-    // change(s) = up - down: Σ atoms = value + change(set) - change(inner).
-    for (const auto& [s, coefficient] : form.changes) {
-      terms.emplace_back(deviation_of[s].first, coefficient);
-      terms.emplace_back(deviation_of[s].second, -coefficient);
-    }
-    if (terms.empty()) {
-      const bool holds = form.exact ? std::fabs(form.value) <= kTolerance : form.value <= kTolerance;
-      if (!holds) return absl::InternalError("the ledger's attacker LP has an impossible row");
-      continue;
-    }
-    lp->lp_.AddRow(terms, form.value, form.exact ? form.value : kInfinity);
-    ++lp->lp_rows_;
-  }
-  for (const MarginRow& row : margins) {
-    std::vector<std::pair<int, double>> terms;
-    for (int64_t atom : row.plus) {
-      if (lp->variable_of_[atom] >= 0) terms.emplace_back(lp->variable_of_[atom], 1.0);
-    }
-    for (int64_t atom : row.minus) {
-      if (lp->variable_of_[atom] >= 0) terms.emplace_back(lp->variable_of_[atom], -1.0);
-    }
-    if (terms.empty()) continue;
-    lp->lp_.AddRow(terms, 0, 0);
-    ++lp->lp_rows_;
-  }
+  ASSIGN_OR_RETURN(lp->lp_rows_, AddForms(forms, lp->variable_of_, deviation_of, lp->lp_));
+  lp->lp_rows_ += AddMargins(margins, lp->variable_of_, lp->lp_);
   return lp;
 }
 

@@ -213,42 +213,51 @@ absl::StatusOr<LinkedAuditResult> LinkedAuditor::Audit(const v1::LedgerRelease& 
   return result;
 }
 
-absl::Status LinkedAuditor::AuditCounts(LinkedAuditResult& result) {
+absl::StatusOr<LinkedAuditor::Told> LinkedAuditor::TellOf(
+    const CellSet& set,
+    const std::function<std::optional<double>(const v1::LedgerRelease&, int)>& value_of) const {
   const size_t last = releases_.size() - 1;
-  std::vector<KnownSet> known;
-  std::vector<std::vector<int32_t>> cells_of;  // per known set: the candidate's cells
-  std::vector<bool> variable(space_.atoms(), true);
+  Told told;
+  for (const auto& [r, cell] : set.occurrences) {
+    const v1::LedgerRelease& release = *releases_[r];
+    const bool earlier = static_cast<size_t>(r) < last;
+    const std::optional<double> value = value_of(release, cell);
+    if (!value.has_value()) {
+      told.unpublished = true;
+      told.unpublished_before |= earlier;
+      continue;
+    }
+    if (told.exact && told.value != *value) {
+      return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
+                                              " disagrees with an earlier release on cell ", cell));
+    }
+    told.exact = true;
+    told.value = *value;
+    if (earlier) {
+      told.published_before = true;
+    } else {
+      told.candidate_cells.push_back(cell);
+    }
+  }
+  return told;
+}
+
+absl::StatusOr<LinkedAuditor::Rows> LinkedAuditor::CountRows(std::vector<bool>& variable,
+                                                             LinkedAuditResult& result) const {
+  auto count_of = [](const v1::LedgerRelease& r, int cell) -> std::optional<double> {
+    if (!Published(r, cell)) return std::nullopt;
+    return static_cast<double>(r.counts(cell));
+  };
+  Rows rows;
   for (const CellSet& set : cell_sets_) {
-    KnownSet k{set.clique, set.atoms, set.box};
-    bool suppressed_before = false, published_before = false, suppressed = false;
-    std::vector<int32_t> candidate_cells;
-    for (const auto& [r, cell] : set.occurrences) {
-      const v1::LedgerRelease& release = *releases_[r];
-      if (!Published(release, cell)) {
-        suppressed_before |= static_cast<size_t>(r) < last;
-        suppressed = true;
-        continue;
-      }
-      const double count = static_cast<double>(release.counts(cell));
-      if (k.exact && k.value != count) {
-        return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
-                                                " disagrees with an earlier release on cell ",
-                                                cell));
-      }
-      k.exact = true;
-      k.value = count;
-      if (static_cast<size_t>(r) < last) {
-        published_before = true;
-      } else {
-        candidate_cells.push_back(cell);
-      }
-    }
-    if (suppressed_before && !published_before) {
+    ASSIGN_OR_RETURN(Told told, TellOf(set, count_of));
+    if (told.unpublished_before && !told.published_before) {
       result.previously_suppressed.insert(result.previously_suppressed.end(),
-                                          candidate_cells.begin(), candidate_cells.end());
+                                          told.candidate_cells.begin(), told.candidate_cells.end());
     }
-    if (!k.exact && !suppressed) continue;
-    if (!k.exact) k.value = 1;  // suppressed, so not empty
+    KnownSet k{set.clique, set.atoms, set.box};
+    k.exact = told.exact;
+    k.value = told.exact ? told.value : 1;  // suppressed, so not empty
     // The true table must satisfy everything released from it.
     int64_t truth = 0;
     for (int64_t atom : set.atoms) truth += counts_[atom];
@@ -261,16 +270,69 @@ absl::Status LinkedAuditor::AuditCounts(LinkedAuditResult& result) {
       for (int64_t atom : set.atoms) variable[atom] = false;
     }
     // A cell only the candidate publishes may be withdrawn in the repair.
-    k.movable = k.exact && !published_before && !candidate_cells.empty();
+    k.movable = k.exact && !told.published_before && !told.candidate_cells.empty();
     k.cost = 1.0 + k.value;
-    known.push_back(std::move(k));
-    cells_of.push_back(std::move(candidate_cells));
+    rows.known.push_back(std::move(k));
+    rows.cells_of.push_back(std::move(told.candidate_cells));
   }
   std::sort(result.previously_suppressed.begin(), result.previously_suppressed.end());
-  if (!result.previously_suppressed.empty()) return absl::OkStatus();
+  return rows;
+}
 
+absl::StatusOr<LinkedAuditor::Rows> LinkedAuditor::SumRows(const std::string& column,
+                                                           const AtomSums& sums) const {
+  auto sum_of = [&](const v1::LedgerRelease& r, int cell) -> std::optional<double> {
+    const v1::LedgerSums* published = SumsIn(r, column);
+    if (published == nullptr || !Published(r, cell)) return std::nullopt;
+    return static_cast<double>(published->values(cell));
+  };
+  Rows rows;
+  for (const CellSet& set : cell_sets_) {
+    ASSIGN_OR_RETURN(Told told, TellOf(set, sum_of));
+    if (!told.exact) continue;
+    double truth = 0;
+    int64_t records = 0;
+    for (int64_t atom : set.atoms) {
+      truth += sums.facts[atom].sum;
+      records += counts_[atom];
+    }
+    if (std::fabs(truth - told.value) > 0.5) {
+      return absl::InternalError(
+          "the ledger does not match the dataset version's sums; releases of different "
+          "versions must not be audited together");
+    }
+    KnownSet k{set.clique, set.atoms, set.box};
+    k.exact = true;
+    k.value = told.value;
+    k.movable = !told.published_before && !told.candidate_cells.empty();
+    k.cost = 1.0 + static_cast<double>(records);
+    rows.known.push_back(std::move(k));
+    rows.cells_of.push_back(std::move(told.candidate_cells));
+  }
+  return rows;
+}
+
+namespace {
+
+// The candidate's cells and how far each must move, from the repair LP's
+// changes of the known sets.
+std::vector<CellMove> MovesOf(const std::vector<std::pair<size_t, double>>& changes,
+                              const std::vector<std::vector<int32_t>>& cells_of) {
+  std::vector<CellMove> moves;
+  for (const auto& [set, delta] : changes) {
+    for (int32_t cell : cells_of[set]) moves.push_back({cell, delta});
+  }
+  return moves;
+}
+
+}  // namespace
+
+absl::Status LinkedAuditor::AuditCounts(LinkedAuditResult& result) {
+  std::vector<bool> variable(space_.atoms(), true);
+  ASSIGN_OR_RETURN(Rows rows, CountRows(variable, result));
+  if (!result.previously_suppressed.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::unique_ptr<AttackerLp> lp,
-                   AttackerLp::Build(space_, std::move(known), variable, 0, options_.deadline));
+                   AttackerLp::Build(space_, std::move(rows.known), variable, 0, options_.deadline));
   result.variables = lp->variables();
   result.implied += lp->implied();
   std::vector<Goal> goals;
@@ -296,73 +358,17 @@ absl::Status LinkedAuditor::AuditCounts(LinkedAuditResult& result) {
     // The repair LP: the cheapest change of the candidate's published cells
     // that lets the atom reach its level.
     ASSIGN_OR_RETURN(const auto changes, lp->Repair(goals[g]));
-    if (changes.has_value()) {
-      for (const auto& [set, delta] : *changes) {
-        for (int32_t cell : cells_of[set]) exposed.moves.push_back({cell, delta});
-      }
-    }
+    if (changes.has_value()) exposed.moves = MovesOf(*changes, rows.cells_of);
     result.exposed.push_back(std::move(exposed));
   }
   result.lp_solves += lp->solves();
   return absl::OkStatus();
 }
 
-absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResult& result) {
-  ASSIGN_OR_RETURN(const AtomSums* sums, SumsOf(column));
-  const size_t last = releases_.size() - 1;
-  std::vector<KnownSet> known;
-  std::vector<std::vector<int32_t>> cells_of;
-  for (const CellSet& set : cell_sets_) {
-    KnownSet k{set.clique, set.atoms, set.box};
-    bool published_before = false;
-    std::vector<int32_t> candidate_cells;
-    for (const auto& [r, cell] : set.occurrences) {
-      const v1::LedgerRelease& release = *releases_[r];
-      const v1::LedgerSums* published = SumsIn(release, column);
-      if (published == nullptr || !Published(release, cell)) continue;
-      const double value = static_cast<double>(published->values(cell));
-      if (k.exact && k.value != value) {
-        return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
-                                                " disagrees with an earlier release on the sum of ",
-                                                "cell ", cell));
-      }
-      k.exact = true;
-      k.value = value;
-      if (static_cast<size_t>(r) < last) {
-        published_before = true;
-      } else {
-        candidate_cells.push_back(cell);
-      }
-    }
-    if (!k.exact) continue;
-    double truth = 0;
-    int64_t records = 0;
-    for (int64_t atom : set.atoms) {
-      truth += sums->facts[atom].sum;
-      records += counts_[atom];
-    }
-    if (std::fabs(truth - k.value) > 0.5) {
-      return absl::InternalError(
-          "the ledger does not match the dataset version's sums; releases of different "
-          "versions must not be audited together");
-    }
-    k.movable = !published_before && !candidate_cells.empty();
-    k.cost = 1.0 + static_cast<double>(records);
-    known.push_back(std::move(k));
-    cells_of.push_back(std::move(candidate_cells));
-  }
-  // The attacker is granted which atoms are empty: an empty atom sums to
-  // zero (more than she may know, which errs on the safe side).
-  std::vector<bool> variable(space_.atoms());
-  for (int64_t atom = 0; atom < space_.atoms(); ++atom) variable[atom] = counts_[atom] > 0;
-  const double floor = sums->negative ? -kInfinity : 0;
-  ASSIGN_OR_RETURN(std::unique_ptr<AttackerLp> lp,
-                   AttackerLp::Build(space_, std::move(known), variable, floor, options_.deadline));
-  result.implied += lp->implied();
-
-  // The sensitive sets: atoms, and the cells of every linked release.
-  std::vector<Goal> goals;
-  std::vector<int> clique_of_goal;
+LinkedAuditor::SumGoals LinkedAuditor::GoalsOfSums(const AtomSums& sums, double floor,
+                                                   AttackerLp& lp,
+                                                   LinkedAuditResult& result) const {
+  SumGoals out;
   std::set<std::vector<int64_t>> seen;
   auto add = [&](std::vector<int64_t> atoms, int clique) {
     atoms.erase(std::remove_if(atoms.begin(), atoms.end(),
@@ -372,21 +378,23 @@ absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResu
     Contributions facts;
     int64_t n = 0;
     for (int64_t atom : atoms) {
-      Merge(sums->facts[atom], facts);
+      Merge(sums.facts[atom], facts);
       n += counts_[atom];
     }
     if (!SumIsSensitive(facts, n, KOf(space_, clique, options_), options_)) return;
     const double level = SumLevel(facts, options_);
-    const int target = lp->AddTarget(atoms);
+    const int target = lp.AddTarget(atoms);
     ++result.sensitive_sums;
-    goals.push_back({target, facts.sum + level, true});
-    clique_of_goal.push_back(clique);
-    const double down = facts.sum - (std::isfinite(floor) ? std::min(level, facts.sum - floor) : level);
+    out.goals.push_back({target, facts.sum + level, true});
+    out.clique_of.push_back(clique);
+    const double down =
+        facts.sum - (std::isfinite(floor) ? std::min(level, facts.sum - floor) : level);
     if (down < facts.sum) {
-      goals.push_back({target, down, false});
-      clique_of_goal.push_back(clique);
+      out.goals.push_back({target, down, false});
+      out.clique_of.push_back(clique);
     }
   };
+  // The sensitive sets: atoms, and the cells of every linked release.
   for (size_t c = 0; c < space_.cliques().size(); ++c) {
     const Clique& clique = space_.cliques()[c];
     for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
@@ -394,19 +402,33 @@ absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResu
     }
   }
   for (const CellSet& set : cell_sets_) add(set.atoms, set.clique);
+  return out;
+}
 
+absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResult& result) {
+  ASSIGN_OR_RETURN(const AtomSums* sums, SumsOf(column));
+  ASSIGN_OR_RETURN(Rows rows, SumRows(column, *sums));
+  // The attacker is granted which atoms are empty: an empty atom sums to
+  // zero (more than she may know, which errs on the safe side).
+  std::vector<bool> variable(space_.atoms());
+  for (int64_t atom = 0; atom < space_.atoms(); ++atom) variable[atom] = counts_[atom] > 0;
+  const double floor = sums->negative ? -kInfinity : 0;
+  ASSIGN_OR_RETURN(std::unique_ptr<AttackerLp> lp,
+                   AttackerLp::Build(space_, std::move(rows.known), variable, floor,
+                                     options_.deadline));
+  result.implied += lp->implied();
+  const SumGoals goals = GoalsOfSums(*sums, floor, *lp, result);
   // Sets pinned before the candidate do not count against the budget of
   // exposures, so that they never hide one the candidate causes.
-  std::vector<bool> done(goals.size(), false);
+  std::vector<bool> done(goals.goals.size(), false);
   int exposures = 0;
   while (exposures < options_.max_exposed) {
     std::vector<Goal> open;
     std::vector<size_t> index;
-    for (size_t g = 0; g < goals.size(); ++g) {
-      if (!done[g]) {
-        open.push_back(goals[g]);
-        index.push_back(g);
-      }
+    for (size_t g = 0; g < goals.goals.size(); ++g) {
+      if (done[g]) continue;
+      open.push_back(goals.goals[g]);
+      index.push_back(g);
     }
     if (open.empty()) break;
     ASSIGN_OR_RETURN(const std::vector<Verdict> verdicts,
@@ -418,16 +440,11 @@ absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResu
       ExposedSum exposed;
       exposed.column = column;
       exposed.up = open[i].up;
-      exposed.dimensions = DimensionsOf(space_, clique_of_goal[index[i]]);
+      exposed.dimensions = DimensionsOf(space_, goals.clique_of[index[i]]);
       ASSIGN_OR_RETURN(const auto changes, lp->Repair(open[i]));
-      if (changes.has_value() && !changes->empty()) {
-        for (const auto& [set, delta] : *changes) {
-          for (int32_t cell : cells_of[set]) exposed.moves.push_back({cell, delta});
-        }
-        ++exposures;
-      } else {
-        exposed.before = true;
-      }
+      if (changes.has_value()) exposed.moves = MovesOf(*changes, rows.cells_of);
+      exposed.before = exposed.moves.empty();
+      exposures += !exposed.before;
       result.exposed_sums.push_back(std::move(exposed));
     }
   }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@
 #include "absl/types/span.h"
 #include "cellgate/v1/ledger.pb.h"
 #include "policies/linked/atom_space.h"
+#include "policies/linked/attacker_lp.h"
 #include "policies/magnitude_rules.h"
 
 namespace cellgate::policies {
@@ -160,8 +162,36 @@ class LinkedAuditor {
     std::vector<std::pair<int, int>> occurrences;  // (release, cell)
   };
 
+  // What the releases tell of one cell set for one measure.
+  struct Told {
+    bool exact = false;  // some release published it
+    double value = 0;
+    bool published_before = false;    // by an earlier release
+    bool unpublished = false;         // some release did not publish it
+    bool unpublished_before = false;  // an earlier one
+    std::vector<int32_t> candidate_cells;  // the candidate's cells publishing it
+  };
+  // The known sets of one measure and, per set, the candidate's cells.
+  struct Rows {
+    std::vector<KnownSet> known;
+    std::vector<std::vector<int32_t>> cells_of;
+  };
+  // A sensitive sum's goals and where they come from.
+  struct SumGoals {
+    std::vector<Goal> goals;
+    std::vector<int> clique_of;  // per goal
+  };
+
   LinkedAuditor(std::vector<const v1::LedgerRelease*> releases, AtomSpace space,
                 LinkedAuditOptions options);
+  // `value_of` gives a release's published value of a cell, if any.
+  absl::StatusOr<Told> TellOf(
+      const CellSet& set,
+      const std::function<std::optional<double>(const v1::LedgerRelease&, int)>& value_of) const;
+  absl::StatusOr<Rows> CountRows(std::vector<bool>& variable, LinkedAuditResult& result) const;
+  absl::StatusOr<Rows> SumRows(const std::string& column, const AtomSums& sums) const;
+  SumGoals GoalsOfSums(const AtomSums& sums, double floor, AttackerLp& lp,
+                       LinkedAuditResult& result) const;
   absl::Status AuditCounts(LinkedAuditResult& result);
   absl::Status AuditSums(const std::string& column, LinkedAuditResult& result);
   absl::StatusOr<const AtomSums*> SumsOf(const std::string& column);
