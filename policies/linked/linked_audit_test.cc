@@ -91,6 +91,21 @@ bool Contains(const v1::CodeSet& set, uint32_t code) {
   return set.all() || std::find(set.codes().begin(), set.codes().end(), code) != set.codes().end();
 }
 
+// True if `record` passes the filters of `release` and lies in `cell`.
+bool InCell(const Population& population, const v1::LedgerRelease& release, int64_t cell,
+            const std::vector<uint32_t>& record) {
+  for (const v1::LedgerFilter& f : release.filters()) {
+    if (!Contains(f.codes(), record[population.IndexOf(f.dimension())])) return false;
+  }
+  for (int a = release.axes_size() - 1; a >= 0; --a) {
+    const v1::LedgerAxis& axis = release.axes(a);
+    const v1::CodeSet& entry = axis.entries(static_cast<int>(cell % axis.entries_size()));
+    cell /= axis.entries_size();
+    if (!Contains(entry, record[population.IndexOf(axis.dimension())])) return false;
+  }
+  return true;
+}
+
 // A release with its counts computed from `population`; `axes` maps a
 // dimension to its entries ({} is the total). Cells listed in
 // `suppressed` are suppressed.
@@ -115,18 +130,7 @@ v1::LedgerRelease Release(const Population& population, const std::string& id,
   for (int64_t cell = 0; cell < cells; ++cell) {
     int64_t count = 0;
     for (const auto& record : population.records) {
-      bool inside = true;
-      for (const v1::LedgerFilter& f : release.filters()) {
-        inside = inside && Contains(f.codes(), record[population.IndexOf(f.dimension())]);
-      }
-      int64_t rest = cell;
-      for (int a = release.axes_size() - 1; a >= 0; --a) {
-        const v1::LedgerAxis& axis = release.axes(a);
-        const v1::CodeSet& entry = axis.entries(static_cast<int>(rest % axis.entries_size()));
-        rest /= axis.entries_size();
-        inside = inside && Contains(entry, record[population.IndexOf(axis.dimension())]);
-      }
-      count += inside;
+      count += InCell(population, release, cell, record);
     }
     release.add_counts(count);
     release.add_suppressed(std::find(suppressed.begin(), suppressed.end(), cell) !=
@@ -144,18 +148,7 @@ v1::LedgerRelease WithSums(const Population& population, v1::LedgerRelease relea
     int64_t sum = 0;
     for (size_t r = 0; r < population.records.size(); ++r) {
       const auto& record = population.records[r];
-      bool inside = true;
-      for (const v1::LedgerFilter& f : release.filters()) {
-        inside = inside && Contains(f.codes(), record[population.IndexOf(f.dimension())]);
-      }
-      int64_t rest = cell;
-      for (int a = release.axes_size() - 1; a >= 0; --a) {
-        const v1::LedgerAxis& axis = release.axes(a);
-        const v1::CodeSet& entry = axis.entries(static_cast<int>(rest % axis.entries_size()));
-        rest /= axis.entries_size();
-        inside = inside && Contains(entry, record[population.IndexOf(axis.dimension())]);
-      }
-      if (inside) sum += population.ValueOf(r);
+      if (InCell(population, release, cell, record)) sum += population.ValueOf(r);
     }
     sums.add_values(sum);
   }
