@@ -145,6 +145,95 @@ absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protect
   return changed;
 }
 
+// The policy's magnitude rules, for the audit's sums (they must outlive
+// the options that point to them).
+struct MagnitudeRules {
+  std::optional<policies::DominanceRule> dominance;
+  std::optional<policies::PPercentRule> p_percent;
+};
+
+// The linked audit's options under `policy`: its k, its protection levels
+// and its magnitude rules (kept in `rules`).
+policies::LinkedAuditOptions AuditOptionsFor(const v1::DisclosurePolicy& policy,
+                                             const engine::LoadedVersion& version,
+                                             const LinkedProtectionOptions& options,
+                                             MagnitudeRules& rules) {
+  policies::LinkedAuditOptions audit_options;
+  audit_options.k = policy.threshold().k();
+  for (const v1::DimensionThreshold& d : policy.threshold().per_dimension()) {
+    audit_options.k_of_dimension[d.dimension()] = d.k();
+  }
+  audit_options.count_upper = std::max<int64_t>(1, policy.protection().count_upper());
+  audit_options.max_atoms = options.max_atoms;
+  audit_options.deadline = options.deadline;
+  // Sums across releases, judged by the policy's own magnitude rules.
+  audit_options.magnitudes = AtomMagnitudesFor(version);
+  audit_options.sum_percent = policy.protection().sum_percent();
+  if (policy.magnitude().dominance().n() != 0) {
+    audit_options.dominance = &rules.dominance.emplace(policy.magnitude().dominance());
+  }
+  if (policy.magnitude().p_percent().p() != 0) {
+    audit_options.p_percent = &rules.p_percent.emplace(policy.magnitude().p_percent());
+  }
+  return audit_options;
+}
+
+// Suppresses the candidate's cells the repair LP moved, each protected by
+// its move (counts, then sums); false if none needed more than before.
+bool ApplyRepairs(const policies::LinkedAuditResult& result, const v1::ComputedTable& table,
+                  policies::LedgerConstraints& constraints) {
+  bool progress = false;
+  for (const policies::ExposedAtom& exposed : result.exposed) {
+    for (const policies::CellMove& move : exposed.moves) {
+      if (table.record_count(move.cell) == 0) continue;
+      progress |= Protect(constraints, move.cell, move.delta);
+    }
+  }
+  for (const policies::ExposedSum& exposed : result.exposed_sums) {
+    for (const policies::CellMove& move : exposed.moves) {
+      if (table.record_count(move.cell) == 0) continue;
+      progress |= ProtectSum(constraints, exposed.column, move.cell, move.delta);
+    }
+  }
+  return progress;
+}
+
+// For the DPO: where the union stays too narrow, by dimensions only.
+std::string WhereNarrow(const policies::LinkedAuditResult& result) {
+  std::string where;
+  for (const policies::ExposedAtom& exposed : result.exposed) {
+    absl::StrAppend(&where, where.empty() ? "" : "; ", exposed.dimensions,
+                    exposed.moves.empty() ? " (no change of this table opens it)"
+                                          : " (its cells are suppressed already)");
+  }
+  for (const policies::ExposedSum& exposed : result.exposed_sums) {
+    if (exposed.before) continue;
+    absl::StrAppend(&where, where.empty() ? "" : "; ", "a sum of ", exposed.column, " over ",
+                    exposed.dimensions, " (its cells are suppressed already)");
+  }
+  return where;
+}
+
+// Records what the ledger made of an accepted table.
+void NoteAccepted(const policies::LedgerConstraints& constraints, int32_t before,
+                  v1::LedgerAudit& audit) {
+  audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
+  audit.set_sums_suppressed(SumCells(constraints));
+  audit.set_sums_narrow_before(before);
+  if (!constraints.empty()) {
+    AddNote(audit, absl::StrCat(constraints.keep_suppressed.size(),
+                                " cells kept suppressed as in earlier releases, ",
+                                constraints.protect.size(),
+                                " cells suppressed to keep small groups in the union of "
+                                "releases open, ",
+                                SumCells(constraints), " cells suppressed to keep sums open"));
+  }
+  if (before > 0) {
+    AddNote(audit, absl::StrCat(before, " sums were as narrow before this table; it does not "
+                                        "narrow them further"));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
@@ -171,28 +260,14 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
   if (linked.empty()) {
     audit.set_rounds(1);
     audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
+    audit.set_sums_suppressed(SumCells(constraints));
     return out;
   }
   const absl::flat_hash_map<std::string, int> sizes = DimensionSizesOf(version);
   const policies::AtomCounter counter = AtomCounterFor(version);
-  const v1::DisclosurePolicy& policy = protector.policy();
-  policies::LinkedAuditOptions audit_options;
-  audit_options.k = policy.threshold().k();
-  for (const v1::DimensionThreshold& d : policy.threshold().per_dimension()) {
-    audit_options.k_of_dimension[d.dimension()] = d.k();
-  }
-  audit_options.count_upper = std::max<int64_t>(1, policy.protection().count_upper());
-  audit_options.max_atoms = options.max_atoms;
-  audit_options.deadline = options.deadline;
-  // Sums across releases, judged by the policy's own magnitude rules.
-  audit_options.magnitudes = AtomMagnitudesFor(version);
-  audit_options.sum_percent = policy.protection().sum_percent();
-  std::optional<policies::DominanceRule> dominance;
-  std::optional<policies::PPercentRule> p_percent;
-  if (policy.magnitude().dominance().n() != 0) dominance.emplace(policy.magnitude().dominance());
-  if (policy.magnitude().p_percent().p() != 0) p_percent.emplace(policy.magnitude().p_percent());
-  audit_options.dominance = dominance.has_value() ? &*dominance : nullptr;
-  audit_options.p_percent = p_percent.has_value() ? &*p_percent : nullptr;
+  MagnitudeRules rules;
+  const policies::LinkedAuditOptions audit_options =
+      AuditOptionsFor(protector.policy(), version, options, rules);
   std::vector<const v1::LedgerRelease*> releases;
   for (const auto& r : linked) releases.push_back(r.get());
   releases.push_back(&out.entry);
@@ -228,54 +303,14 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleases(
     const int32_t before = static_cast<int32_t>(
         std::count_if(result->exposed_sums.begin(), result->exposed_sums.end(),
                       [](const policies::ExposedSum& e) { return e.before; }));
-    audit.set_sums_narrow_before(before);
     if (result->exposed.empty() && static_cast<int32_t>(result->exposed_sums.size()) == before) {
-      audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
-      audit.set_sums_suppressed(SumCells(constraints));
-      if (!constraints.empty()) {
-        AddNote(audit, absl::StrCat(constraints.keep_suppressed.size(),
-                                    " cells kept suppressed as in earlier releases, ",
-                                    constraints.protect.size(),
-                                    " cells suppressed to keep small groups in the union of "
-                                    "releases open, ",
-                                    SumCells(constraints),
-                                    " cells suppressed to keep sums open"));
-      }
-      if (before > 0) {
-        AddNote(audit, absl::StrCat(before, " sums were as narrow before this table; it does "
-                                            "not narrow them further"));
-      }
+      NoteAccepted(constraints, before, audit);
       return out;
     }
-    // Suppress the cells the repair LP moved, each protected by its move.
-    bool progress = false;
-    for (const policies::ExposedAtom& exposed : result->exposed) {
-      for (const policies::CellMove& move : exposed.moves) {
-        if (table.record_count(move.cell) == 0) continue;
-        progress |= Protect(constraints, move.cell, move.delta);
-      }
-    }
-    for (const policies::ExposedSum& exposed : result->exposed_sums) {
-      for (const policies::CellMove& move : exposed.moves) {
-        if (table.record_count(move.cell) == 0) continue;
-        progress |= ProtectSum(constraints, exposed.column, move.cell, move.delta);
-      }
-    }
-    if (!progress) {
-      std::string where;
-      for (const policies::ExposedAtom& exposed : result->exposed) {
-        absl::StrAppend(&where, where.empty() ? "" : "; ", exposed.dimensions,
-                        exposed.moves.empty() ? " (no change of this table opens it)"
-                                              : " (its cells are suppressed already)");
-      }
-      for (const policies::ExposedSum& exposed : result->exposed_sums) {
-        if (exposed.before) continue;
-        absl::StrAppend(&where, where.empty() ? "" : "; ", "a sum of ", exposed.column, " over ",
-                        exposed.dimensions, " (its cells are suppressed already)");
-      }
-      AddNote(audit, absl::StrCat(
-          "refused: more suppression in this table cannot open a small group or a sum over ",
-          where));
+    if (!ApplyRepairs(*result, table, constraints)) {
+      AddNote(audit, absl::StrCat("refused: more suppression in this table cannot open a small "
+                                  "group or a sum over ",
+                                  WhereNarrow(*result)));
       return CannotRelease();
     }
   }
