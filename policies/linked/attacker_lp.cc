@@ -395,18 +395,21 @@ absl::Status AttackerLp::Pass(const std::vector<Goal>& goals, bool up, int max_f
     ASSIGN_OR_RETURN(const LpSolution solution, Solve(sense, objective));
     if (solution.outcome != LpSolution::kOptimal || check(solution) == 0) break;
   }
-  // The rest one by one; each solve may prove others on the way.
+  // The rest one by one, without caps: a cap on one target can keep
+  // another below its level (a margin may need both to rise). Only the
+  // objective changes from here on; each solve may prove others.
+  for (size_t g : pending) SetNatural(targets_[goals[g].target].variable);
   for (size_t g : pending) {
     if (verdicts[g] == Verdict::kOpen || failures >= max_failures) continue;
     ASSIGN_OR_RETURN(const LpSolution solution,
                      Solve(sense, {{targets_[goals[g].target].variable, 1.0}}));
+    if (solution.outcome == LpSolution::kUnbounded) verdicts[g] = Verdict::kOpen;
     if (solution.outcome == LpSolution::kOptimal) check(solution);
     if (verdicts[g] != Verdict::kOpen) {
       verdicts[g] = Verdict::kNarrow;
       ++failures;
     }
   }
-  for (size_t g : pending) SetNatural(targets_[goals[g].target].variable);
   return absl::OkStatus();
 }
 

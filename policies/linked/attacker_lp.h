@@ -75,7 +75,8 @@ class AttackerLp {
 
   // Returns a verdict per goal. Goals are proven in batches, each target
   // capped at its level so that none takes all the room, the rest one by
-  // one; after `max_failures` narrow goals the rest stay unchecked.
+  // one without caps; after `max_failures` narrow goals the rest stay
+  // unchecked.
   absl::StatusOr<std::vector<Verdict>> Reach(const std::vector<Goal>& goals, int max_failures);
 
   // The cheapest change of the movable sets that lets `goal` reach its

@@ -46,6 +46,16 @@ class AttackerLpTest : public ::testing::Test {
     return set;
   }
 
+  // Any set of codes of the one dimension, published as `value`.
+  static KnownSet Codes(std::vector<int64_t> codes, double value) {
+    uint64_t word = 0;
+    for (int64_t c : codes) word |= uint64_t{1} << c;
+    KnownSet set{0, std::move(codes), {word}};
+    set.exact = true;
+    set.value = value;
+    return set;
+  }
+
   absl::StatusOr<std::unique_ptr<AttackerLp>> Build(std::vector<KnownSet> sets) const {
     return AttackerLp::Build(*space_, std::move(sets), std::vector<bool>(4, true), 0,
                              absl::InfiniteFuture());
@@ -98,6 +108,17 @@ TEST_F(AttackerLpTest, ManyGoalsAreProvenInOneBatch) {
   ASSERT_OK_AND_ASSIGN(std::vector<Verdict> v, lp->Reach(goals, 8));
   EXPECT_THAT(v, ElementsAre(Verdict::kOpen, Verdict::kOpen, Verdict::kOpen, Verdict::kOpen));
   EXPECT_EQ(lp->solves(), 1);
+}
+
+TEST_F(AttackerLpTest, ACapOnOneTargetDoesNotHideAnothersRoom) {
+  // {0,2} = 4 and {1,2} = 4: codes 0 and 1 rise together (2 each now).
+  // Code 0 can reach 3 (code 2 at 1), but only with code 1 at 3 as well,
+  // above the level 2.5 its own goal caps it at in the batch.
+  ASSERT_OK_AND_ASSIGN(auto lp, Build({Codes({0, 2}, 4), Codes({1, 2}, 4)}));
+  const int zero = lp->AddTarget({0});
+  const int one = lp->AddTarget({1});
+  ASSERT_OK_AND_ASSIGN(std::vector<Verdict> v, lp->Reach({{zero, 3, true}, {one, 2.5, true}}, 8));
+  EXPECT_THAT(v, ElementsAre(Verdict::kOpen, Verdict::kOpen));
 }
 
 TEST_F(AttackerLpTest, FailuresBeyondTheBudgetStayUnchecked) {
