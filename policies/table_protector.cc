@@ -83,6 +83,9 @@ absl::Status CheckCellKeys(const v1::ComputedTable& table, bool configured) {
 absl::Status CheckLedgerCells(const v1::ComputedTable& table, const LedgerConstraints& ledger) {
   std::vector<int32_t> cells = ledger.keep_suppressed;
   for (const Protection& p : ledger.protect) cells.push_back(p.cell);
+  for (const LedgerConstraints::SumProtection& p : ledger.protect_sums) {
+    cells.push_back(p.protection.cell);
+  }
   for (int32_t c : cells) {
     if (c < 0 || c >= table.record_count_size() || table.record_count(c) == 0) {
       return absl::InvalidArgumentError(
@@ -198,6 +201,21 @@ struct MagnitudeLevels {
   const PPercentRule* p_percent = nullptr;
 };
 
+// Merges a ledger protection into `table`'s requirements (the larger
+// level each way); the lower level stops at the floor.
+void MergeLedgerLevels(const Protection& p, MeasureTable& table) {
+  const double x = table.values[p.cell];
+  const double lower = std::isfinite(table.floor) ? std::min(p.lower, x - table.floor) : p.lower;
+  auto same = std::find_if(table.required.begin(), table.required.end(),
+                           [&](const Protection& r) { return r.cell == p.cell; });
+  if (same != table.required.end()) {
+    same->upper = std::max(same->upper, p.upper);
+    same->lower = std::max(same->lower, lower);
+  } else {
+    table.required.push_back({p.cell, lower, p.upper});
+  }
+}
+
 // The additive tables an attacker sees: the record counts, and the sums of
 // every column a SUM or MEAN measure uses (a published mean times its
 // published count is a sum). Each with the protection its primary cells need.
@@ -261,19 +279,18 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
   // Ledger cells: open by their levels (a small set of units inside them
   // must be able to grow to k), merged with a primary requirement. The
   // lower level stops at the floor.
-  for (const Protection& p : ledger.protect) {
-    const double lower = std::min(p.lower, counts.values[p.cell] - counts.floor);
-    auto same = std::find_if(counts.required.begin(), counts.required.end(),
-                             [&](const Protection& r) { return r.cell == p.cell; });
-    if (same != counts.required.end()) {
-      same->upper = std::max(same->upper, p.upper);
-      same->lower = std::max(same->lower, lower);
-    } else {
-      counts.required.push_back({p.cell, lower, p.upper});
-    }
-  }
+  for (const Protection& p : ledger.protect) MergeLedgerLevels(p, counts);
   std::sort(counts.required.begin(), counts.required.end(),
             [](const Protection& a, const Protection& b) { return a.cell < b.cell; });
+  // Ledger sums: the same, in the table of their column.
+  for (const LedgerConstraints::SumProtection& s : ledger.protect_sums) {
+    for (size_t t = 1; t < tables.size(); ++t) {
+      if (tables[t].name != absl::StrCat("sum:", s.column)) continue;
+      MergeLedgerLevels(s.protection, tables[t]);
+      std::sort(tables[t].required.begin(), tables[t].required.end(),
+                [](const Protection& a, const Protection& b) { return a.cell < b.cell; });
+    }
+  }
   tables[0] = std::move(counts);
   return tables;
 }
@@ -294,6 +311,9 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
   for (int c = 0; c < marks.size(); ++c) suppressed[c] = marks.suppressed(c);
   for (int32_t c : ledger.keep_suppressed) suppressed[c] = true;
   for (const Protection& p : ledger.protect) suppressed[p.cell] = true;
+  for (const LedgerConstraints::SumProtection& p : ledger.protect_sums) {
+    suppressed[p.protection.cell] = true;
+  }
   if (marks.suppressed_count() == 0 && ledger.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(const TableStructure structure, StructureOf(table.axes()));
   const std::vector<MeasureTable> tables =

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,7 +36,16 @@ inline constexpr char kLedgerRuleId[] = "ledger";
 struct LedgerConstraints {
   std::vector<int32_t> keep_suppressed;
   std::vector<Protection> protect;
-  bool empty() const { return keep_suppressed.empty() && protect.empty(); }
+  // The same for the sums of one MEASURE column (levels in its scaled
+  // units), so that a sensitive sum stays open across releases.
+  struct SumProtection {
+    std::string column;
+    Protection protection;
+  };
+  std::vector<SumProtection> protect_sums;
+  bool empty() const {
+    return keep_suppressed.empty() && protect.empty() && protect_sums.empty();
+  }
 };
 
 // Adds one released cell with first-measure status `status` to `counts`

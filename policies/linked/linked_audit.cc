@@ -2,26 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <set>
 
 #include "absl/strings/str_cat.h"
-#include "policies/lp/linear_program.h"
+#include "common/status_macros.h"
+#include "policies/linked/attacker_lp.h"
 
 namespace cellgate::policies {
 namespace {
 
-constexpr double kTolerance = 1e-6;
-
-// What the attacker knows of one distinct set of atoms.
-struct Equation {
-  std::vector<int64_t> atoms;
-  bool exact = false;  // Σ = value; otherwise Σ >= 1 (suppressed, not empty)
-  int64_t value = 0;
-  // Unsuppressed cells of the candidate release with this set of atoms.
-  std::vector<int32_t> candidate_cells;
-  bool suppressed_before = false;  // by an earlier release
-  bool published_before = false;   // by an earlier release
-};
+int64_t CellsOf(const v1::LedgerRelease& release) {
+  int64_t cells = 1;
+  for (const v1::LedgerAxis& axis : release.axes()) cells *= axis.entries_size();
+  return cells;
+}
 
 std::string KeyOf(const Restriction& restriction) {
   std::string key;
@@ -32,329 +26,441 @@ std::string KeyOf(const Restriction& restriction) {
   return key;
 }
 
-int64_t CellsOf(const v1::LedgerRelease& release) {
-  int64_t cells = 1;
-  for (const v1::LedgerAxis& axis : release.axes()) cells *= axis.entries_size();
-  return cells;
-}
-
-// One distinct equation per set of atoms: a cell published anywhere is
-// known exactly, else known not to be empty.
-absl::StatusOr<std::vector<Equation>> EquationsOf(
-    absl::Span<const v1::LedgerRelease* const> releases, const AtomSpace& space) {
-  absl::flat_hash_map<std::string, size_t> equation_of;
-  std::vector<Equation> equations;
-  for (size_t r = 0; r < releases.size(); ++r) {
-    const v1::LedgerRelease& release = *releases[r];
-    const int64_t cells = CellsOf(release);
-    if (release.counts_size() != cells || release.suppressed_size() != cells) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ledger release ", release.release_id(), " has ", release.counts_size(),
-                       " counts and ", release.suppressed_size(), " flags for ", cells, " cells"));
-    }
-    for (int64_t cell = 0; cell < cells; ++cell) {
-      const int64_t count = release.counts(static_cast<int>(cell));
-      const bool published = !release.suppressed(static_cast<int>(cell)) || count == 0;
-      const Restriction restriction = space.RestrictionOf(release, cell);
-      const auto [it, added] = equation_of.emplace(KeyOf(restriction), equations.size());
-      if (added) {
-        // Any clique that holds the release's dimensions describes the
-        // cell; the separators make them agree.
-        Equation& equation = equations.emplace_back();
-        equation.atoms = space.AtomsOf(space.CliqueOf(r), restriction);
-      }
-      Equation& equation = equations[it->second];
-      const bool earlier = r + 1 < releases.size();
-      if (!published) {
-        equation.suppressed_before |= earlier;
-        continue;
-      }
-      equation.published_before |= earlier;
-      if (equation.exact && equation.value != count) {
-        return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
-                                                " disagrees with an earlier release on cell ",
-                                                cell));
-      }
-      equation.exact = true;
-      equation.value = count;
-      if (r + 1 == releases.size()) equation.candidate_cells.push_back(static_cast<int32_t>(cell));
+// INVALID_ARGUMENT unless `release` has a count, a flag and (per column)
+// a sum for every cell.
+absl::Status CheckSizes(const v1::LedgerRelease& release) {
+  const int64_t cells = CellsOf(release);
+  if (release.counts_size() != cells || release.suppressed_size() != cells) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ledger release ", release.release_id(), " has ", release.counts_size(),
+                     " counts and ", release.suppressed_size(), " flags for ", cells, " cells"));
+  }
+  for (const v1::LedgerSums& sums : release.sums()) {
+    if (sums.values_size() != cells) {
+      return absl::InvalidArgumentError(absl::StrCat("ledger release ", release.release_id(),
+                                                     " has ", sums.values_size(), " sums of \"",
+                                                     sums.column(), "\" for ", cells, " cells"));
     }
   }
-  return equations;
+  return absl::OkStatus();
+}
+
+const v1::LedgerSums* SumsIn(const v1::LedgerRelease& release, const std::string& column) {
+  for (const v1::LedgerSums& sums : release.sums()) {
+    if (sums.column() == column) return &sums;
+  }
+  return nullptr;
+}
+
+bool Published(const v1::LedgerRelease& release, int cell) {
+  return !release.suppressed(cell) || release.counts(cell) == 0;
+}
+
+std::string DimensionsOf(const AtomSpace& space, int clique) {
+  std::string out;
+  for (int d : space.cliques()[clique].dimensions) {
+    if (!out.empty()) out += " x ";
+    out += space.dimensions()[d].dimension;
+  }
+  return out;
+}
+
+int CliqueOfAtom(const AtomSpace& space, int64_t atom) {
+  for (size_t c = 0; c < space.cliques().size(); ++c) {
+    const Clique& clique = space.cliques()[c];
+    if (atom >= clique.first_atom && atom < clique.first_atom + clique.atoms) {
+      return static_cast<int>(c);
+    }
+  }
+  return 0;
+}
+
+// The policy's k, raised by the per-dimension k of a dimension in `clique`.
+int64_t KOf(const AtomSpace& space, int clique, const LinkedAuditOptions& options) {
+  int64_t k = options.k;
+  for (int d : space.cliques()[clique].dimensions) {
+    const auto raised = options.k_of_dimension.find(space.dimensions()[d].dimension);
+    if (raised != options.k_of_dimension.end()) k = std::max(k, raised->second);
+  }
+  return k;
+}
+
+// Adds one more contribution list to `into` (top two by value).
+void Merge(const Contributions& part, Contributions& into) {
+  into.sum += part.sum;
+  for (double v : {part.largest, part.second}) {
+    if (v > into.largest) {
+      into.second = into.largest;
+      into.largest = v;
+    } else if (v > into.second) {
+      into.second = v;
+    }
+  }
+}
+
+// The level a sensitive sum must be able to move by, as the table
+// protector requires of a suppressed sum (table_protector.cc): at least one
+// unit, sum_percent % of it, and what the magnitude rules in force require.
+double SumLevel(const Contributions& c, const LinkedAuditOptions& options) {
+  double level = std::max(1.0, std::ceil(std::fabs(c.sum) * options.sum_percent / 100.0));
+  if (options.dominance != nullptr) {
+    level = std::max(level, std::ceil(options.dominance->UpperProtection(c)));
+  }
+  if (options.p_percent != nullptr) {
+    level = std::max(level, std::ceil(options.p_percent->UpperProtection(c)));
+  }
+  return level;
+}
+
+bool SumIsSensitive(const Contributions& c, int64_t n, int64_t k,
+                    const LinkedAuditOptions& options) {
+  if (n == 0) return false;
+  return n < k || (options.dominance != nullptr && options.dominance->Unsafe(c)) ||
+         (options.p_percent != nullptr && options.p_percent->Unsafe(c));
+}
+
+std::string CellsKeyOf(const v1::LedgerRelease& release) {
+  v1::LedgerRelease shape;
+  *shape.mutable_filters() = release.filters();
+  *shape.mutable_axes() = release.axes();
+  std::string bytes;
+  shape.SerializeToString(&bytes);
+  return bytes;
 }
 
 }  // namespace
+
+LinkedAuditor::LinkedAuditor(std::vector<const v1::LedgerRelease*> releases, AtomSpace space,
+                             LinkedAuditOptions options)
+    : releases_(std::move(releases)), space_(std::move(space)), options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<LinkedAuditor>> LinkedAuditor::Create(
+    absl::Span<const v1::LedgerRelease* const> releases,
+    const absl::flat_hash_map<std::string, int>& dimension_sizes, const AtomCounter& counter,
+    const LinkedAuditOptions& options) {
+  if (releases.empty()) return absl::InvalidArgumentError("no releases to audit");
+  ASSIGN_OR_RETURN(AtomSpace space, AtomSpace::Build(releases, dimension_sizes, options.max_atoms));
+  std::unique_ptr<LinkedAuditor> auditor(new LinkedAuditor(
+      std::vector<const v1::LedgerRelease*>(releases.begin(), releases.end()), std::move(space),
+      options));
+  LinkedAuditor& a = *auditor;
+  a.candidate_cells_ = CellsKeyOf(*releases.back());
+  // Every distinct set of atoms a released cell describes, once.
+  absl::flat_hash_map<std::string, size_t> index_of;
+  for (size_t r = 0; r < releases.size(); ++r) {
+    RETURN_IF_ERROR(CheckSizes(*releases[r]));
+    const int64_t cells = CellsOf(*releases[r]);
+    for (int64_t cell = 0; cell < cells; ++cell) {
+      const Restriction restriction = a.space_.RestrictionOf(*releases[r], cell);
+      const auto [it, added] = index_of.emplace(KeyOf(restriction), a.cell_sets_.size());
+      if (added) {
+        // Any clique that holds the release's dimensions describes the
+        // cell; the separators make them agree.
+        CellSet& set = a.cell_sets_.emplace_back();
+        set.clique = a.space_.CliqueOf(r);
+        set.atoms = a.space_.AtomsOf(set.clique, restriction);
+        set.box = BoxOf(a.space_, set.clique, restriction);
+      }
+      a.cell_sets_[it->second].occurrences.emplace_back(static_cast<int>(r),
+                                                        static_cast<int>(cell));
+    }
+  }
+  a.counts_.reserve(a.space_.atoms());
+  for (size_t c = 0; c < a.space_.cliques().size(); ++c) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> counted, counter(a.space_, static_cast<int>(c)));
+    if (static_cast<int64_t>(counted.size()) != a.space_.cliques()[c].atoms) {
+      return absl::InternalError(absl::StrCat("atom counter returned ", counted.size(),
+                                              " counts for ", a.space_.cliques()[c].atoms,
+                                              " atoms"));
+    }
+    a.counts_.insert(a.counts_.end(), counted.begin(), counted.end());
+  }
+  return auditor;
+}
+
+absl::StatusOr<const AtomSums*> LinkedAuditor::SumsOf(const std::string& column) {
+  const auto found = sums_.find(column);
+  if (found != sums_.end()) return &found->second;
+  AtomSums all;
+  for (size_t c = 0; c < space_.cliques().size(); ++c) {
+    ASSIGN_OR_RETURN(AtomSums part, options_.magnitudes(space_, static_cast<int>(c), column));
+    if (static_cast<int64_t>(part.facts.size()) != space_.cliques()[c].atoms) {
+      return absl::InternalError(absl::StrCat("atom magnitudes returned ", part.facts.size(),
+                                              " facts for ", space_.cliques()[c].atoms, " atoms"));
+    }
+    all.negative |= part.negative;
+    all.facts.insert(all.facts.end(), part.facts.begin(), part.facts.end());
+  }
+  return &(sums_[column] = std::move(all));
+}
+
+absl::StatusOr<LinkedAuditResult> LinkedAuditor::Audit(const v1::LedgerRelease& candidate) {
+  if (CellsKeyOf(candidate) != candidate_cells_) {
+    return absl::InternalError("the candidate of a linked audit changed its cells");
+  }
+  RETURN_IF_ERROR(CheckSizes(candidate));
+  releases_.back() = &candidate;
+  LinkedAuditResult result;
+  result.atoms = space_.atoms();
+  result.cliques = static_cast<int64_t>(space_.cliques().size());
+  result.equations = static_cast<int64_t>(cell_sets_.size());
+  RETURN_IF_ERROR(AuditCounts(result));
+  // Cells that must stay suppressed come first: the caller audits again.
+  if (!result.previously_suppressed.empty() || options_.magnitudes == nullptr) return result;
+  for (const v1::LedgerSums& sums : candidate.sums()) {
+    RETURN_IF_ERROR(AuditSums(sums.column(), result));
+  }
+  return result;
+}
+
+absl::StatusOr<LinkedAuditor::Told> LinkedAuditor::TellOf(
+    const CellSet& set,
+    const std::function<std::optional<double>(const v1::LedgerRelease&, int)>& value_of) const {
+  const size_t last = releases_.size() - 1;
+  Told told;
+  for (const auto& [r, cell] : set.occurrences) {
+    const v1::LedgerRelease& release = *releases_[r];
+    const bool earlier = static_cast<size_t>(r) < last;
+    const std::optional<double> value = value_of(release, cell);
+    if (!value.has_value()) {
+      told.unpublished = true;
+      told.unpublished_before |= earlier;
+      continue;
+    }
+    if (told.exact && told.value != *value) {
+      return absl::InternalError(absl::StrCat("ledger release ", release.release_id(),
+                                              " disagrees with an earlier release on cell ", cell));
+    }
+    told.exact = true;
+    told.value = *value;
+    if (earlier) {
+      told.published_before = true;
+    } else {
+      told.candidate_cells.push_back(cell);
+    }
+  }
+  return told;
+}
+
+absl::StatusOr<LinkedAuditor::Rows> LinkedAuditor::CountRows(std::vector<bool>& variable,
+                                                             LinkedAuditResult& result) const {
+  auto count_of = [](const v1::LedgerRelease& r, int cell) -> std::optional<double> {
+    if (!Published(r, cell)) return std::nullopt;
+    return static_cast<double>(r.counts(cell));
+  };
+  Rows rows;
+  for (const CellSet& set : cell_sets_) {
+    ASSIGN_OR_RETURN(Told told, TellOf(set, count_of));
+    if (told.unpublished_before && !told.published_before) {
+      result.previously_suppressed.insert(result.previously_suppressed.end(),
+                                          told.candidate_cells.begin(), told.candidate_cells.end());
+    }
+    KnownSet k{set.clique, set.atoms, set.box};
+    k.exact = told.exact;
+    k.value = told.exact ? told.value : 1;  // suppressed, so not empty
+    // The true table must satisfy everything released from it.
+    int64_t truth = 0;
+    for (int64_t atom : set.atoms) truth += counts_[atom];
+    if (k.exact ? truth != static_cast<int64_t>(k.value) : truth < 1) {
+      return absl::InternalError(
+          "the ledger does not match the dataset version's counts; releases of different "
+          "versions must not be audited together");
+    }
+    if (k.exact && k.value == 0) {
+      for (int64_t atom : set.atoms) variable[atom] = false;
+    }
+    // A cell only the candidate publishes may be withdrawn in the repair.
+    k.movable = k.exact && !told.published_before && !told.candidate_cells.empty();
+    k.cost = 1.0 + k.value;
+    rows.known.push_back(std::move(k));
+    rows.cells_of.push_back(std::move(told.candidate_cells));
+  }
+  std::sort(result.previously_suppressed.begin(), result.previously_suppressed.end());
+  return rows;
+}
+
+absl::StatusOr<LinkedAuditor::Rows> LinkedAuditor::SumRows(const std::string& column,
+                                                           const AtomSums& sums) const {
+  auto sum_of = [&](const v1::LedgerRelease& r, int cell) -> std::optional<double> {
+    const v1::LedgerSums* published = SumsIn(r, column);
+    if (published == nullptr || !Published(r, cell)) return std::nullopt;
+    return static_cast<double>(published->values(cell));
+  };
+  Rows rows;
+  for (const CellSet& set : cell_sets_) {
+    ASSIGN_OR_RETURN(Told told, TellOf(set, sum_of));
+    if (!told.exact) continue;
+    double truth = 0;
+    int64_t records = 0;
+    for (int64_t atom : set.atoms) {
+      truth += sums.facts[atom].sum;
+      records += counts_[atom];
+    }
+    if (std::fabs(truth - told.value) > 0.5) {
+      return absl::InternalError(
+          "the ledger does not match the dataset version's sums; releases of different "
+          "versions must not be audited together");
+    }
+    KnownSet k{set.clique, set.atoms, set.box};
+    k.exact = true;
+    k.value = told.value;
+    k.movable = !told.published_before && !told.candidate_cells.empty();
+    k.cost = 1.0 + static_cast<double>(records);
+    rows.known.push_back(std::move(k));
+    rows.cells_of.push_back(std::move(told.candidate_cells));
+  }
+  return rows;
+}
+
+namespace {
+
+// The candidate's cells and how far each must move, from the repair LP's
+// changes of the known sets.
+std::vector<CellMove> MovesOf(const std::vector<std::pair<size_t, double>>& changes,
+                              const std::vector<std::vector<int32_t>>& cells_of) {
+  std::vector<CellMove> moves;
+  for (const auto& [set, delta] : changes) {
+    for (int32_t cell : cells_of[set]) moves.push_back({cell, delta});
+  }
+  return moves;
+}
+
+}  // namespace
+
+absl::Status LinkedAuditor::AuditCounts(LinkedAuditResult& result) {
+  std::vector<bool> variable(space_.atoms(), true);
+  ASSIGN_OR_RETURN(Rows rows, CountRows(variable, result));
+  if (!result.previously_suppressed.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::unique_ptr<AttackerLp> lp,
+                   AttackerLp::Build(space_, std::move(rows.known), variable, 0, options_.deadline));
+  result.variables = lp->variables();
+  result.implied += lp->implied();
+  std::vector<Goal> goals;
+  std::vector<int64_t> atom_of;  // per goal
+  for (size_t c = 0; c < space_.cliques().size(); ++c) {
+    const Clique& clique = space_.cliques()[c];
+    const int64_t k = KOf(space_, static_cast<int>(c), options_);
+    for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
+      if (!variable[atom] || counts_[atom] < 1 || counts_[atom] >= k) continue;
+      const double level = static_cast<double>(std::max(counts_[atom] + options_.count_upper, k));
+      goals.push_back({lp->AddTarget({atom}), level, true});
+      atom_of.push_back(atom);
+    }
+  }
+  result.sensitive_atoms = static_cast<int64_t>(goals.size());
+  ASSIGN_OR_RETURN(const std::vector<Verdict> verdicts, lp->Reach(goals, options_.max_exposed));
+  for (size_t g = 0; g < goals.size(); ++g) {
+    if (verdicts[g] != Verdict::kNarrow) continue;
+    ExposedAtom exposed;
+    exposed.atom = atom_of[g];
+    exposed.required_rise = static_cast<int64_t>(goals[g].level) - counts_[exposed.atom];
+    exposed.dimensions = DimensionsOf(space_, CliqueOfAtom(space_, exposed.atom));
+    // The repair LP: the cheapest change of the candidate's published cells
+    // that lets the atom reach its level.
+    ASSIGN_OR_RETURN(const auto changes, lp->Repair(goals[g]));
+    if (changes.has_value()) exposed.moves = MovesOf(*changes, rows.cells_of);
+    result.exposed.push_back(std::move(exposed));
+  }
+  result.lp_solves += lp->solves();
+  return absl::OkStatus();
+}
+
+LinkedAuditor::SumGoals LinkedAuditor::GoalsOfSums(const AtomSums& sums, double floor,
+                                                   AttackerLp& lp,
+                                                   LinkedAuditResult& result) const {
+  SumGoals out;
+  std::set<std::vector<int64_t>> seen;
+  auto add = [&](std::vector<int64_t> atoms, int clique) {
+    atoms.erase(std::remove_if(atoms.begin(), atoms.end(),
+                               [&](int64_t a) { return counts_[a] == 0; }),
+                atoms.end());
+    if (atoms.empty() || !seen.insert(atoms).second) return;
+    Contributions facts;
+    int64_t n = 0;
+    for (int64_t atom : atoms) {
+      Merge(sums.facts[atom], facts);
+      n += counts_[atom];
+    }
+    if (!SumIsSensitive(facts, n, KOf(space_, clique, options_), options_)) return;
+    const double level = SumLevel(facts, options_);
+    const int target = lp.AddTarget(atoms);
+    ++result.sensitive_sums;
+    out.goals.push_back({target, facts.sum + level, true});
+    out.clique_of.push_back(clique);
+    const double down =
+        facts.sum - (std::isfinite(floor) ? std::min(level, facts.sum - floor) : level);
+    if (down < facts.sum) {
+      out.goals.push_back({target, down, false});
+      out.clique_of.push_back(clique);
+    }
+  };
+  // The sensitive sets: atoms, and the cells of every linked release.
+  for (size_t c = 0; c < space_.cliques().size(); ++c) {
+    const Clique& clique = space_.cliques()[c];
+    for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
+      add({atom}, static_cast<int>(c));
+    }
+  }
+  for (const CellSet& set : cell_sets_) add(set.atoms, set.clique);
+  return out;
+}
+
+absl::Status LinkedAuditor::AuditSums(const std::string& column, LinkedAuditResult& result) {
+  ASSIGN_OR_RETURN(const AtomSums* sums, SumsOf(column));
+  ASSIGN_OR_RETURN(Rows rows, SumRows(column, *sums));
+  // The attacker is granted which atoms are empty: an empty atom sums to
+  // zero (more than she may know, which errs on the safe side).
+  std::vector<bool> variable(space_.atoms());
+  for (int64_t atom = 0; atom < space_.atoms(); ++atom) variable[atom] = counts_[atom] > 0;
+  const double floor = sums->negative ? -kInfinity : 0;
+  ASSIGN_OR_RETURN(std::unique_ptr<AttackerLp> lp,
+                   AttackerLp::Build(space_, std::move(rows.known), variable, floor,
+                                     options_.deadline));
+  result.implied += lp->implied();
+  const SumGoals goals = GoalsOfSums(*sums, floor, *lp, result);
+  // Sets pinned before the candidate do not count against the budget of
+  // exposures, so that they never hide one the candidate causes.
+  std::vector<bool> done(goals.goals.size(), false);
+  int exposures = 0;
+  while (exposures < options_.max_exposed) {
+    std::vector<Goal> open;
+    std::vector<size_t> index;
+    for (size_t g = 0; g < goals.goals.size(); ++g) {
+      if (done[g]) continue;
+      open.push_back(goals.goals[g]);
+      index.push_back(g);
+    }
+    if (open.empty()) break;
+    ASSIGN_OR_RETURN(const std::vector<Verdict> verdicts,
+                     lp->Reach(open, options_.max_exposed - exposures));
+    for (size_t i = 0; i < open.size(); ++i) {
+      if (verdicts[i] == Verdict::kUnchecked) continue;
+      done[index[i]] = true;
+      if (verdicts[i] == Verdict::kOpen) continue;
+      ExposedSum exposed;
+      exposed.column = column;
+      exposed.up = open[i].up;
+      exposed.dimensions = DimensionsOf(space_, goals.clique_of[index[i]]);
+      ASSIGN_OR_RETURN(const auto changes, lp->Repair(open[i]));
+      if (changes.has_value()) exposed.moves = MovesOf(*changes, rows.cells_of);
+      exposed.before = exposed.moves.empty();
+      exposures += !exposed.before;
+      result.exposed_sums.push_back(std::move(exposed));
+    }
+  }
+  result.sum_columns.push_back(column);
+  result.lp_solves += lp->solves();
+  return absl::OkStatus();
+}
 
 absl::StatusOr<LinkedAuditResult> AuditLinkedReleases(
     absl::Span<const v1::LedgerRelease* const> releases,
     const absl::flat_hash_map<std::string, int>& dimension_sizes, const AtomCounter& counter,
     const LinkedAuditOptions& options) {
-  LinkedAuditResult result;
-  if (releases.empty()) return result;
-  absl::StatusOr<AtomSpace> built = AtomSpace::Build(releases, dimension_sizes, options.max_atoms);
-  if (!built.ok()) return built.status();
-  const AtomSpace& space = *built;
-  result.atoms = space.atoms();
-  absl::StatusOr<std::vector<Equation>> made = EquationsOf(releases, space);
-  if (!made.ok()) return made.status();
-  const std::vector<Equation>& equations = *made;
-  result.equations = static_cast<int64_t>(equations.size());
-  for (const Equation& equation : equations) {
-    if (equation.suppressed_before && !equation.published_before) {
-      result.previously_suppressed.insert(result.previously_suppressed.end(),
-                                          equation.candidate_cells.begin(),
-                                          equation.candidate_cells.end());
-    }
-  }
-  std::sort(result.previously_suppressed.begin(), result.previously_suppressed.end());
-  result.cliques = static_cast<int64_t>(space.cliques().size());
-  std::vector<int64_t> counts;
-  counts.reserve(space.atoms());
-  for (size_t c = 0; c < space.cliques().size(); ++c) {
-    absl::StatusOr<std::vector<int64_t>> counted = counter(space, static_cast<int>(c));
-    if (!counted.ok()) return counted.status();
-    if (static_cast<int64_t>(counted->size()) != space.cliques()[c].atoms) {
-      return absl::InternalError(absl::StrCat("atom counter returned ", counted->size(),
-                                              " counts for ", space.cliques()[c].atoms,
-                                              " atoms"));
-    }
-    counts.insert(counts.end(), counted->begin(), counted->end());
-  }
-
-  // The true table must satisfy everything released from it.
-  std::vector<bool> known_empty(counts.size(), false);
-  for (const Equation& equation : equations) {
-    int64_t sum = 0;
-    for (int64_t atom : equation.atoms) {
-      sum += counts[atom];
-      if (equation.exact && equation.value == 0) known_empty[atom] = true;
-    }
-    if (equation.exact ? sum != equation.value : sum < 1) {
-      return absl::InternalError(
-          "the ledger does not match the dataset version's counts; releases of different "
-          "versions must not be audited together");
-    }
-  }
-
-  LinearProgram lp;
-  struct Deviation {
-    size_t equation;
-    int up;    // the cell larger than published
-    int down;  // the cell smaller than published
-    double cost;
-  };
-  std::vector<Deviation> deviations;
-  // Neighbouring cliques agree on the margins of their separator: per
-  // separator and margin, the atoms of each side.
-  struct MarginRow {
-    std::vector<int64_t> plus, minus;
-  };
-  std::vector<MarginRow> margin_rows;
-  for (const Separator& separator : space.separators()) {
-    absl::flat_hash_map<int64_t, MarginRow> margin;
-    for (const auto& [clique_index, plus] : {std::pair{separator.a, true}, {separator.b, false}}) {
-      const Clique& clique = space.cliques()[clique_index];
-      std::vector<size_t> position;
-      for (int d : separator.dimensions) {
-        position.push_back(std::find(clique.dimensions.begin(), clique.dimensions.end(), d) -
-                           clique.dimensions.begin());
-      }
-      for (int64_t local = 0; local < clique.atoms; ++local) {
-        int64_t key = 0;
-        for (size_t i = 0; i < position.size(); ++i) {
-          key = key * space.dimensions()[separator.dimensions[i]].blocks +
-                space.BlockOf(clique, local, position[i]);
-        }
-        (plus ? margin[key].plus : margin[key].minus).push_back(clique.first_atom + local);
-      }
-    }
-    std::vector<int64_t> keys;
-    for (const auto& [key, row] : margin) keys.push_back(key);
-    std::sort(keys.begin(), keys.end());
-    for (int64_t key : keys) margin_rows.push_back(std::move(margin[key]));
-  }
-  // Atoms tied to no released cell, even through separators, are free:
-  // any value is consistent, so they are safe and stay out of the LP.
-  std::vector<int64_t> root(counts.size());
-  std::iota(root.begin(), root.end(), 0);
-  auto find = [&](int64_t a) {
-    while (root[a] != a) a = root[a] = root[root[a]];
-    return a;
-  };
-  auto join = [&](const std::vector<int64_t>& atoms) {
-    for (size_t i = 1; i < atoms.size(); ++i) root[find(atoms[i])] = find(atoms[0]);
-  };
-  for (const Equation& equation : equations) join(equation.atoms);
-  for (const MarginRow& row : margin_rows) {
-    std::vector<int64_t> both = row.plus;
-    both.insert(both.end(), row.minus.begin(), row.minus.end());
-    join(both);
-  }
-  std::vector<bool> tied(counts.size(), false);
-  for (const Equation& equation : equations) {
-    if (!equation.atoms.empty()) tied[find(equation.atoms[0])] = true;
-  }
-  std::vector<int> variable_of(counts.size(), -1);
-  for (size_t atom = 0; atom < counts.size(); ++atom) {
-    if (!known_empty[atom] && tied[find(static_cast<int64_t>(atom))]) {
-      variable_of[atom] = lp.AddVariable(0, kInfinity);
-    }
-  }
-  result.variables = lp.variables();
-  std::vector<size_t> equation_of_row;
-  for (size_t e = 0; e < equations.size(); ++e) {
-    std::vector<std::pair<int, double>> terms;
-    for (int64_t atom : equations[e].atoms) {
-      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
-    }
-    if (terms.empty()) continue;
-    const double value = static_cast<double>(equations[e].value);
-    // A cell only the candidate publishes may be withdrawn: its deviation
-    // variables (fixed at zero while auditing) let the repair LP move it.
-    if (equations[e].exact && !equations[e].published_before &&
-        !equations[e].candidate_cells.empty()) {
-      const double cost = 1.0 + value;
-      Deviation deviation{e, lp.AddVariable(0, 0), lp.AddVariable(0, 0), cost};
-      terms.emplace_back(deviation.up, -1.0);
-      terms.emplace_back(deviation.down, 1.0);
-      deviations.push_back(deviation);
-    }
-    lp.AddRow(terms, equations[e].exact ? value : 1.0, equations[e].exact ? value : kInfinity);
-    equation_of_row.push_back(e);
-  }
-  for (const MarginRow& row : margin_rows) {
-    std::vector<std::pair<int, double>> terms;
-    for (int64_t atom : row.plus) {
-      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], 1.0);
-    }
-    for (int64_t atom : row.minus) {
-      if (variable_of[atom] >= 0) terms.emplace_back(variable_of[atom], -1.0);
-    }
-    if (!terms.empty()) lp.AddRow(terms, 0, 0);
-  }
-
-  struct Sensitive {
-    int64_t atom;
-    int x;  // the atom's variable
-    double required;
-  };
-  std::vector<Sensitive> sensitive;
-  for (const Clique& clique : space.cliques()) {
-    int64_t k = options.k;
-    for (int d : clique.dimensions) {
-      const auto raised = options.k_of_dimension.find(space.dimensions()[d].dimension);
-      if (raised != options.k_of_dimension.end()) k = std::max(k, raised->second);
-    }
-    for (int64_t atom = clique.first_atom; atom < clique.first_atom + clique.atoms; ++atom) {
-      if (variable_of[atom] < 0 || counts[atom] < 1 || counts[atom] >= k) continue;
-      const double required = static_cast<double>(std::max(counts[atom] + options.count_upper, k));
-      sensitive.push_back({atom, variable_of[atom], required});
-    }
-  }
-  result.sensitive_atoms = static_cast<int64_t>(sensitive.size());
-  if (sensitive.empty()) return result;
-
-  std::vector<bool> proven(sensitive.size(), false);
-  auto prove = [&](const LpSolution& solution) {
-    int newly = 0;
-    for (size_t i = 0; i < sensitive.size(); ++i) {
-      if (!proven[i] && solution.values[sensitive[i].x] >= sensitive[i].required - kTolerance) {
-        proven[i] = true;
-        ++newly;
-      }
-    }
-    return newly;
-  };
-  auto check_deadline = [&]() -> absl::Status {
-    if (absl::Now() > options.deadline) {
-      return absl::DeadlineExceededError(
-          "the query ran past the server's time budget while auditing it against earlier "
-          "releases");
-    }
-    return absl::OkStatus();
-  };
-  auto solve = [&](const std::vector<std::pair<int, double>>& objective)
-      -> absl::StatusOr<LpSolution> {
-    if (absl::Status status = check_deadline(); !status.ok()) return status;
-    ++result.lp_solves;
-    absl::StatusOr<LpSolution> solution = lp.Solve(LpSense::kMaximize, objective);
-    if (solution.ok() && solution->outcome == LpSolution::kInfeasible) {
-      return absl::InternalError("the ledger's attacker LP is infeasible");
-    }
-    return solution;
-  };
-
-  // Lift as many pending atoms as possible to their levels in one table,
-  // each capped at its level so that none takes all the room; every atom
-  // that gets there is proven open. (The caps keep the true table
-  // feasible: every atom lies below its level there.)
-  for (const Sensitive& s : sensitive) lp.SetBounds(s.x, 0, s.required);
-  while (true) {
-    std::vector<std::pair<int, double>> objective;
-    for (size_t i = 0; i < sensitive.size(); ++i) {
-      if (!proven[i]) objective.emplace_back(sensitive[i].x, 1.0);
-    }
-    if (objective.empty()) return result;
-    absl::StatusOr<LpSolution> solution = solve(objective);
-    if (!solution.ok()) return solution.status();
-    if (prove(*solution) == 0) break;
-  }
-  for (const Sensitive& s : sensitive) lp.SetBounds(s.x, 0, kInfinity);
-  // The rest one by one: each either reaches its level or is exposed.
-  for (size_t i = 0; i < sensitive.size(); ++i) {
-    if (proven[i]) continue;
-    absl::StatusOr<LpSolution> solution = solve({{sensitive[i].x, 1.0}});
-    if (!solution.ok()) return solution.status();
-    if (solution->outcome == LpSolution::kUnbounded) {
-      proven[i] = true;
-      continue;
-    }
-    prove(*solution);
-    if (proven[i]) continue;
-    ExposedAtom exposed;
-    exposed.atom = sensitive[i].atom;
-    exposed.required_rise = static_cast<int64_t>(sensitive[i].required) - counts[exposed.atom];
-    for (const Clique& clique : space.cliques()) {
-      if (exposed.atom < clique.first_atom || exposed.atom >= clique.first_atom + clique.atoms) {
-        continue;
-      }
-      for (int d : clique.dimensions) {
-        if (!exposed.dimensions.empty()) exposed.dimensions += " x ";
-        exposed.dimensions += space.dimensions()[d].dimension;
-      }
-    }
-    // The repair LP: the cheapest change of the candidate's published cells
-    // that lets the atom reach its level.
-    lp.SetBounds(sensitive[i].x, sensitive[i].required, kInfinity);
-    std::vector<std::pair<int, double>> cost;
-    for (const Deviation& d : deviations) {
-      lp.SetBounds(d.up, 0, kInfinity);
-      lp.SetBounds(d.down, 0, kInfinity);
-      cost.emplace_back(d.up, d.cost);
-      cost.emplace_back(d.down, d.cost);
-    }
-    if (absl::Status status = check_deadline(); !status.ok()) return status;
-    ++result.lp_solves;
-    absl::StatusOr<LpSolution> repair = lp.Solve(LpSense::kMinimize, cost);
-    lp.SetBounds(sensitive[i].x, 0, kInfinity);
-    for (const Deviation& d : deviations) {
-      lp.SetBounds(d.up, 0, 0);
-      lp.SetBounds(d.down, 0, 0);
-    }
-    if (!repair.ok()) return repair.status();
-    if (repair->outcome == LpSolution::kOptimal) {
-      for (const Deviation& d : deviations) {
-        const double delta = repair->values[d.up] - repair->values[d.down];
-        if (std::fabs(delta) <= kTolerance) continue;
-        for (int32_t cell : equations[d.equation].candidate_cells) {
-          exposed.moves.push_back({cell, delta});
-        }
-      }
-    }
-    result.exposed.push_back(std::move(exposed));
-    if (static_cast<int>(result.exposed.size()) >= options.max_exposed) break;
-  }
-  return result;
+  if (releases.empty()) return LinkedAuditResult{};
+  ASSIGN_OR_RETURN(std::unique_ptr<LinkedAuditor> auditor,
+                   LinkedAuditor::Create(releases, dimension_sizes, counter, options));
+  return auditor->Audit(*releases.back());
 }
 
 }  // namespace cellgate::policies

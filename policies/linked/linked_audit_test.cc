@@ -31,6 +31,37 @@ struct Population {
   size_t IndexOf(const std::string& name) const {
     return std::find(dimensions.begin(), dimensions.end(), name) - dimensions.begin();
   }
+  // Per record, its value of the one measure column "tage" (0 if absent).
+  std::vector<int64_t> values = {};
+
+  int64_t ValueOf(size_t record) const { return record < values.size() ? values[record] : 0; }
+  // The magnitude facts of "tage" per atom, as the ledger scans them.
+  AtomMagnitudes Magnitudes() const {
+    return [this](const AtomSpace& space, int c, const std::string& column)
+               -> absl::StatusOr<AtomSums> {
+      if (column != "tage") return absl::InvalidArgumentError("no such column");
+      const Clique& clique = space.cliques()[c];
+      AtomSums sums;
+      sums.facts.assign(clique.atoms, {});
+      for (size_t r = 0; r < records.size(); ++r) {
+        int64_t atom = 0;
+        for (size_t j = 0; j < clique.dimensions.size(); ++j) {
+          const DimensionBlocks& d = space.dimensions()[clique.dimensions[j]];
+          atom += d.block_of[records[r][IndexOf(d.dimension)]] * clique.strides[j];
+        }
+        Contributions& f = sums.facts[atom];
+        const double v = static_cast<double>(ValueOf(r));
+        f.sum += v;
+        if (v > f.largest) {
+          f.second = f.largest;
+          f.largest = v;
+        } else if (v > f.second) {
+          f.second = v;
+        }
+      }
+      return sums;
+    };
+  }
   // Counts records per atom, as the engine does over a loaded version.
   AtomCounter Counter() const {
     return [this](const AtomSpace& space, int c) -> absl::StatusOr<std::vector<int64_t>> {
@@ -60,6 +91,21 @@ bool Contains(const v1::CodeSet& set, uint32_t code) {
   return set.all() || std::find(set.codes().begin(), set.codes().end(), code) != set.codes().end();
 }
 
+// True if `record` passes the filters of `release` and lies in `cell`.
+bool InCell(const Population& population, const v1::LedgerRelease& release, int64_t cell,
+            const std::vector<uint32_t>& record) {
+  for (const v1::LedgerFilter& f : release.filters()) {
+    if (!Contains(f.codes(), record[population.IndexOf(f.dimension())])) return false;
+  }
+  for (int a = release.axes_size() - 1; a >= 0; --a) {
+    const v1::LedgerAxis& axis = release.axes(a);
+    const v1::CodeSet& entry = axis.entries(static_cast<int>(cell % axis.entries_size()));
+    cell /= axis.entries_size();
+    if (!Contains(entry, record[population.IndexOf(axis.dimension())])) return false;
+  }
+  return true;
+}
+
 // A release with its counts computed from `population`; `axes` maps a
 // dimension to its entries ({} is the total). Cells listed in
 // `suppressed` are suppressed.
@@ -84,22 +130,27 @@ v1::LedgerRelease Release(const Population& population, const std::string& id,
   for (int64_t cell = 0; cell < cells; ++cell) {
     int64_t count = 0;
     for (const auto& record : population.records) {
-      bool inside = true;
-      for (const v1::LedgerFilter& f : release.filters()) {
-        inside = inside && Contains(f.codes(), record[population.IndexOf(f.dimension())]);
-      }
-      int64_t rest = cell;
-      for (int a = release.axes_size() - 1; a >= 0; --a) {
-        const v1::LedgerAxis& axis = release.axes(a);
-        const v1::CodeSet& entry = axis.entries(static_cast<int>(rest % axis.entries_size()));
-        rest /= axis.entries_size();
-        inside = inside && Contains(entry, record[population.IndexOf(axis.dimension())]);
-      }
-      count += inside;
+      count += InCell(population, release, cell, record);
     }
     release.add_counts(count);
     release.add_suppressed(std::find(suppressed.begin(), suppressed.end(), cell) !=
                            suppressed.end());
+  }
+  return release;
+}
+
+// The same release with the sums of "tage" published too (a SUM or MEAN
+// table).
+v1::LedgerRelease WithSums(const Population& population, v1::LedgerRelease release) {
+  v1::LedgerSums& sums = *release.add_sums();
+  sums.set_column("tage");
+  for (int64_t cell = 0; cell < release.counts_size(); ++cell) {
+    int64_t sum = 0;
+    for (size_t r = 0; r < population.records.size(); ++r) {
+      const auto& record = population.records[r];
+      if (InCell(population, release, cell, record)) sum += population.ValueOf(r);
+    }
+    sums.add_values(sum);
   }
   return release;
 }
@@ -167,6 +218,13 @@ TEST(LinkedAuditTest, TablesSharingAMarginExposeAHiddenCell) {
   EXPECT_THAT(second.exposed, IsEmpty());
   ASSERT_OK_AND_ASSIGN(LinkedAuditResult together,
                        Audit(p, {&district_by_sex, &girls_by_district}));
+  // The girls of district 0 were suppressed before: they stay so first,
+  // and nothing else is audited until they are.
+  EXPECT_THAT(together.previously_suppressed, ElementsAre(0));
+  EXPECT_THAT(together.exposed, IsEmpty());
+  const v1::LedgerRelease girls_kept =
+      Release(p, "girls", {{"sex", {1}}}, {{"bezirk", {{0}, {1}, {}}}}, /*suppressed=*/{0});
+  ASSERT_OK_AND_ASSIGN(together, Audit(p, {&district_by_sex, &girls_kept}));
   ASSERT_EQ(together.exposed.size(), 1u);
   EXPECT_EQ(together.exposed[0].required_rise, 2);  // 1 must be able to reach 3
   // The girls table must give way: its cells that move, never the earlier
@@ -249,6 +307,147 @@ TEST(LinkedAuditTest, TooManyAtomsIsRefusedBeforeAnyWork) {
               StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(LinkedAuditResult fits, Audit(p, {&split}));
   EXPECT_EQ(fits.atoms, 6);
+}
+
+// Stadtteil 0: 16 pupils at schools 0 and 1 with 2 days each, and 3 at
+// school 2, one of whom has 90 days: school 2 sums to 92, dominated by one
+// pupil (98 %), though it holds k = 3 records.
+Population Dominated() {
+  Population p = {{"stadtteil", "schule"}, {2, 3}, {}};
+  for (int i = 0; i < 16; ++i) {
+    p.records.push_back({0, static_cast<uint32_t>(i % 2)});
+    p.values.push_back(2);
+  }
+  for (int64_t v : {90, 1, 1}) {
+    p.records.push_back({0, 2});
+    p.values.push_back(v);
+  }
+  for (int i = 0; i < 30; ++i) {
+    p.records.push_back({1, static_cast<uint32_t>(i % 3)});
+    p.values.push_back(3);
+  }
+  return p;
+}
+
+class LinkedSumsTest : public ::testing::Test {
+ protected:
+  LinkedSumsTest() : dominance_(DominanceConfig()) {}
+  static v1::DominanceRule DominanceConfig() {
+    v1::DominanceRule config;
+    config.set_n(1);
+    config.set_k(85);
+    return config;
+  }
+  absl::StatusOr<LinkedAuditResult> Audit(const std::vector<const v1::LedgerRelease*>& releases,
+                                          bool with_dominance = true) {
+    LinkedAuditOptions options{.k = 3};
+    options.magnitudes = population_.Magnitudes();
+    options.dominance = with_dominance ? &dominance_ : nullptr;
+    return AuditLinkedReleases(releases, population_.Sizes(), population_.Counter(), options);
+  }
+
+  const Population population_ = Dominated();
+  const DominanceRule dominance_;
+};
+
+TEST_F(LinkedSumsTest, SumDifferencingOfADominatedSetIsExposed) {
+  const Population& p = population_;
+  // Each table alone passes (the Stadtteil: 90 of 124, 73 %), but their
+  // difference is school 2's sum, 92, 98 % one pupil's.
+  const v1::LedgerRelease total = WithSums(p, Release(p, "total", {{"stadtteil", {0}}}, {}));
+  const v1::LedgerRelease without =
+      WithSums(p, Release(p, "without", {{"stadtteil", {0}}, {"schule", {0, 1}}}, {}));
+  ASSERT_EQ(total.sums(0).values(0) - without.sums(0).values(0), 92);
+  ASSERT_TRUE(dominance_.Unsafe({92, 90, 1}));
+  ASSERT_FALSE(dominance_.Unsafe({124, 90, 2}));
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result, Audit({&total, &without}));
+  EXPECT_THAT(result.exposed, IsEmpty());  // 3 pupils: the counts are safe
+  EXPECT_THAT(result.sum_columns, ElementsAre("tage"));
+  ASSERT_THAT(result.exposed_sums, Not(IsEmpty()));
+  for (const ExposedSum& exposed : result.exposed_sums) {
+    EXPECT_FALSE(exposed.before);
+    ASSERT_EQ(exposed.moves.size(), 1u);
+    EXPECT_EQ(exposed.moves[0].cell, 0);  // the candidate's one cell must give way
+  }
+  // Without a magnitude rule, three pupils' sum is not sensitive.
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult no_rule, Audit({&total, &without}, false));
+  EXPECT_THAT(no_rule.exposed_sums, IsEmpty());
+  // The candidate's sum suppressed, the difference is open again.
+  const v1::LedgerRelease hidden = WithSums(
+      p, Release(p, "without", {{"stadtteil", {0}}, {"schule", {0, 1}}}, {}, /*suppressed=*/{0}));
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult repaired, Audit({&total, &hidden}));
+  EXPECT_THAT(repaired.exposed_sums, IsEmpty());
+  EXPECT_GT(repaired.sensitive_sums, 0);
+}
+
+TEST_F(LinkedSumsTest, CountsAloneDoNotPinASum) {
+  const Population& p = population_;
+  // The same two tables as counts only: nothing about sums is known.
+  const v1::LedgerRelease total = Release(p, "total", {{"stadtteil", {0}}}, {});
+  const v1::LedgerRelease without =
+      WithSums(p, Release(p, "without", {{"stadtteil", {0}}, {"schule", {0, 1}}}, {}));
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result, Audit({&total, &without}));
+  EXPECT_THAT(result.exposed_sums, IsEmpty());
+}
+
+TEST_F(LinkedSumsTest, ASumPinnedBeforeIsNotTheCandidatesDoing) {
+  const Population& p = population_;
+  const v1::LedgerRelease total = WithSums(p, Release(p, "total", {{"stadtteil", {0}}}, {}));
+  const v1::LedgerRelease without =
+      WithSums(p, Release(p, "without", {{"stadtteil", {0}}, {"schule", {0, 1}}}, {}));
+  // A third table on the other Stadtteil, linked through the first two
+  // only by the dimensions: it cannot open school 2's sum.
+  const v1::LedgerRelease other =
+      WithSums(p, Release(p, "other", {}, {{"stadtteil", {{0}, {1}, {}}}}));
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result, Audit({&total, &without, &other}));
+  ASSERT_THAT(result.exposed_sums, Not(IsEmpty()));
+  for (const ExposedSum& exposed : result.exposed_sums) {
+    EXPECT_TRUE(exposed.before);
+    EXPECT_THAT(exposed.moves, IsEmpty());
+  }
+}
+
+TEST(LinkedSumsCellTest, AReleasedCellIsCheckedWhereItsAtomsAreNot) {
+  // Stadtteil 0: a boy with 50 days, two girls with 40 and 1: together
+  // they fail p% (10): the girl with 40 could tell the boy's 50 from the
+  // sum within 2 %. Stadtteil 1: 30 pupils with 3 days.
+  Population p = {{"stadtteil", "sex"}, {2, 2}, {}};
+  for (auto [sex, days] : std::vector<std::pair<uint32_t, int64_t>>{{0, 50}, {1, 40}, {1, 1}}) {
+    p.records.push_back({0, sex});
+    p.values.push_back(days);
+  }
+  for (int i = 0; i < 30; ++i) {
+    p.records.push_back({1, static_cast<uint32_t>(i % 2)});
+    p.values.push_back(3);
+  }
+  v1::PPercentRule config;
+  config.set_p(10);
+  const PPercentRule p_percent(config);
+  ASSERT_TRUE(p_percent.Unsafe({91, 50, 40}));
+  // Sums by Stadtteil, both hidden, the total published; counts of
+  // Stadtteil 1 by sex (so that the atoms split Stadtteil 0 by sex); then
+  // the candidate: the sum of Stadtteil 1, which gives Stadtteil 0's.
+  const v1::LedgerRelease by_stadtteil = WithSums(
+      p, Release(p, "by_stadtteil", {}, {{"stadtteil", {{0}, {1}, {}}}}, /*suppressed=*/{0, 1}));
+  const v1::LedgerRelease by_sex = Release(p, "by_sex", {{"stadtteil", {1}}}, {{"sex", {{0}, {1}, {}}}});
+  const v1::LedgerRelease candidate = WithSums(p, Release(p, "st1", {{"stadtteil", {1}}}, {}));
+  LinkedAuditOptions options{.k = 3};
+  options.magnitudes = p.Magnitudes();
+  options.p_percent = &p_percent;
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result,
+                       AuditLinkedReleases({&by_stadtteil, &by_sex, &candidate}, p.Sizes(),
+                                           p.Counter(), options));
+  EXPECT_THAT(result.exposed, IsEmpty());
+  // Each sex of Stadtteil 0 can still hold all 91 days or none, but the
+  // cell of Stadtteil 0 is pinned at 91, both ways short of its level (10 %
+  // of 91 here, more than p% asks: 50 · 0.1 - 1).
+  ASSERT_EQ(result.exposed_sums.size(), 2u);
+  EXPECT_NE(result.exposed_sums[0].up, result.exposed_sums[1].up);
+  for (const ExposedSum& exposed : result.exposed_sums) {
+    EXPECT_EQ(exposed.dimensions, "sex x stadtteil");
+    ASSERT_EQ(exposed.moves.size(), 1u);
+    EXPECT_EQ(exposed.moves[0].cell, 0);
+  }
 }
 
 }  // namespace

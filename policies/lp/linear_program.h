@@ -1,8 +1,11 @@
 // A linear program behind GLPK (the only file that includes glpk.h):
 // variables with bounds and costs, equality rows, minimize or maximize.
 // Re-solving after changing costs or bounds starts from the last basis
-// (warm start), which makes long series of related solves cheap, unless
-// ResetBasis asks for a start from the all-slack basis.
+// (warm start), which makes long series of related solves cheap: after
+// changing only the objective the last optimal basis is still feasible and
+// the primal simplex goes on from it; after changing bounds or adding rows
+// the dual simplex does; unless ResetBasis asks for a start from the
+// all-slack basis.
 // Not thread-safe; different instances may be used on different threads.
 //
 //   LinearProgram lp;
@@ -73,6 +76,9 @@ class LinearProgram final {
   int variables_ = 0;
   int rows_ = 0;
   std::vector<int> costed_;  // variables with a non-zero cost
+  // True while the basis of the last optimal solve is still primal
+  // feasible: only costs changed since (then the primal simplex goes on).
+  bool primal_feasible_ = false;
 };
 
 }  // namespace cellgate::policies

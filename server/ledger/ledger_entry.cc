@@ -74,6 +74,20 @@ absl::StatusOr<v1::LedgerRelease> LedgerEntryOf(const engine::LoadedVersion& ver
     const v1::ReleasedCell& cell = decision.table().cells(c);
     entry.add_suppressed(cell.values_size() > 0 && cell.values(0).status() == v1::SUPPRESSED);
   }
+  // Every column published as a sum or mean, once.
+  for (const v1::MeasureFacts& facts : table.measures()) {
+    const v1::Measure& measure = facts.measure();
+    if (measure.kind() != v1::Measure::SUM && measure.kind() != v1::Measure::MEAN) continue;
+    const bool seen = std::any_of(entry.sums().begin(), entry.sums().end(),
+                                  [&](const v1::LedgerSums& s) { return s.column() == measure.column(); });
+    if (seen) continue;
+    if (facts.sum_size() != table.record_count_size()) {
+      return absl::InternalError("a computed table lacks the sums of a measure");
+    }
+    v1::LedgerSums& sums = *entry.add_sums();
+    sums.set_column(measure.column());
+    *sums.mutable_values() = facts.sum();
+  }
   return entry;
 }
 

@@ -1,6 +1,7 @@
 // The ledger entry of a release: the finest code sets of the query's
-// filters and of every axis entry, and per cell its exact count and
-// whether it was suppressed (ledger.proto). Plus what the linked audit
+// filters and of every axis entry, per cell its exact count and whether it
+// was suppressed, and the exact sums of every SUM or MEAN column
+// (ledger.proto). Plus what the linked audit
 // needs from the loaded version: dimension sizes and an atom counter.
 // Pure; thread-safe.
 #ifndef CELLGATE_SERVER_LEDGER_LEDGER_ENTRY_H_

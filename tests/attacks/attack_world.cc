@@ -1,6 +1,7 @@
 #include "tests/attacks/attack_world.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -84,6 +85,11 @@ v1::Query ToQuery(const Ask& ask) {
     v1::Measure& mean = *query.add_measures();
     mean.set_kind(v1::Measure::MEAN);
     mean.set_column("fehltage");
+  }
+  if (ask.sum) {
+    v1::Measure& sum = *query.add_measures();
+    sum.set_kind(v1::Measure::SUM);
+    sum.set_column("fehltage");
   }
   if (!ask.share_of.first.empty()) {
     v1::Measure& share = *query.add_measures();
@@ -290,7 +296,8 @@ void Attacker::Learn(const v1::Query& query, const v1::ReleasedTable& table) {
       return true;
     };
     const v1::CellValue& value = cell.values(count);
-    Row row{AtomsWhere(keep), 0, 0};
+    const std::vector<int> atoms = AtomsWhere(keep);
+    Row row{atoms, 0, 0};
     if (value.status() == v1::PUBLISHED || value.status() == v1::ZERO) {
       row.lower = row.upper = value.value();
     } else if (value.status() == v1::SUPPRESSED) {
@@ -300,14 +307,40 @@ void Attacker::Learn(const v1::Query& query, const v1::ReleasedTable& table) {
       continue;
     }
     rows_.push_back(std::move(row));
+    // Sums: a published sum, a published mean times the published count,
+    // and none in a cell known to be empty.
+    if (value.status() == v1::ZERO) sum_rows_.push_back({atoms, 0, 0});
+    for (int m = 0; m < table.measures_size(); ++m) {
+      const v1::Measure& measure = table.measures(m).measure();
+      const v1::CellValue& figure = cell.values(m);
+      if (measure.column() != "fehltage" || figure.status() != v1::PUBLISHED) continue;
+      double sum = figure.value();
+      if (measure.kind() == v1::Measure::MEAN) {
+        if (value.status() != v1::PUBLISHED) continue;
+        sum *= value.value();
+      } else if (measure.kind() != v1::Measure::SUM) {
+        continue;
+      }
+      sum = std::round(sum);  // days are whole; a mean times its count is a sum
+      sum_rows_.push_back({atoms, sum, sum});
+    }
   }
 }
 
 Attacker::Bounds Attacker::CountOf(
     const std::map<std::string, std::vector<std::string>>& set) const {
+  return BoundsOf(rows_, set);
+}
+
+Attacker::Bounds Attacker::SumOf(const std::map<std::string, std::vector<std::string>>& set) const {
+  return BoundsOf(sum_rows_, set);
+}
+
+Attacker::Bounds Attacker::BoundsOf(
+    const std::vector<Row>& rows, const std::map<std::string, std::vector<std::string>>& set) const {
   policies::LinearProgram lp;
   for (int atom = 0; atom < atoms_; ++atom) lp.AddVariable(0, policies::kInfinity);
-  for (const Row& row : rows_) {
+  for (const Row& row : rows) {
     std::vector<std::pair<int, double>> terms;
     for (int atom : row.atoms) terms.emplace_back(atom, 1.0);
     if (!terms.empty()) lp.AddRow(terms, row.lower, row.upper);

@@ -32,8 +32,8 @@ struct Pupil {
   int fehltage = 0;
 };
 
-// A query in a few words: COUNT (and MEAN fehltage if `mean`, a SHARE if
-// `share_of`), grouped by
+// A query in a few words: COUNT (and MEAN fehltage if `mean`, SUM
+// fehltage if `sum`, a SHARE if `share_of`), grouped by
 // `group_by` ("dimension" or "dimension@level"), filtered by `filters`
 // (dimension@level -> codes), with totals if asked.
 struct Ask {
@@ -41,6 +41,8 @@ struct Ask {
   std::map<std::string, std::vector<std::string>> filters = {};
   bool totals = false;
   bool mean = false;
+  // A SUM of fehltage (after COUNT and MEAN).
+  bool sum = false;
   // A SHARE measure of the records whose `dimension` code is in `codes`
   // (after COUNT); empty: none.
   std::pair<std::string, std::vector<std::string>> share_of = {};
@@ -116,6 +118,10 @@ class Attacker {
   // Bounds of the number of pupils whose finest code lies in `set` on every
   // dimension it names (others unrestricted).
   Bounds CountOf(const std::map<std::string, std::vector<std::string>>& set) const;
+  // Bounds of their days absent (fehltage): from every published SUM, and
+  // every published MEAN times its cell's published count; days are >= 0,
+  // and a set the attacker knows to be empty has none.
+  Bounds SumOf(const std::map<std::string, std::vector<std::string>>& set) const;
 
  private:
   struct Dimension {
@@ -124,6 +130,11 @@ class Attacker {
     // level name -> finest code -> code at that level
     std::map<std::string, std::vector<std::string>> code_at;
   };
+  // Bounds of Σ over the atoms in `set` of an LP with one variable per
+  // atom (>= 0) and `rows`.
+  struct Row;
+  Bounds BoundsOf(const std::vector<Row>& rows,
+                  const std::map<std::string, std::vector<std::string>>& set) const;
   // The atoms (indices) whose finest code on each dimension passes `keep`.
   std::vector<int> AtomsWhere(
       const std::function<bool(size_t dimension, const std::string& finest)>& keep) const;
@@ -135,6 +146,7 @@ class Attacker {
     double lower, upper;
   };
   std::vector<Row> rows_;
+  std::vector<Row> sum_rows_;  // fehltage
 };
 
 }  // namespace cellgate::attacks
