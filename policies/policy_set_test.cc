@@ -142,7 +142,7 @@ TEST(PolicySetTest, LoadDirectoryRejectsMissingDirectory) {
 TEST(PolicySetTest, ShippedPoliciesLoad) {
   ASSERT_OK_AND_ASSIGN(const PolicySet set,
                        PolicySet::LoadDirectory(CELLGATE_SOURCE_DIR "/policies/config"));
-  EXPECT_EQ(set.size(), 6);
+  EXPECT_EQ(set.size(), 7);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* seu, set.ForDataset("seu"));
   EXPECT_EQ(seu->id(), "seu");
@@ -169,6 +169,11 @@ TEST(PolicySetTest, ShippedPoliciesLoad) {
   EXPECT_EQ(kita->threshold().per_dimension(0).dimension(), "eingliederungshilfe");
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* sgb2, set.ForDataset("sgb2_person"));
   EXPECT_EQ(sgb2->threshold().k(), 5);
+  // The VHS courses: the magnitude rules over the Kursleitungen's hours.
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* vhs, set.ForDataset("vhs_kurs"));
+  EXPECT_EQ(vhs->magnitude().min_contributors(), 3);
+  EXPECT_NE(vhs->magnitude().dominance().n(), 0);
+  EXPECT_NE(vhs->magnitude().p_percent().p(), 0);
 
   ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy* unknown, set.ForDataset("unknown"));
   EXPECT_EQ(unknown->id(), "default");

@@ -77,6 +77,14 @@ v1::ColumnSchema UnitIdColumn(absl::string_view name, absl::string_view label) {
   return column;
 }
 
+v1::ColumnSchema ContributorColumn(absl::string_view name, absl::string_view label) {
+  v1::ColumnSchema column;
+  column.set_name(std::string(name));
+  column.set_label(std::string(label));
+  column.set_kind(v1::CONTRIBUTOR);
+  return column;
+}
+
 v1::ColumnSchema MeasureColumn(absl::string_view name, absl::string_view label, int decimals,
                                absl::string_view unit) {
   v1::ColumnSchema column;

@@ -185,6 +185,10 @@ v1::ColumnSchema FlatColumn(absl::string_view name, absl::string_view label,
 // Returns a UNIT_ID column.
 v1::ColumnSchema UnitIdColumn(absl::string_view name, absl::string_view label);
 
+// Returns a CONTRIBUTOR column: the pseudonymous party whose values a
+// measure naming it sums (docs/adr/0009-contributors.md).
+v1::ColumnSchema ContributorColumn(absl::string_view name, absl::string_view label);
+
 // Returns a MEASURE column with `decimals` digits and `unit`.
 v1::ColumnSchema MeasureColumn(absl::string_view name, absl::string_view label, int decimals,
                                absl::string_view unit);

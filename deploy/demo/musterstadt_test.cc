@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -186,11 +187,31 @@ std::vector<std::string> SchemaProblems(const v1::DatasetSchema& schema) {
           !column.levels().empty() || column.sensitive()) {
         problems.push_back(column.name() + ": measure");
       }
-    } else if (column.kind() != v1::UNIT_ID || !column.levels().empty() || column.sensitive()) {
+    } else if ((column.kind() != v1::UNIT_ID && column.kind() != v1::CONTRIBUTOR) ||
+               !column.levels().empty() || column.sensitive()) {
       problems.push_back(column.name() + ": kind");
     }
   }
   if (dimensions == 0) problems.push_back("no dimension");
+  // A measure's contributor is a contributor column or a dimension, and
+  // every contributor column is some measure's (as CreateDataset checks).
+  std::set<std::string> named;
+  for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.contributor().empty()) continue;
+    named.insert(column.contributor());
+    const auto it = std::find_if(
+        schema.columns().begin(), schema.columns().end(),
+        [&](const v1::ColumnSchema& c) { return c.name() == column.contributor(); });
+    if (column.kind() != v1::MEASURE || it == schema.columns().end() ||
+        (it->kind() != v1::CONTRIBUTOR && it->kind() != v1::DIMENSION)) {
+      problems.push_back(column.name() + ": contributor");
+    }
+  }
+  for (const v1::ColumnSchema& column : schema.columns()) {
+    if (column.kind() == v1::CONTRIBUTOR && named.count(column.name()) == 0) {
+      problems.push_back(column.name() + ": contributor of no measure");
+    }
+  }
   return problems;
 }
 
@@ -350,7 +371,7 @@ TEST_F(MusterstadtTest, EveryValueFitsItsColumn) {
         if (kind == v1::DIMENSION) {
           ASSERT_EQ(codes[c].count(row[c]), 1u) << id << "." << schema.columns(c).name() << " "
                                                 << row[c];
-        } else if (kind == v1::UNIT_ID) {
+        } else if (kind == v1::UNIT_ID || kind == v1::CONTRIBUTOR) {
           ASSERT_EQ(row[c].size(), 32u) << id;
         } else {
           const auto [lo, hi] = kMeasureRanges.at(schema.columns(c).name());
@@ -605,6 +626,38 @@ TEST(MusterstadtRealismTest, VhsHoursBelongToCoursesAndEnrolmentsAddUpToThem) {
   EXPECT_NEAR(static_cast<double>(belegungen.rows.size()) / kYearCount, 23000, 2500);
   EXPECT_NEAR(Share(CountBy(belegungen, "sex"), "w"), 0.75, 0.02);
   EXPECT_NEAR(Share(CountBy(belegungen, "wohn_stadtteil"), "98"), 0.15, 0.02);
+}
+
+// The Unterrichtsstunden's contributor (docs/adr/0009): one Kursleitung
+// teaches a few courses a year, some many, always in one Programmbereich,
+// and mostly the same persons from year to year.
+TEST(MusterstadtRealismTest, VhsKursleitungenTeachAFewCoursesSomeMany) {
+  TempDir dir;
+  ASSERT_THAT(GenerateMusterstadt(Options(dir.path(), 1.0, 2026, {"vhs_kurs"})), IsOk());
+  const Csv kurse = ReadCsv(dir.File("vhs_kurs.csv"));
+  const int year = kurse.Column("arbeitsjahr");
+  const int area = kurse.Column("programmbereich");
+  const int kursleitung = kurse.Column("kursleitung");
+  std::map<std::string, int> courses_2025;
+  std::map<std::string, std::set<std::string>> areas;
+  std::set<std::string> in_2024, in_2025;
+  for (const auto& row : kurse.rows) {
+    areas[row[kursleitung]].insert(row[area]);
+    if (row[year] == "2024") in_2024.insert(row[kursleitung]);
+    if (row[year] != "2025") continue;
+    in_2025.insert(row[kursleitung]);
+    ++courses_2025[row[kursleitung]];
+  }
+  std::vector<int> per_person;
+  for (const auto& [k, n] : courses_2025) per_person.push_back(n);
+  std::sort(per_person.begin(), per_person.end());
+  EXPECT_NEAR(static_cast<double>(per_person.size()), 430, 60);
+  EXPECT_LE(per_person[per_person.size() / 2], 3);  // the median: a few
+  EXPECT_GE(per_person.back(), 15);                 // the busiest: many
+  for (const auto& [k, a] : areas) EXPECT_EQ(a.size(), 1u) << k;
+  int again = 0;
+  for (const std::string& k : in_2025) again += in_2024.count(k);
+  EXPECT_GT(again, 0.8 * in_2025.size());
 }
 
 // The small cells the demo must have: the small Stadtteile, "d", rare

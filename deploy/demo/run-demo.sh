@@ -141,6 +141,11 @@ step "the Bildungsbüro asks: VHS enrolments by sex and age group, 2025 (enrolme
 as bildungsbuero-analyst query --dataset vhs_belegung --by sex --by age_group \
   --filter arbeitsjahr=2025 --totals --purpose bildungsbericht --legal-basis bdsg_3
 
+step "the Bildungsbüro asks: VHS teaching hours by Programmbereich and Kursort, 2025 (a sum with fewer than 3 Kursleitungen, or one that a Kursleitung dominates, is suppressed: '.')"
+as bildungsbuero-analyst query --dataset vhs_kurs --by programmbereich --by kursort \
+  --measure count --measure sum:unterrichtsstunden --filter arbeitsjahr=2025 --totals \
+  --purpose bildungsbericht --legal-basis bdsg_3
+
 step "the data-protection officer reviews the release log ($out/audit)"
 as dpo audit list --limit 40
 last_release=$(as dpo audit list --limit 1000 --type release 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {s=$1} END {print s}')

@@ -153,18 +153,24 @@ v1::DatasetSchema Sgb2PersonSchema() {
 
 // VHS courses: Unterrichtsstunden and enrolments belong to the course, so
 // they are measures of this dataset (summed over courses), not of the
-// enrolments.
+// enrolments. The Unterrichtsstunden are the Kursleitung's (her fees), so
+// the magnitude rules look at each Kursleitung's total, not at single
+// courses (docs/adr/0009); enrolments have the courses as contributors.
 v1::DatasetSchema VhsKursSchema() {
   v1::DatasetSchema s = NewSchema(
       "vhs_kurs", "Volkshochschule: Kurse", "Volkshochschule",
-      "Eine Zeile je Kurs (Veranstaltung) und Arbeitsjahr mit seinen Unterrichtsstunden und "
-      "Belegungen.");
+      "Eine Zeile je Kurs (Veranstaltung) und Arbeitsjahr mit seiner Kursleitung, seinen "
+      "Unterrichtsstunden und Belegungen.");
   Add(s, UnitIdColumn("course_id", "Kursnummer (pseudonym)"));
   Add(s, YearColumn("arbeitsjahr", "Arbeitsjahr", kFirstYear, kYearCount, false,
                     "Arbeitsjahr "));
   Add(s, FlatColumn("programmbereich", "Programmbereich", kProgrammbereichCodes));
   Add(s, Geography::Musterstadt().StadtteilColumn("kursort", "Kursort", false));
-  Add(s, MeasureColumn("unterrichtsstunden", "Unterrichtsstunden", 0, "Unterrichtsstunden"));
+  Add(s, ContributorColumn("kursleitung", "Kursleitung (pseudonym)"));
+  v1::ColumnSchema hours =
+      MeasureColumn("unterrichtsstunden", "Unterrichtsstunden", 0, "Unterrichtsstunden");
+  hours.set_contributor("kursleitung");
+  Add(s, std::move(hours));
   Add(s, MeasureColumn("belegungen", "Belegungen", 0, "Belegungen"));
   return s;
 }

@@ -6,7 +6,9 @@
 // Unterrichtsstunden and 22,000 enrolments a year; Unterrichtsstunden
 // shares by Programmbereich as in DEMO-CITY.md. Participants are drawn from
 // a pool, so some enrol more than once; their sex, age and residence stay
-// the same in all their enrolments.
+// the same in all their enrolments. Each course has a Kursleitung from its
+// Programmbereich's pool, the same persons every year: most teach a few
+// courses a year, the busiest about 20 (the contributor of the hours).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -41,6 +43,12 @@ constexpr int64_t kOutsidePpm = 150000;
 constexpr int64_t kUnknownPpm = 10000;
 // Participants per enrolment (so each enrols about 1.6 times a year).
 constexpr int64_t kParticipantsPermille = 620;
+// Kursleitungen per Programmbereich (at scale 1; about 480 in all), and the
+// offset of their weights: the r-th busiest teaches in proportion to
+// 1 / (r + offset), so in Sprachen the first about 21 courses a year, the
+// median about 3, the last 1 or 2.
+constexpr int64_t kKursleitungen[] = {110, 70, 120, 110, 60, 8};
+constexpr int64_t kKursleitungOffset = 8;
 
 struct Course {
   uint64_t key_hi = 0, key_lo = 0;
@@ -69,6 +77,33 @@ Course GetCourse(const GeneratorParams& params, int year, int area, int64_t inde
   return c;
 }
 
+// The weights of the Kursleitungen of each Programmbereich (busiest first).
+class KursleitungPools {
+ public:
+  explicit KursleitungPools(const GeneratorParams& params) {
+    for (int area = 0; area < kProgrammbereichCount; ++area) {
+      const int64_t size = std::max<int64_t>(1, Scaled(params, kKursleitungen[area]));
+      for (int64_t r = 0; r < size; ++r) {
+        weights_[area].push_back(static_cast<uint32_t>(kMillion / (r + kKursleitungOffset)));
+      }
+    }
+  }
+  // The pseudonym of the Kursleitung of course `index` of `area` in `year`:
+  // a stable person of the area's pool, the same in every year.
+  HexKey Of(const GeneratorParams& params, int year, int area, int64_t index) const {
+    static const uint64_t kPickStream = StreamId("vhs/kursleitung");
+    static const uint64_t kKeyStream = StreamId("vhs/kursleitung-key");
+    DemoRandom random(MixKey({params.seed, kPickStream, static_cast<uint64_t>(year),
+                              static_cast<uint64_t>(area), static_cast<uint64_t>(index)}));
+    const uint64_t rank = random.Pick(weights_[area]);
+    return HexKey(MixKey({params.seed, kKeyStream, static_cast<uint64_t>(area), rank}),
+                  MixKey({kKeyStream, rank, static_cast<uint64_t>(area), params.seed}));
+  }
+
+ private:
+  std::vector<uint32_t> weights_[kProgrammbereichCount];
+};
+
 // Visits every course of every year.
 template <typename Visit>
 void ForEachCourse(const GeneratorParams& params, Visit visit) {
@@ -95,13 +130,20 @@ int64_t ParticipantPool(const GeneratorParams& params) {
 
 void WriteVhsKursRows(const GeneratorParams& params, CsvFileWriter& out) {
   const Geography& geo = Geography::Musterstadt();
-  ForEachCourse(params, [&](int, absl::string_view year, int area, int64_t, const Course& c) {
+  const KursleitungPools kursleitungen(params);
+  ForEachCourse(params, [&](int y, absl::string_view year, int area, int64_t index,
+                            const Course& c) {
     const HexKey key(c.key_hi, c.key_lo);
+    const HexKey kursleitung = kursleitungen.Of(params, y, area, index);
     const std::string hours = absl::StrCat(c.hours);
     const std::string enrolments = absl::StrCat(c.enrolments);
-    const absl::string_view fields[] = {
-        key.view(), year,      kProgrammbereichCodes[area].code, geo.stadtteile()[c.kursort].code,
-        hours,      enrolments};
+    const absl::string_view fields[] = {key.view(),
+                                        year,
+                                        kProgrammbereichCodes[area].code,
+                                        geo.stadtteile()[c.kursort].code,
+                                        kursleitung.view(),
+                                        hours,
+                                        enrolments};
     out.AddRow(fields);
   });
 }

@@ -168,7 +168,7 @@ absl::Status ReleaseLedger::Append(v1::LedgerRelease release) {
 }
 
 absl::StatusOr<std::unique_ptr<ReleaseLedger>> ReleaseLedger::AsOf(
-    absl::string_view release_id) const {
+    absl::string_view release_id, const std::vector<std::string>& also) const {
   absl::ReaderMutexLock lock(&mu_);
   const auto found = position_.find(release_id);
   if (found == position_.end()) {
@@ -180,7 +180,10 @@ absl::StatusOr<std::unique_ptr<ReleaseLedger>> ReleaseLedger::AsOf(
   absl::MutexLock view_lock(&view->mu_);
   // Indexed in the same order as here, so that Linked lists them alike.
   for (size_t i = 0; i < found->second; ++i) {
-    if (history_[i]->dataset() == dataset) view->Index(history_[i]);
+    const std::string& of = history_[i]->dataset();
+    if (of == dataset || std::find(also.begin(), also.end(), of) != also.end()) {
+      view->Index(history_[i]);
+    }
   }
   return view;
 }

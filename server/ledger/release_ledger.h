@@ -49,10 +49,12 @@ class ReleaseLedger {
   absl::Status Append(v1::LedgerRelease release);
 
   // Returns a read-only view holding the releases of release_id's dataset
-  // that were appended before it, in the same order: the ledger that
-  // release was audited against. Later releases, and the release itself,
-  // are not in it. NOT_FOUND if the ledger holds no release `release_id`.
-  absl::StatusOr<std::unique_ptr<ReleaseLedger>> AsOf(absl::string_view release_id) const;
+  // (and of `also`, e.g. a share's denominator dataset) that were appended
+  // before it, in the same order: the ledger that release was audited
+  // against. Later releases, and the release itself, are not in it.
+  // NOT_FOUND if the ledger holds no release `release_id`.
+  absl::StatusOr<std::unique_ptr<ReleaseLedger>> AsOf(
+      absl::string_view release_id, const std::vector<std::string>& also = {}) const;
 
   // Held by the caller from Linked through Append, so that two linked
   // releases of one dataset are never audited without each other.

@@ -113,6 +113,34 @@ TEST_F(ReleaseLedgerTest, AViewAsOfAReleaseHoldsOnlyWhatCameBeforeIt) {
   EXPECT_THAT(ledger_->OtherVersionsLinked(candidate), ElementsAre(2, 3));
 }
 
+// A share across datasets: its numerator entry "share", then its
+// denominator's "share/denominator" in the other dataset.
+TEST_F(ReleaseLedgerTest, AViewAsOfAShareHoldsBothDatasetsBeforeItAndNeitherOfItsEntries) {
+  auto of = [](v1::LedgerRelease release, const std::string& dataset) {
+    release.set_dataset(dataset);
+    return release;
+  };
+  ASSERT_OK(ledger_->Append(of(Release("kinder_before", 1, {}), "kinder")));
+  ASSERT_OK(ledger_->Append(Release("schueler_before", 1, {})));
+  ASSERT_OK(ledger_->Append(of(Release("kita_before", 1, {}), "kita")));
+  ASSERT_OK(ledger_->Append(Release("share", 1, {})));
+  ASSERT_OK(ledger_->Append(of(Release("share/denominator", 1, {}), "kinder")));
+  ASSERT_OK(ledger_->Append(of(Release("kinder_later", 1, {}), "kinder")));
+
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ReleaseLedger> view, ledger_->AsOf("share", {"kinder"}));
+  EXPECT_EQ(view->size(), 2);  // kinder_before and schueler_before
+  v1::LedgerRelease candidate = of(Release("share/denominator", 1, {}), "kinder");
+  EXPECT_THAT(Ids(view->Linked(candidate)), ElementsAre("kinder_before"));
+  EXPECT_THAT(Ids(view->Linked(Release("share", 1, {}))), ElementsAre("schueler_before"));
+  // Without the other dataset, the view is the numerator's alone.
+  ASSERT_OK_AND_ASSIGN(view, ledger_->AsOf("share"));
+  EXPECT_EQ(view->size(), 1);
+  // A share whose numerator stayed out of its ledger: as of its
+  // denominator's entry.
+  ASSERT_OK_AND_ASSIGN(view, ledger_->AsOf("share/denominator", {"schueler"}));
+  EXPECT_THAT(Ids(view->Linked(candidate)), ElementsAre("kinder_before"));
+}
+
 TEST_F(ReleaseLedgerTest, AViewIsReadOnlyAndAnUnknownReleaseHasNone) {
   ASSERT_OK(ledger_->Append(Release("a", 1, {})));
   ASSERT_OK(ledger_->Append(Release("b", 1, {})));

@@ -1,7 +1,9 @@
 #include "server/pipeline/cross_dataset_release.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -16,7 +18,6 @@ namespace {
 // Alternations between the two ledgers before giving up; each adds
 // constraints, so few are ever needed.
 constexpr int kMaxSideRounds = 8;
-constexpr char kDenominatorSuffix[] = "/denominator";
 
 struct Tables {
   v1::ComputedTable numerators;
@@ -29,6 +30,21 @@ struct Protectors {
   policies::TableProtector numerator;
   policies::TableProtector denominator;
   policies::TableProtector joint;
+};
+
+// Which sides are audited against their dataset's ledger: those whose
+// policy does not perturb on the query's channel (a perturbed side stays
+// out of its ledger, docs/adr/0004).
+struct Audited {
+  bool numerator = true;
+  bool denominator = true;
+};
+
+// Each perturbed side's own count table as its policy releases it on the
+// query's channel (TableProtector::Perturb); empty for a side that is not.
+struct Perturbed {
+  std::optional<v1::ReleaseDecision> numerator;
+  std::optional<v1::ReleaseDecision> denominator;
 };
 
 bool SameConstraints(const policies::LedgerConstraints& a, const policies::LedgerConstraints& b) {
@@ -69,12 +85,16 @@ absl::StatusOr<engine::ComputeLimits> CheckDenominatorQuery(const CrossShareCont
   return limits;
 }
 
+// Computes both count tables, each with its own dataset's cell keys where
+// that side is perturbed (`audited` false).
 absl::StatusOr<Tables> ComputeTables(const CrossSharePlan& plan,
                                      const engine::LoadedVersion& numerator,
                                      const engine::LoadedVersion& denominator,
-                                     const engine::ComputeLimits& limits) {
+                                     engine::ComputeLimits limits, const Audited& audited) {
   Tables tables;
+  limits.cell_keys = !audited.numerator;
   ASSIGN_OR_RETURN(tables.numerators, engine::ComputeTable(numerator, plan.numerator, limits));
+  limits.cell_keys = !audited.denominator;
   ASSIGN_OR_RETURN(tables.denominators,
                    engine::ComputeTable(denominator, plan.denominator, limits));
   if (3 * tables.numerators.record_count_size() > limits.max_cells) {
@@ -88,14 +108,15 @@ absl::StatusOr<Tables> ComputeTables(const CrossSharePlan& plan,
   return tables;
 }
 
-// Protects the joint table until both datasets' ledgers accept the same
-// pattern, then appends both sides' entries. The two datasets' releases
-// are serialized (in name order, so that two such shares never deadlock).
+// Protects the joint table until the ledgers of the `audited` sides'
+// datasets accept the same pattern, then appends those sides' entries. The
+// two datasets' releases are serialized (in name order, so that two such
+// shares never deadlock).
 absl::StatusOr<v1::ReleaseDecision> ProtectWithLedgers(
     const CrossShareContext& context, const CrossSharePlan& plan,
     const engine::LoadedVersion& numerator, const engine::LoadedVersion& denominator,
     const engine::ComputeLimits& limits, const Tables& tables, const Protectors& protectors,
-    v1::AuditRecord& record) {
+    const Audited& audited, v1::AuditRecord& record) {
   ledger::ReleaseLedger& ledger = *context.ledger;
   const std::string& a = plan.numerator.dataset();
   const std::string& b = plan.denominator.dataset();
@@ -136,29 +157,40 @@ absl::StatusOr<v1::ReleaseDecision> ProtectWithLedgers(
       return CannotRelease();
     }
     const policies::LedgerConstraints before = on_denominator;
-    record.clear_ledger_audit();
-    ASSIGN_OR_RETURN(numerator_side,
-                     ledger::ProtectAcrossReleasesWith(
-                         protect_side(ShareSide::kNumerator), protectors.numerator, numerator,
-                         plan.numerator, tables.numerators, ledger, on_version(a, plan.numerator),
-                         options, *record.mutable_ledger_audit(), on_numerator));
-    den.clear_ledger_audit();
-    ASSIGN_OR_RETURN(
-        denominator_side,
-        ledger::ProtectAcrossReleasesWith(
-            protect_side(ShareSide::kDenominator), protectors.denominator, denominator,
-            plan.denominator, tables.denominators, ledger, on_version(b, plan.denominator), options,
-            *den.mutable_ledger_audit(), on_denominator));
+    if (audited.numerator) {
+      record.clear_ledger_audit();
+      ASSIGN_OR_RETURN(numerator_side,
+                       ledger::ProtectAcrossReleasesWith(
+                           protect_side(ShareSide::kNumerator), protectors.numerator, numerator,
+                           plan.numerator, tables.numerators, ledger,
+                           on_version(a, plan.numerator), options,
+                           *record.mutable_ledger_audit(), on_numerator));
+    }
+    if (audited.denominator) {
+      den.clear_ledger_audit();
+      ASSIGN_OR_RETURN(denominator_side,
+                       ledger::ProtectAcrossReleasesWith(
+                           protect_side(ShareSide::kDenominator), protectors.denominator,
+                           denominator, plan.denominator, tables.denominators, ledger,
+                           on_version(b, plan.denominator), options,
+                           *den.mutable_ledger_audit(), on_denominator));
+    }
     // The numerator's audit saw the final pattern unless the denominator's
-    // ledger asked for more.
-    if (SameConstraints(on_denominator, before)) break;
+    // ledger asked for more; with one side audited there is nothing to
+    // alternate.
+    if (!audited.numerator || !audited.denominator || SameConstraints(on_denominator, before)) {
+      break;
+    }
   }
   if (!context.keep) return last;
-  // One release, two ledger entries: the denominator's carries the
+  // One release, up to two ledger entries: the denominator's carries the
   // release id with a suffix (ledger release ids are unique).
   numerator_side.entry.set_release_id(record.release_id());
-  denominator_side.entry.set_release_id(absl::StrCat(record.release_id(), kDenominatorSuffix));
-  for (v1::LedgerRelease* entry : {&numerator_side.entry, &denominator_side.entry}) {
+  denominator_side.entry.set_release_id(DenominatorLedgerId(record.release_id()));
+  std::vector<v1::LedgerRelease*> entries;
+  if (audited.numerator) entries.push_back(&numerator_side.entry);
+  if (audited.denominator) entries.push_back(&denominator_side.entry);
+  for (v1::LedgerRelease* entry : entries) {
     if (absl::Status stored = ledger.Append(std::move(*entry)); !stored.ok()) {
       return absl::UnavailableError(
           absl::StrCat("the release ledger cannot record the release: ", stored.message()));
@@ -186,7 +218,41 @@ CrossShareLabels LabelsFor(const CrossSharePlan& plan, const engine::LoadedVersi
   return labels;
 }
 
+// Protects the joint table for the sides whose policy does not perturb
+// (with their ledgers), then gives each perturbed side its own policy's
+// noise.
+absl::StatusOr<v1::ReleaseDecision> ProtectJoint(
+    const CrossShareContext& context, const CrossSharePlan& plan,
+    const engine::LoadedVersion& numerator, const engine::LoadedVersion& denominator,
+    const engine::ComputeLimits& limits, const Tables& tables, const Protectors& protectors,
+    const Audited& audited, const Perturbed& perturbed, v1::AuditRecord& record) {
+  const std::optional<v1::ReleaseDecision>& noisy_n = perturbed.numerator;
+  const std::optional<v1::ReleaseDecision>& noisy_d = perturbed.denominator;
+  // Both perturbed: the cell key method alone, as for a table of counts.
+  if (noisy_n.has_value() && noisy_d.has_value()) {
+    return JointOfReleasedSides(tables.joint, *noisy_n, *noisy_d);
+  }
+  v1::ReleaseDecision joint;
+  if (context.ledger == nullptr) {
+    ASSIGN_OR_RETURN(joint, protectors.joint.Protect(tables.joint.table, context.deadline));
+  } else {
+    ASSIGN_OR_RETURN(joint, ProtectWithLedgers(context, plan, numerator, denominator, limits,
+                                               tables, protectors, audited, record));
+  }
+  if (noisy_n.has_value()) {
+    RETURN_IF_ERROR(SetSide(tables.joint, ShareSide::kNumerator, *noisy_n, joint));
+  }
+  if (noisy_d.has_value()) {
+    RETURN_IF_ERROR(SetSide(tables.joint, ShareSide::kDenominator, *noisy_d, joint));
+  }
+  return joint;
+}
+
 }  // namespace
+
+std::string DenominatorLedgerId(absl::string_view release_id) {
+  return absl::StrCat(release_id, "/denominator");
+}
 
 absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareContext& context,
                                                             const CrossSharePlan& asked,
@@ -210,27 +276,38 @@ absl::StatusOr<v1::ReleaseDecision> DecideCrossDatasetShare(const CrossShareCont
   *den.mutable_query() = plan.denominator;
   ASSIGN_OR_RETURN(const engine::ComputeLimits limits,
                    CheckDenominatorQuery(context, plan, *denominator, *other));
-  ASSIGN_OR_RETURN(const Tables tables, ComputeTables(plan, numerator, *denominator, limits));
   ASSIGN_OR_RETURN(policies::TableProtector n, policies::TableProtector::Create(policy));
   ASSIGN_OR_RETURN(policies::TableProtector d, policies::TableProtector::Create(*other));
   ASSIGN_OR_RETURN(policies::TableProtector j,
                    policies::TableProtector::Create(JointSharePolicy(n.policy(), d.policy())));
   const Protectors protectors{std::move(n), std::move(d), std::move(j)};
+  // The cell key method (docs/adr/0004, docs/adr/0008 "Perturbed sides"): a
+  // side whose policy perturbs counts on the query's channel shows exactly
+  // the noise its cell gets in any table of its dataset, from its own
+  // record keys, and stays out of its ledger.
+  const v1::Channel channel = plan.query.channel();
+  const Audited audited{protectors.numerator.PerturbationFor(channel) == nullptr,
+                        protectors.denominator.PerturbationFor(channel) == nullptr};
+  ASSIGN_OR_RETURN(const Tables tables,
+                   ComputeTables(plan, numerator, *denominator, limits, audited));
   den.set_joint_policy_hash(policies::PolicyHash(protectors.joint.policy()));
   den.set_not_nested(!tables.joint.nested);
-  // TODO(#3): on a channel where either dataset's policy perturbs counts
-  // (the cell key method), perturb that side with its own cell keys
-  // instead (docs/adr/0008, "Limits").
-  v1::ReleaseDecision joint;
-  if (context.ledger == nullptr) {
-    ASSIGN_OR_RETURN(joint, protectors.joint.Protect(tables.joint.table, context.deadline));
-  } else {
-    ASSIGN_OR_RETURN(joint, ProtectWithLedgers(context, plan, numerator, *denominator, limits,
-                                               tables, protectors, record));
+  Perturbed perturbed;
+  if (!audited.numerator) {
+    ASSIGN_OR_RETURN(perturbed.numerator, protectors.numerator.Perturb(tables.numerators));
   }
+  if (!audited.denominator) {
+    ASSIGN_OR_RETURN(perturbed.denominator, protectors.denominator.Perturb(tables.denominators));
+  }
+  ASSIGN_OR_RETURN(const v1::ReleaseDecision joint,
+                   ProtectJoint(context, plan, numerator, *denominator, limits, tables,
+                                protectors, audited, perturbed, record));
   *den.mutable_counts() =
-      SideDecision(tables.joint, joint, ShareSide::kDenominator, protectors.denominator.policy())
-          .counts();
+      perturbed.denominator.has_value()
+          ? perturbed.denominator->counts()
+          : SideDecision(tables.joint, joint, ShareSide::kDenominator,
+                         protectors.denominator.policy())
+                .counts();
   return UnstackAcross(plan, tables.joint, tables.numerators, tables.denominators, joint,
                        LabelsFor(plan, *denominator, protectors, policy));
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/canonical.h"
 #include "common/status_macros.h"
+#include "policies/cell_key_perturbation.h"
 #include "policies/policy_loader.h"
 #include "server/pipeline/share_tables.h"
 #include "server/pipeline/text_checks.h"
@@ -272,6 +273,9 @@ v1::DisclosurePolicy JointSharePolicy(const v1::DisclosurePolicy& numerator,
       std::max(numerator.protection().sum_percent(), denominator.protection().sum_percent()));
   joint.mutable_shares()->set_unreliable_below(
       std::max(numerator.shares().unreliable_below(), denominator.shares().unreliable_below()));
+  // The joint table is protected by suppression (and rounding); a side
+  // whose policy perturbs gets that policy's noise on its own cell keys.
+  joint.clear_perturbation();
   return joint;
 }
 
@@ -365,6 +369,60 @@ v1::ReleaseDecision SideDecision(const JointTable& joint, const v1::ReleaseDecis
   return out;
 }
 
+absl::Status SetSide(const JointTable& joint, ShareSide side, const v1::ReleaseDecision& released,
+                     v1::ReleaseDecision& decision) {
+  const int cells = released.table().cells_size();
+  if (cells * joint.split != decision.table().cells_size()) {
+    return absl::InternalError("a perturbed side of the share does not fit its joint table");
+  }
+  for (int c = 0; c < cells; ++c) {
+    v1::ReleasedCell& cell = *decision.mutable_table()->mutable_cells(joint.Cell(c, side));
+    if (cell.values_size() != 1 || released.table().cells(c).values_size() < 1) {
+      return absl::InternalError("a perturbed side of the share does not fit its joint table");
+    }
+    *cell.mutable_values(0) = released.table().cells(c).values(0);
+  }
+  // Its cells are not suppressed: their intervals are no one's business.
+  google::protobuf::RepeatedPtrField<v1::SuppressedCellAudit> kept;
+  for (const v1::SuppressedCellAudit& a : decision.audit()) {
+    if (a.cell() != joint.Cell(a.cell() / joint.split, side)) *kept.Add() = a;
+  }
+  *decision.mutable_audit() = std::move(kept);
+  const auto& ids = decision.rule_ids();
+  if (std::find(ids.begin(), ids.end(), policies::CellKeyPerturbation::kId) == ids.end()) {
+    decision.add_rule_ids(policies::CellKeyPerturbation::kId);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReleaseDecision> JointOfReleasedSides(const JointTable& joint,
+                                                         const v1::ReleaseDecision& numerator,
+                                                         const v1::ReleaseDecision& denominator) {
+  const int cells = numerator.table().cells_size();
+  if (cells * joint.split != joint.table.record_count_size() ||
+      denominator.table().cells_size() != cells || joint.table.axes_size() == 0) {
+    return absl::InternalError("the perturbed sides of the share do not fit their joint table");
+  }
+  v1::ReleaseDecision out;
+  v1::ReleasedTable& table = *out.mutable_table();
+  table = numerator.table();
+  table.clear_cells();
+  const v1::Axis& split = joint.table.axes(joint.table.axes_size() - 1);
+  *table.add_axes() = split;
+  for (int c = 0; c < cells; ++c) {
+    const v1::ReleasedCell& from = numerator.table().cells(c);
+    for (int s = 0; s < joint.split; ++s) {
+      v1::ReleasedCell& cell = *table.add_cells();
+      *cell.mutable_codes() = from.codes();
+      cell.add_codes(split.entries(s).code());
+      cell.add_values()->set_status(v1::NOT_APPLICABLE);  // the rest: never shown
+    }
+  }
+  RETURN_IF_ERROR(SetSide(joint, ShareSide::kNumerator, numerator, out));
+  RETURN_IF_ERROR(SetSide(joint, ShareSide::kDenominator, denominator, out));
+  return out;
+}
+
 v1::ReleaseDecision UnstackAcross(const CrossSharePlan& plan, const JointTable& joint,
                                   const v1::ComputedTable& numerators,
                                   const v1::ComputedTable& denominators,
@@ -417,7 +475,14 @@ v1::ReleaseDecision UnstackAcross(const CrossSharePlan& plan, const JointTable& 
         value.set_status(v1::NOT_APPLICABLE);
       }
     }
-    policies::CountReleasedCell(cell.values(0).status(),
+    // For the DPO a non-empty count the noise showed as 0 is perturbed.
+    v1::CellStatus status = cell.values(0).status();
+    const v1::Measure& first = plan.query.measures(0);
+    if (status == v1::ZERO && first.kind() == v1::Measure::COUNT &&
+        (first.has_denominator() ? denominators : numerators).record_count(c) > 0) {
+      status = v1::PERTURBED;
+    }
+    policies::CountReleasedCell(status,
                                 primary.contains(joint.Cell(c, ShareSide::kNumerator)) ||
                                     primary.contains(joint.Cell(c, ShareSide::kDenominator)),
                                 *out.mutable_counts());

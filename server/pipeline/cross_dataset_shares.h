@@ -67,7 +67,9 @@ absl::Status BindDenominator(CrossSharePlan& plan, const engine::LoadedVersion& 
 // Returns the policy the joint table is protected under: the numerator's
 // policy with every parameter raised to the stricter of both (k and the
 // per-dimension k, group disclosure, rounding base, protection levels,
-// the unreliable-share base). REQUIRES: both validated (defaults applied).
+// the unreliable-share base), without perturbation (a perturbed side gets
+// its own policy's noise, SetSide). REQUIRES: both validated (defaults
+// applied).
 v1::DisclosurePolicy JointSharePolicy(const v1::DisclosurePolicy& numerator,
                                       const v1::DisclosurePolicy& denominator);
 
@@ -104,6 +106,22 @@ policies::LedgerConstraints JointConstraints(const JointTable& joint,
 // `policy`'s id, version and hash.
 v1::ReleaseDecision SideDecision(const JointTable& joint, const v1::ReleaseDecision& decision,
                                  ShareSide side, const v1::DisclosurePolicy& policy);
+
+// Replaces `side`'s cells of the joint `decision` by `released`, that
+// side's own count table as its policy releases it by the cell key method
+// (TableProtector::Perturb; one cell per cell of the side's table, same
+// order): they are then never suppressed, their entries leave the audit,
+// and the rule "cell_key" is named. INTERNAL if the sizes differ.
+absl::Status SetSide(const JointTable& joint, ShareSide side, const v1::ReleaseDecision& released,
+                     v1::ReleaseDecision& decision);
+
+// Returns the joint decision of a share whose two sides are both perturbed:
+// the joint table's layout with each side's cells from its own released
+// count table (as SetSide) and the rest's cells NOT_APPLICABLE (the rest is
+// never shown). INTERNAL if the sizes differ.
+absl::StatusOr<v1::ReleaseDecision> JointOfReleasedSides(const JointTable& joint,
+                                                         const v1::ReleaseDecision& numerator,
+                                                         const v1::ReleaseDecision& denominator);
 
 // What the answer shows besides the figures.
 struct CrossShareLabels {

@@ -131,6 +131,41 @@ TEST(JointSharePolicyTest, TakesTheStricterOfBothForEveryParameter) {
   EXPECT_THAT(policies::ValidatePolicy(joint), ::cellgate::testing::IsOk());
 }
 
+TEST(JointSharePolicyTest, CarriesNoPerturbationSoThatAnyRoundingBaseStaysValid) {
+  v1::DisclosurePolicy a;
+  a.set_id("hilfe");
+  a.set_version(1);
+  a.set_dataset("hilfe");
+  v1::PerturbationRow& zero = *a.mutable_perturbation()->mutable_ptable()->add_rows();
+  zero.set_p(1);
+  zero.set_p_int_ub(1);
+  for (int j : {0, 3}) {  // 1 -> 0 or 3, 2 -> 0 or 3: no count below k = 3 kept
+    for (int i : {1, 2}) {
+      v1::PerturbationRow& row = *a.mutable_perturbation()->mutable_ptable()->add_rows();
+      row.set_i(i);
+      row.set_j(j);
+      row.set_v(j - i);
+      row.set_p(0.5);
+      row.set_p_int_lb(j == 0 ? 0 : 0.5);
+      row.set_p_int_ub(j == 0 ? 0.5 : 1);
+    }
+  }
+  // Rows of one count together, in interval order.
+  auto* rows = a.mutable_perturbation()->mutable_ptable()->mutable_rows();
+  std::swap(*rows->Mutable(2), *rows->Mutable(3));
+  ASSERT_OK(policies::ValidatePolicy(a));
+  v1::DisclosurePolicy b = a;
+  b.set_id("kinder");
+  b.set_dataset("kinder");
+  b.clear_perturbation();
+  b.mutable_rounding()->set_base(5);
+  ASSERT_OK(policies::ValidatePolicy(b));
+  v1::DisclosurePolicy joint = JointSharePolicy(a, b);
+  EXPECT_FALSE(joint.has_perturbation());
+  EXPECT_EQ(joint.rounding().base(), 5);
+  EXPECT_THAT(policies::ValidatePolicy(joint), ::cellgate::testing::IsOk());
+}
+
 // A one-axis count table: entries "1", "2" and the total.
 v1::ComputedTable Counts(const std::string& dataset, int64_t one, int64_t two) {
   v1::ComputedTable t;
@@ -248,6 +283,58 @@ TEST(SideDecisionTest, GivesEachSideItsCellsAndItsPolicy) {
   EXPECT_EQ(side.table().cells(0).values(0).status(), v1::SUPPRESSED);
   EXPECT_EQ(side.table().cells(1).values(0).value(), 10);
   EXPECT_EQ(side.counts().cells(), 3);
+}
+
+// A side's own released table: cell c has `status` and figure `figures[c]`.
+v1::ReleaseDecision Released(const std::vector<double>& figures, v1::CellStatus status) {
+  v1::ReleaseDecision d;
+  for (size_t c = 0; c < figures.size(); ++c) {
+    v1::ReleasedCell& cell = *d.mutable_table()->add_cells();
+    cell.add_codes(absl::StrCat("x", c));
+    v1::CellValue& v = *cell.add_values();
+    v.set_status(figures[c] == 0 ? v1::ZERO : status);
+    v.set_value(figures[c]);
+  }
+  return d;
+}
+
+TEST(SetSideTest, GivesAPerturbedSideItsOwnFiguresAndDropsItsSuppressions) {
+  ASSERT_OK_AND_ASSIGN(const JointTable joint,
+                       StackAcross(Counts("sgb2", 4, 10), Counts("population", 40, 10)));
+  // The joint protection suppressed the numerator of cell 0 and the
+  // denominator of cell 1 (with its rest).
+  v1::ReleaseDecision decision = Published(joint, {0, 4, 5});
+  for (int cell : {0, 4, 5}) decision.add_audit()->set_cell(cell);
+  ASSERT_OK(SetSide(joint, ShareSide::kDenominator, Released({43, 8, 52}, v1::PERTURBED),
+                    decision));
+  const v1::ReleasedTable& t = decision.table();
+  EXPECT_EQ(t.cells(2).values(0).value(), 43);
+  EXPECT_EQ(t.cells(5).values(0).status(), v1::PERTURBED);
+  EXPECT_EQ(t.cells(5).values(0).value(), 8);
+  EXPECT_EQ(t.cells(0).values(0).status(), v1::SUPPRESSED);  // the exact side as protected
+  EXPECT_EQ(t.cells(4).values(0).status(), v1::SUPPRESSED);  // the rest, never shown
+  ASSERT_EQ(decision.audit_size(), 2);
+  EXPECT_EQ(decision.audit(0).cell(), 0);
+  EXPECT_EQ(decision.audit(1).cell(), 4);
+  EXPECT_THAT(decision.rule_ids(), ElementsAre("cell_key"));
+  EXPECT_THAT(SetSide(joint, ShareSide::kNumerator, Released({1, 2}, v1::PERTURBED), decision),
+              StatusIs(absl::StatusCode::kInternal));
+}
+
+TEST(JointOfReleasedSidesTest, LaysBothSidesOutAsTheJointTable) {
+  ASSERT_OK_AND_ASSIGN(const JointTable joint,
+                       StackAcross(Counts("sgb2", 4, 10), Counts("population", 40, 10)));
+  ASSERT_OK_AND_ASSIGN(const v1::ReleaseDecision decision,
+                       JointOfReleasedSides(joint, Released({3, 0, 12}, v1::PERTURBED),
+                                            Released({41, 9, 48}, v1::PERTURBED)));
+  const v1::ReleasedTable& t = decision.table();
+  ASSERT_EQ(t.cells_size(), 9);
+  ASSERT_EQ(t.axes_size(), 1);  // the side's axes (none here) and the split
+  EXPECT_THAT(t.cells(3).codes(), ElementsAre("x1", "N"));
+  EXPECT_EQ(t.cells(3).values(0).status(), v1::ZERO);
+  EXPECT_EQ(t.cells(4).values(0).status(), v1::NOT_APPLICABLE);  // the rest
+  EXPECT_EQ(t.cells(8).values(0).value(), 48);
+  EXPECT_THAT(decision.rule_ids(), ElementsAre("cell_key"));
 }
 
 }  // namespace

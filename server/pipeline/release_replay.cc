@@ -2,12 +2,15 @@
 // Decide as a live release, pinned to its dataset version, its policy and
 // the ledger as of that release. docs/adr/0006-release-replay.md.
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/canonical.h"
 #include "common/status_macros.h"
 #include "policies/policy_loader.h"
+#include "server/pipeline/cross_dataset_release.h"
 #include "server/pipeline/release_pipeline.h"
 #include "server/pipeline/table_difference.h"
 
@@ -136,15 +139,24 @@ absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
 
   // The ledger as this release's audit saw it: only what came before it.
   // A release decided without the ledger (by a server without one, or a
-  // table that by design stays out of it) is replayed without it.
+  // table that by design stays out of it) is replayed without it. A share
+  // across datasets was audited against both datasets' ledgers (either
+  // side may have stayed out, perturbed): the view holds both datasets'
+  // releases before the first entry it made.
   std::unique_ptr<ledger::ReleaseLedger> as_of;
-  if (release.has_ledger_audit()) {
+  const bool numerator_audited = release.has_ledger_audit();
+  const bool denominator_audited =
+      release.has_denominator() && release.denominator().has_ledger_audit();
+  if (numerator_audited || denominator_audited) {
     if (ledger_ == nullptr) {
       return absl::FailedPreconditionError(
           "the release was audited against the release ledger, and this server has none");
     }
-    absl::StatusOr<std::unique_ptr<ledger::ReleaseLedger>> view =
-        ledger_->AsOf(release.release_id());
+    std::vector<std::string> also;
+    if (release.has_denominator()) also.push_back(release.denominator().dataset());
+    absl::StatusOr<std::unique_ptr<ledger::ReleaseLedger>> view = ledger_->AsOf(
+        numerator_audited ? release.release_id() : DenominatorLedgerId(release.release_id()),
+        also);
     if (!view.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "release ", release.release_id(),

@@ -2,7 +2,10 @@
 // audit log on a temporary directory. Records are read back as the
 // AuditService reads them: the header with its detail blobs merged in.
 #include <algorithm>
+#include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "audit/verify/detail_format.h"
 #include "audit/verify/detail_reader.h"
 #include "audit/verify/log_reader.h"
@@ -74,7 +77,7 @@ class ReleaseReplayTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(catalog_, DatasetCatalog::Open(*store_));
     ASSERT_OK_AND_ASSIGN(ledger_, ledger::ReleaseLedger::Open(*store_));
     admin_ = std::make_unique<AdminOperations>(*catalog_, *log_);
-    StartPipeline(Policy(1, 3));
+    StartPipeline({Policy(1, 3)});
     analyst_.requester.set_principal("jugendamt-analyst");
     analyst_.requester.set_department("jugendamt");
     analyst_.method = "/cellgate.v1.DataService/Query";
@@ -87,17 +90,18 @@ class ReleaseReplayTest : public ::testing::Test {
     Ingest(kVersion1);
   }
 
-  // A server start with `policy` in its policy files.
-  void StartPipeline(v1::DisclosurePolicy policy) {
+  // A server start with `policies` in its policy files.
+  void StartPipeline(std::vector<v1::DisclosurePolicy> policies) {
     pipeline_.reset();
-    ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+    ASSERT_OK_AND_ASSIGN(policies::PolicySet set,
+                         policies::PolicySet::FromPolicies(std::move(policies)));
     policies_ = std::make_unique<policies::PolicySet>(std::move(set));
     pipeline_ = std::make_unique<ReleasePipeline>(*catalog_, *policies_, *log_, PipelineOptions(),
                                                   ledger_.get());
   }
 
-  void Ingest(const char* csv) {
-    ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(analyst_, "kita", "kita.csv"));
+  void Ingest(const char* csv, const std::string& dataset = "kita") {
+    ASSERT_OK_AND_ASSIGN(auto ingest, admin_->BeginIngest(analyst_, dataset, dataset + ".csv"));
     ASSERT_OK(ingest->session().AddChunk(csv));
     ASSERT_OK(admin_->FinishIngest(analyst_, std::move(ingest), "sgb8_80", absl::OkStatus()).status());
   }
@@ -294,7 +298,7 @@ TEST_F(ReleaseReplayTest, ACorruptedDigestIsAMismatchWithTheSameCells) {
 
 TEST_F(ReleaseReplayTest, AReleaseReplaysUnderItsKeptPolicyAfterThePolicyChanged) {
   const v1::AuditRecord release = Release(ByStadtteil());
-  StartPipeline(Policy(2, 5));  // a restart with new policy files
+  StartPipeline({Policy(2, 5)});  // a restart with new policy files
   ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
   EXPECT_TRUE(replay.match()) << replay.DebugString();
   EXPECT_EQ(replay.policy_source(), "kept");
@@ -380,6 +384,215 @@ TEST_F(ReleaseReplayTest, OnlyReleasesInTheLedgerCanBeReplayed) {
   EXPECT_THAT(Replay(stranger),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("not in the release ledger")));
+}
+
+// ---------------------------------------------------------------------------
+// Shares across datasets (docs/adr/0008): "hilfe" over "kinder", each a
+// release of its own dataset, audited against its own ledger.
+
+// Stadtteile "1".."4" under Sozialraum A (1, 2) and B (3, 4).
+std::string ChildrenSchema(const std::string& id) {
+  return absl::StrCat("id: \"", id, "\" title: \"", id, R"pb("
+    columns { name: "key" label: "Schlüssel" kind: UNIT_ID }
+    columns {
+      name: "stadtteil"
+      label: "Stadtteil"
+      kind: DIMENSION
+      levels {
+        name: "stadtteil"
+        label: "Stadtteil"
+        codes { code: "1" label: "Eins" parent: "A" }
+        codes { code: "2" label: "Zwei" parent: "A" }
+        codes { code: "3" label: "Drei" parent: "B" }
+        codes { code: "4" label: "Vier" parent: "B" }
+      }
+      levels {
+        name: "sozialraum"
+        label: "Sozialraum"
+        codes { code: "A" label: "Mitte" }
+        codes { code: "B" label: "Außen" }
+      }
+    })pb");
+}
+
+// `per_stadtteil[s]` records in Stadtteil s + 1, keys `prefix`1, 2, ...
+std::string ChildrenCsv(const std::string& prefix, const std::vector<int>& per_stadtteil) {
+  std::string csv = "key,stadtteil\n";
+  int key = 0;
+  for (size_t s = 0; s < per_stadtteil.size(); ++s) {
+    for (int i = 0; i < per_stadtteil[s]; ++i) absl::StrAppend(&csv, prefix, ++key, ",", s + 1, "\n");
+  }
+  return csv;
+}
+
+v1::DisclosurePolicy PolicyOf(const std::string& dataset, int64_t version, int64_t k) {
+  v1::DisclosurePolicy policy = Policy(version, k);
+  policy.set_id(dataset);
+  policy.set_dataset(dataset);
+  return policy;
+}
+
+// `dataset`'s policy with a small ptable on the public channel: 1 and 2
+// become 0 or 3, larger counts move by -1, 0 or +1.
+v1::DisclosurePolicy PerturbingPolicyOf(const std::string& dataset) {
+  v1::DisclosurePolicy policy = PolicyOf(dataset, 1, 3);
+  EXPECT_OK(ParseTextProto(R"pb(
+                             channels: PUBLIC
+                             ptable {
+                               rows { i: 0 j: 0 p: 1 v: 0 p_int_lb: 0 p_int_ub: 1 }
+                               rows { i: 1 j: 0 p: 0.5 v: -1 p_int_lb: 0 p_int_ub: 0.5 }
+                               rows { i: 1 j: 3 p: 0.5 v: 2 p_int_lb: 0.5 p_int_ub: 1 }
+                               rows { i: 2 j: 0 p: 0.5 v: -2 p_int_lb: 0 p_int_ub: 0.5 }
+                               rows { i: 2 j: 3 p: 0.5 v: 1 p_int_lb: 0.5 p_int_ub: 1 }
+                               rows { i: 3 j: 2 p: 0.25 v: -1 p_int_lb: 0 p_int_ub: 0.25 }
+                               rows { i: 3 j: 3 p: 0.5 v: 0 p_int_lb: 0.25 p_int_ub: 0.75 }
+                               rows { i: 3 j: 4 p: 0.25 v: 1 p_int_lb: 0.75 p_int_ub: 1 }
+                             })pb",
+                           "perturbation", *policy.mutable_perturbation()));
+  return policy;
+}
+
+class CrossDatasetReplayTest : public ReleaseReplayTest {
+ protected:
+  // "kinder" (the denominator) and "hilfe" (the children among them with
+  // a benefit, the numerator), governed by `policies` and the default.
+  void Load(const std::vector<int>& kinder, const std::vector<int>& hilfe,
+            std::vector<v1::DisclosurePolicy> policies = {}) {
+    policies.push_back(Policy(1, 3));
+    StartPipeline(std::move(policies));
+    for (const char* id : {"kinder", "hilfe"}) {
+      v1::DatasetSchema schema;
+      ASSERT_OK(ParseTextProto(ChildrenSchema(id), "schema", schema));
+      ASSERT_OK(admin_->CreateDataset(analyst_, schema));
+    }
+    Ingest(ChildrenCsv("k", kinder).c_str(), "kinder");
+    Ingest(ChildrenCsv("k", hilfe).c_str(), "hilfe");
+  }
+
+  // The share of "hilfe" in "kinder" by Stadtteil with totals, in
+  // Stadtteile `only` (all if empty).
+  static v1::Query Quote(const std::vector<std::string>& only = {},
+                         v1::Channel channel = v1::INTERNAL) {
+    v1::Query q = Counts("hilfe", "stadtteil");
+    for (v1::Measure::Kind kind : {v1::Measure::COUNT, v1::Measure::SHARE}) {
+      v1::Measure& m = *q.add_measures();
+      m.set_kind(kind);
+      m.mutable_denominator()->set_dataset("kinder");
+    }
+    if (!only.empty()) {
+      v1::Filter& f = *q.add_filters();
+      f.set_dimension("stadtteil");
+      for (const std::string& code : only) f.add_codes(code);
+    }
+    q.set_channel(channel);
+    return q;
+  }
+
+  // A count of `dataset` by `level` of the Stadtteil, with totals.
+  static v1::Query Counts(const std::string& dataset, const std::string& level) {
+    v1::Query q = ByStadtteil();
+    q.set_dataset(dataset);
+    q.mutable_group_by(0)->set_level(level);
+    q.set_totals(true);
+    return q;
+  }
+
+  // The status of the first value of cell `code` in `record`'s table.
+  static v1::CellStatus StatusOf(const v1::AuditRecord& record, const std::string& code,
+                                 int measure = 0) {
+    for (const v1::ReleasedCell& cell : record.released_table().cells()) {
+      if (cell.codes(0) == code) return cell.values(measure).status();
+    }
+    ADD_FAILURE() << "no cell " << code;
+    return v1::CELL_STATUS_UNSPECIFIED;
+  }
+};
+
+TEST_F(CrossDatasetReplayTest, AShareAcrossDatasetsReplaysToTheSameDigest) {
+  Load({10, 6, 20, 20}, {4, 3, 8, 9});
+  const v1::AuditRecord release = Release(Quote());
+  ASSERT_TRUE(release.has_denominator());
+  ASSERT_EQ(ledger_->size(), 2);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_TRUE(replay.ledger_audited());
+  EXPECT_EQ(replay.ledger_releases_before(), 0);
+  EXPECT_EQ(ledger_->size(), 2);
+}
+
+TEST_F(CrossDatasetReplayTest, ItReplaysUnderTheDenominatorsKeptPolicyAfterThatPolicyChanged) {
+  // Stadtteil 1: 4 recipients, published under the joint k = 3.
+  Load({10, 6, 20, 20}, {4, 3, 8, 9}, {PolicyOf("kinder", 1, 3)});
+  const v1::AuditRecord release = Release(Quote());
+  ASSERT_EQ(StatusOf(release, "1"), v1::PUBLISHED);
+  // A restart with kinder's k raised to 5: the joint k would be 5 too.
+  StartPipeline({PolicyOf("kinder", 2, 5), Policy(1, 3)});
+  ASSERT_EQ(StatusOf(Release(Quote()), "1"), v1::SUPPRESSED);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(release));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_EQ(replay.policy_source(), "loaded");  // the numerator's, unchanged
+}
+
+// Kinder: Sozialraum A = 10 + 2 children. Released by Sozialraum first,
+// a published denominator of Stadtteil 1 would give Stadtteil 2's two
+// children away, so kinder's ledger has the share suppress it.
+TEST_F(CrossDatasetReplayTest, AfterMoreReleasesOfEitherDatasetItStillMatches) {
+  Load({10, 2, 20, 20}, {8, 2, 9, 10});
+  Release(Counts("kinder", "sozialraum"));
+  const v1::AuditRecord share = Release(Quote({"1", "3"}));
+  ASSERT_EQ(StatusOf(share, "1", 1), v1::SUPPRESSED);  // by the denominator's ledger
+  ASSERT_EQ(share.denominator().ledger_audit().linked_releases(), 1);
+  ASSERT_EQ(ledger_->size(), 3);  // kinder, then the share's hilfe and kinder sides
+  // More of both datasets, and another share.
+  Release(Counts("kinder", "stadtteil"));
+  Release(Counts("hilfe", "stadtteil"));
+  Release(Counts("hilfe", "sozialraum"));
+  const v1::AuditRecord later = Release(Quote());
+  ASSERT_EQ(ledger_->size(), 8);
+  // The view as of the share holds kinder's release before it: neither
+  // its own two entries nor anything later.
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(share));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_EQ(replay.ledger_releases_before(), 1);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse again, Replay(later));
+  EXPECT_TRUE(again.match()) << again.DebugString();
+  EXPECT_EQ(again.ledger_releases_before(), 6);
+  EXPECT_EQ(ledger_->size(), 8);
+}
+
+// On the public channel with a perturbed denominator: the numerator is
+// audited against hilfe's ledger (Sozialraum A = 8 + 2 recipients), the
+// denominator stays out of kinder's.
+TEST_F(CrossDatasetReplayTest, AShareWithAPerturbedDenominatorReplaysToMatch) {
+  Load({10, 2, 20, 20}, {8, 2, 9, 10}, {PerturbingPolicyOf("kinder")});
+  Release(Counts("hilfe", "sozialraum"));
+  const v1::AuditRecord share = Release(Quote({"1", "3"}, v1::PUBLIC));
+  ASSERT_EQ(StatusOf(share, "1", 0), v1::SUPPRESSED);  // by the numerator's ledger
+  ASSERT_EQ(StatusOf(share, "1", 1), v1::PERTURBED);
+  ASSERT_FALSE(share.denominator().has_ledger_audit());
+  Release(Counts("hilfe", "stadtteil"));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(share));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_TRUE(replay.ledger_audited());
+  EXPECT_EQ(replay.ledger_releases_before(), 1);
+}
+
+// With a perturbed numerator only the denominator's side has a ledger
+// entry ("<release id>/denominator"): the replay's view is as of that one.
+TEST_F(CrossDatasetReplayTest, AShareWithAPerturbedNumeratorReplaysAgainstTheDenominatorsLedger) {
+  Load({10, 2, 20, 20}, {8, 2, 9, 10}, {PerturbingPolicyOf("hilfe")});
+  Release(Counts("kinder", "sozialraum"));
+  const v1::AuditRecord share = Release(Quote({"1", "3"}, v1::PUBLIC));
+  ASSERT_EQ(StatusOf(share, "1", 0), v1::PERTURBED);
+  ASSERT_EQ(StatusOf(share, "1", 1), v1::SUPPRESSED);  // by the denominator's ledger
+  ASSERT_FALSE(share.has_ledger_audit());
+  ASSERT_TRUE(share.denominator().has_ledger_audit());
+  ASSERT_EQ(ledger_->size(), 2);
+  Release(Counts("kinder", "stadtteil"));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(share));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_TRUE(replay.ledger_audited());
+  EXPECT_EQ(replay.ledger_releases_before(), 1);
 }
 
 }  // namespace

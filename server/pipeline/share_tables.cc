@@ -138,11 +138,15 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
 v1::CellValue ShareValue(const v1::CellValue& part, const v1::CellValue& whole, int64_t exact_part,
                          int64_t exact_whole, int64_t unreliable_below, bool part_within_whole) {
   v1::CellValue value;
+  // A part shown as 0 although it is not empty: the noise took it there (a
+  // perturbed numerator over an exact denominator from another dataset).
+  const bool noisy_part = part.status() == v1::ZERO && exact_part > 0;
   if (exact_whole == 0) {
     value.set_status(v1::NOT_APPLICABLE);
   } else if (whole.status() == v1::SUPPRESSED || part.status() == v1::SUPPRESSED) {
     value.set_status(v1::SUPPRESSED);
-  } else if (!Exact(whole.status()) || !Exact(part.status()) || whole.status() == v1::ZERO) {
+  } else if (!Exact(whole.status()) || !Exact(part.status()) || noisy_part ||
+             whole.status() == v1::ZERO) {
     // Rounded or perturbed counts (a ZERO here is a non-empty cell that the
     // noise took to 0): the share comes from the released figures, never
     // the exact ones, which an exact ratio next to a rounded or noisy count
@@ -153,7 +157,9 @@ v1::CellValue ShareValue(const v1::CellValue& part, const v1::CellValue& whole, 
     } else if (all <= 0) {
       value.set_status(v1::SUPPRESSED);
     } else {
-      value.set_status(Exact(whole.status()) ? part.status() : whole.status());
+      value.set_status(!Exact(whole.status()) ? whole.status()
+                       : noisy_part             ? v1::PERTURBED
+                                                : part.status());
       const double share = 100.0 * part.value() / all;
       // Noise or rounding can put a part above its whole.
       value.set_value(part_within_whole ? std::min(100.0, share) : share);

@@ -48,7 +48,8 @@ absl::StatusOr<v1::ComputedTable> StackShares(const engine::LoadedVersion& versi
 // numerator (`part`) and denominator (`whole`) counts and their exact
 // record counts: NOT_APPLICABLE if the denominator is empty; SUPPRESSED if
 // either count is; from the released figures if either is inexact
-// (rounded: an exact ratio would give the count away); else the exact
+// (rounded or perturbed, also a non-empty part shown as 0: an exact ratio
+// would give the count away); else the exact
 // percentage, UNRELIABLE below `unreliable_below` records (0: never). With
 // `part_within_whole` (a numerator that nests in its denominator), a share
 // from inexact figures is capped at 100 %; without it, it is left as it is.

@@ -6,15 +6,11 @@
 // a release of its own dataset. Each attack first succeeds against a
 // baseline without joint protection, judged by an attacker LP written
 // here, then fails against cellgate.
-#include <cmath>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "policies/lp/linear_program.h"
 #include "tests/attacks/cross_dataset_world.h"
 #include "tests/testing/status_matchers.h"
 
@@ -23,128 +19,6 @@ namespace {
 
 using ::cellgate::testing::StatusIs;
 using ::testing::HasSubstr;
-
-constexpr int kCount = 0, kDenominatorCount = 1, kShare = 2;  // measures of Quote()
-
-// Per Stadtteil 1..4: `m` boys and `w` girls.
-CellCounts ByStadtteil(const std::vector<int>& per_stadtteil) {
-  CellCounts counts;
-  for (size_t s = 0; s < per_stadtteil.size(); ++s) {
-    const std::string code = std::to_string(s + 1);
-    const int n = per_stadtteil[s];
-    if (n / 2 > 0) counts[{code, "m"}] = n / 2;
-    if (n - n / 2 > 0) counts[{code, "w"}] = n - n / 2;
-  }
-  return counts;
-}
-
-void FilterStadtteil(v1::Query& query, const std::vector<std::string>& codes) {
-  v1::Filter& f = *query.add_filters();
-  f.set_dimension("stadtteil");
-  for (const std::string& code : codes) f.add_codes(code);
-}
-
-const v1::ReleasedCell& CellOf(const v1::ReleasedTable& t, const std::string& code) {
-  for (const v1::ReleasedCell& cell : t.cells()) {
-    if (cell.codes(0) == code) return cell;
-  }
-  ADD_FAILURE() << "no cell " << code;
-  return t.cells(0);
-}
-
-bool Shown(const v1::CellValue& v) {
-  return v.status() == v1::PUBLISHED || v.status() == v1::ZERO || v.status() == v1::UNRELIABLE;
-}
-
-// ---------------------------------------------------------------------------
-// The attacker: knows that every "hilfe" child is a "kinder" child of the
-// same Stadtteil (the numerator nests in the denominator), learns every
-// released table by Stadtteil or Sozialraum, and bounds the count of one
-// Stadtteil by her own LP: variables N_s, D_s per Stadtteil with
-// 0 <= N_s <= D_s, published counts as equations, suppressed ones >= 1, a
-// published share p as 100 N = p D over the cell.
-class NestedAttacker {
- public:
-  // Learns `table`, the answer to `query` (on "hilfe" or "kinder").
-  void Learn(const v1::Query& query, const v1::ReleasedTable& table) {
-    std::set<int> allowed = {0, 1, 2, 3};
-    for (const v1::Filter& f : query.filters()) {
-      if (f.dimension() != "stadtteil") continue;
-      std::set<int> in;
-      for (const std::string& code : f.codes()) in.insert(std::stoi(code) - 1);
-      allowed = in;
-    }
-    for (const v1::ReleasedCell& cell : table.cells()) {
-      std::vector<int> leaves;
-      for (int s : allowed) {
-        if (cell.codes_size() == 0 || cell.codes(0) == "_T" ||
-            cell.codes(0) == std::to_string(s + 1) || cell.codes(0) == (s < 2 ? "A" : "B")) {
-          leaves.push_back(s);
-        }
-      }
-      for (int m = 0; m < table.measures_size(); ++m) {
-        const v1::Measure& measure = table.measures(m).measure();
-        const bool d = query.dataset() == "kinder" || measure.has_denominator();
-        const v1::CellValue& v = cell.values(m);
-        if (measure.kind() == v1::Measure::SHARE) {
-          if (Shown(v)) shares_.push_back({leaves, v.value()});
-          continue;
-        }
-        if (Shown(v)) {
-          rows_.push_back({leaves, d, v.value(), v.value()});
-        } else if (v.status() == v1::SUPPRESSED) {
-          rows_.push_back({leaves, d, 1, policies::kInfinity});
-        }
-      }
-    }
-  }
-
-  struct Bounds {
-    double lower = 0, upper = 0;
-  };
-  // Bounds on the numerator (or, with `denominator`, the denominator) of
-  // Stadtteil `s` (0..3).
-  Bounds Of(int s, bool denominator) const {
-    policies::LinearProgram lp;
-    for (int v = 0; v < 8; ++v) lp.AddVariable(0, policies::kInfinity);  // N0..3, D0..3
-    for (int l = 0; l < 4; ++l) lp.AddRow({{l, 1.0}, {4 + l, -1.0}}, -policies::kInfinity, 0);
-    for (const Row& row : rows_) {
-      std::vector<std::pair<int, double>> terms;
-      for (int l : row.leaves) terms.emplace_back((row.denominator ? 4 : 0) + l, 1.0);
-      lp.AddRow(terms, row.lower, row.upper);
-    }
-    for (const Share& share : shares_) {
-      std::vector<std::pair<int, double>> terms;
-      for (int l : share.leaves) {
-        terms.emplace_back(l, 100.0);
-        terms.emplace_back(4 + l, -share.percent);
-      }
-      lp.AddRow(terms, -1e-6, 1e-6);
-    }
-    const std::vector<std::pair<int, double>> objective = {{(denominator ? 4 : 0) + s, 1.0}};
-    Bounds b;
-    absl::StatusOr<policies::LpSolution> low = lp.Solve(policies::LpSense::kMinimize, objective);
-    absl::StatusOr<policies::LpSolution> high = lp.Solve(policies::LpSense::kMaximize, objective);
-    b.lower = low.ok() ? low->objective : -1;
-    b.upper = !high.ok()                                          ? -1
-              : high->outcome == policies::LpSolution::kUnbounded ? policies::kInfinity
-                                                                  : high->objective;
-    return b;
-  }
-
- private:
-  struct Row {
-    std::vector<int> leaves;
-    bool denominator;
-    double lower, upper;
-  };
-  struct Share {
-    std::vector<int> leaves;
-    double percent;
-  };
-  std::vector<Row> rows_;
-  std::vector<Share> shares_;
-};
 
 // ---------------------------------------------------------------------------
 // What a share across datasets is

@@ -1,10 +1,15 @@
 #include "tests/attacks/cross_dataset_world.h"
 
+#include <memory>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "audit/verify/detail_reader.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
+#include "gtest/gtest.h"
+#include "policies/lp/linear_program.h"
 
 namespace cellgate::attacks {
 namespace {
@@ -136,6 +141,96 @@ v1::Query Counts(const std::string& dataset, const std::vector<std::string>& gro
   return query;
 }
 
+CellCounts ByStadtteil(const std::vector<int>& per_stadtteil) {
+  CellCounts counts;
+  for (size_t s = 0; s < per_stadtteil.size(); ++s) {
+    const std::string code = std::to_string(s + 1);
+    const int n = per_stadtteil[s];
+    if (n / 2 > 0) counts[{code, "m"}] = n / 2;
+    if (n - n / 2 > 0) counts[{code, "w"}] = n - n / 2;
+  }
+  return counts;
+}
+
+void FilterStadtteil(v1::Query& query, const std::vector<std::string>& codes) {
+  v1::Filter& f = *query.add_filters();
+  f.set_dimension("stadtteil");
+  for (const std::string& code : codes) f.add_codes(code);
+}
+
+const v1::ReleasedCell& CellOf(const v1::ReleasedTable& t, const std::string& code) {
+  for (const v1::ReleasedCell& cell : t.cells()) {
+    if (cell.codes(0) == code) return cell;
+  }
+  ADD_FAILURE() << "no cell " << code;
+  return t.cells(0);
+}
+
+bool Shown(const v1::CellValue& v) {
+  return v.status() == v1::PUBLISHED || v.status() == v1::ZERO || v.status() == v1::UNRELIABLE;
+}
+
+void NestedAttacker::Learn(const v1::Query& query, const v1::ReleasedTable& table) {
+  std::set<int> allowed = {0, 1, 2, 3};
+  for (const v1::Filter& f : query.filters()) {
+    if (f.dimension() != "stadtteil") continue;
+    std::set<int> in;
+    for (const std::string& code : f.codes()) in.insert(std::stoi(code) - 1);
+    allowed = in;
+  }
+  for (const v1::ReleasedCell& cell : table.cells()) {
+    std::vector<int> leaves;
+    for (int s : allowed) {
+      if (cell.codes_size() == 0 || cell.codes(0) == "_T" ||
+          cell.codes(0) == std::to_string(s + 1) || cell.codes(0) == (s < 2 ? "A" : "B")) {
+        leaves.push_back(s);
+      }
+    }
+    for (int m = 0; m < table.measures_size(); ++m) {
+      const v1::Measure& measure = table.measures(m).measure();
+      const bool d = query.dataset() == "kinder" || measure.has_denominator();
+      const v1::CellValue& v = cell.values(m);
+      if (measure.kind() == v1::Measure::SHARE) {
+        if (Shown(v)) shares_.push_back({leaves, v.value()});
+        continue;
+      }
+      if (Shown(v)) {
+        rows_.push_back({leaves, d, v.value(), v.value()});
+      } else if (v.status() == v1::SUPPRESSED) {
+        rows_.push_back({leaves, d, 1, policies::kInfinity});
+      }
+    }
+  }
+}
+
+NestedAttacker::Bounds NestedAttacker::Of(int s, bool denominator) const {
+  policies::LinearProgram lp;
+  for (int v = 0; v < 8; ++v) lp.AddVariable(0, policies::kInfinity);  // N0..3, D0..3
+  for (int l = 0; l < 4; ++l) lp.AddRow({{l, 1.0}, {4 + l, -1.0}}, -policies::kInfinity, 0);
+  for (const Row& row : rows_) {
+    std::vector<std::pair<int, double>> terms;
+    for (int l : row.leaves) terms.emplace_back((row.denominator ? 4 : 0) + l, 1.0);
+    lp.AddRow(terms, row.lower, row.upper);
+  }
+  for (const Share& share : shares_) {
+    std::vector<std::pair<int, double>> terms;
+    for (int l : share.leaves) {
+      terms.emplace_back(l, 100.0);
+      terms.emplace_back(4 + l, -share.percent);
+    }
+    lp.AddRow(terms, -1e-6, 1e-6);
+  }
+  const std::vector<std::pair<int, double>> objective = {{(denominator ? 4 : 0) + s, 1.0}};
+  Bounds b;
+  absl::StatusOr<policies::LpSolution> low = lp.Solve(policies::LpSense::kMinimize, objective);
+  absl::StatusOr<policies::LpSolution> high = lp.Solve(policies::LpSense::kMaximize, objective);
+  b.lower = low.ok() ? low->objective : -1;
+  b.upper = !high.ok()                                          ? -1
+            : high->outcome == policies::LpSolution::kUnbounded ? policies::kInfinity
+                                                                : high->objective;
+  return b;
+}
+
 absl::StatusOr<std::unique_ptr<CrossDatasetWorld>> CrossDatasetWorld::Create(
     const CellCounts& kinder, const CellCounts& hilfe,
     const std::vector<v1::DisclosurePolicy>& given, const CellCounts& typ_b) {
@@ -144,6 +239,12 @@ absl::StatusOr<std::unique_ptr<CrossDatasetWorld>> CrossDatasetWorld::Create(
   world->keys_ = std::make_unique<store::InMemoryKeySource>(std::move(key));
   store::StoreOptions store_options;
   store_options.path = world->dir_.File("store.db");
+  // Fixed dataset secrets, one per dataset, so that record keys and noise
+  // are the same in every run (test only: real ones come from the CSPRNG).
+  auto made = std::make_shared<int>(0);
+  store_options.random_bytes = [made](size_t n) -> absl::StatusOr<std::string> {
+    return std::string(n, static_cast<char>(0x40 + (*made)++));
+  };
   ASSIGN_OR_RETURN(world->store_, store::Store::Open(store_options, *world->keys_, world->clock_));
   audit::AuditLogOptions log_options;
   log_options.dir = world->dir_.File("audit");

@@ -3,7 +3,9 @@
 // denominator) and "hilfe" (the children among them who receive a benefit,
 // with its type: the numerator) — plus "viertel", whose stadtteil codes
 // differ, and the real release pipeline once with the release ledger
-// (cellgate) and once without it (the baseline). TESTONLY.
+// (cellgate) and once without it (the baseline); fixed dataset secrets, so
+// that cell-key noise is the same in every run. Also the attacker's LP over
+// the nesting (NestedAttacker). TESTONLY.
 #ifndef CELLGATE_TESTS_ATTACKS_CROSS_DATASET_WORLD_H_
 #define CELLGATE_TESTS_ATTACKS_CROSS_DATASET_WORLD_H_
 
@@ -77,6 +79,51 @@ v1::Query Quote(const std::vector<std::string>& group_by,
 // (dimension -> codes).
 v1::Query Counts(const std::string& dataset, const std::vector<std::string>& group_by,
                  const std::map<std::string, std::vector<std::string>>& filters = {});
+
+// The measures of Quote(): the numerator's count, the denominator's, the share.
+inline constexpr int kCount = 0, kDenominatorCount = 1, kShare = 2;
+
+// Per Stadtteil 1..4: n/2 boys and the rest girls.
+CellCounts ByStadtteil(const std::vector<int>& per_stadtteil);
+// Adds a filter on Stadtteile `codes` to `query`.
+void FilterStadtteil(v1::Query& query, const std::vector<std::string>& codes);
+// The cell of `t` whose first code is `code` (a test failure if none).
+const v1::ReleasedCell& CellOf(const v1::ReleasedTable& t, const std::string& code);
+// True if `v` shows its exact figure (published, zero or unreliable).
+bool Shown(const v1::CellValue& v);
+
+// The attacker: knows that every "hilfe" child is a "kinder" child of the
+// same Stadtteil (the numerator nests in the denominator), learns every
+// released table by Stadtteil or Sozialraum, and bounds the count of one
+// Stadtteil by her own LP: variables N_s, D_s per Stadtteil with
+// 0 <= N_s <= D_s, published counts as equations, suppressed ones >= 1, a
+// published share p as 100 N = p D over the cell. A perturbed figure (or a
+// share from one) pins nothing and is left out.
+class NestedAttacker {
+ public:
+  // Learns `table`, the answer to `query` (on "hilfe" or "kinder").
+  void Learn(const v1::Query& query, const v1::ReleasedTable& table);
+
+  struct Bounds {
+    double lower = 0, upper = 0;
+  };
+  // Bounds on the numerator (or, with `denominator`, the denominator) of
+  // Stadtteil `s` (0..3).
+  Bounds Of(int s, bool denominator) const;
+
+ private:
+  struct Row {
+    std::vector<int> leaves;
+    bool denominator;
+    double lower, upper;
+  };
+  struct Share {
+    std::vector<int> leaves;
+    double percent;
+  };
+  std::vector<Row> rows_;
+  std::vector<Share> shares_;
+};
 
 }  // namespace cellgate::attacks
 
