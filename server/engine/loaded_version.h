@@ -48,6 +48,9 @@ struct MeasureColumn {
   std::string label;
   int32_t decimals = 0;
   const char* values = nullptr;  // row_count little-endian int64; not owned
+  // The largest |value| of the column (INT64_MAX for INT64_MIN): a scan of
+  // n rows whose n * max_abs fits in int64 cannot overflow a sum.
+  int64_t max_abs = 0;
 };
 
 class LoadedVersion {

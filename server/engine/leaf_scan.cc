@@ -1,0 +1,228 @@
+#include "server/engine/leaf_scan.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include "server/engine/code_scan.h"
+
+namespace cellgate::engine {
+namespace {
+
+// One measure's accumulators in one scan range. A measure whose sums
+// cannot overflow int64 (rows × largest |value| fits) adds into `sum`;
+// any other adds exactly into `wide`.
+struct MeasurePartial {
+  const MeasureColumn* column = nullptr;  // null for COUNT
+  bool wide = false;
+  std::vector<int64_t> sum;
+  std::vector<__int128> wide_sum;
+  std::vector<int64_t> largest, second;
+};
+
+// The accumulators of one range of rows, over the leaf cells plus one
+// "dump" cell (index leaf_cells) that takes the rows the filters exclude.
+struct Partial {
+  std::vector<int64_t> counts;
+  std::vector<uint32_t> keys;
+  std::vector<MeasurePartial> measures;
+};
+
+bool SumsFitInt64(const MeasureColumn& column, int64_t rows) {
+  int64_t bound = 0;
+  return !__builtin_mul_overflow(column.max_abs, rows, &bound);
+}
+
+Partial NewPartial(const QueryPlan& plan, const LeafScanOptions& options, int64_t rows) {
+  const size_t cells = static_cast<size_t>(plan.leaf_cells) + 1;
+  Partial p;
+  p.counts.assign(cells, 0);
+  if (options.keys) p.keys.assign(cells, 0);
+  for (const MeasurePlan& m : plan.measures) {
+    MeasurePartial& mp = p.measures.emplace_back();
+    mp.column = m.column;
+    if (m.column == nullptr) continue;
+    mp.wide = !SumsFitInt64(*m.column, rows);
+    if (mp.wide) {
+      mp.wide_sum.assign(cells, 0);
+    } else {
+      mp.sum.assign(cells, 0);
+    }
+    if (options.largest) {
+      mp.largest.assign(cells, kNoValue);
+      mp.second.assign(cells, kNoValue);
+    }
+  }
+  return p;
+}
+
+template <typename Sum>
+void AddSums(const uint32_t* cell, const char* values, int64_t n, Sum* sum) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v;
+    std::memcpy(&v, values + i * 8, 8);
+    sum[cell[i]] += v;
+  }
+}
+
+// Branch-free top two: largest' = max(largest, v), second' = max(second,
+// min(largest, v)), the same as comparing v with each in turn.
+void AddLargest(const uint32_t* cell, const char* values, int64_t n, int64_t* largest,
+                int64_t* second) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v;
+    std::memcpy(&v, values + i * 8, 8);
+    const uint32_t c = cell[i];
+    const int64_t a = largest[c];
+    second[c] = std::max(second[c], std::min(a, v));
+    largest[c] = std::max(a, v);
+  }
+}
+
+// Scans rows [begin, end) into `p`.
+void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begin, int64_t end,
+               Partial& p) {
+  const uint32_t dump = static_cast<uint32_t>(plan.leaf_cells);
+  const char* record_keys = version.record_keys();
+  uint32_t cell[kScanBlockRows];
+  for (int64_t start = begin; start < end; start += kScanBlockRows) {
+    const int64_t n = std::min(kScanBlockRows, end - start);
+    if (plan.scan.empty()) std::fill(cell, cell + n, 0u);
+    for (size_t d = 0; d < plan.scan.size(); ++d) {
+      ApplyCodeOffsets(*plan.scan[d].dimension, start, n, plan.scan[d].offset_of.data(), cell,
+                       d == 0);
+    }
+    // An excluded code maps to `dump`, so a row with one lands at or past
+    // it; clamping sends it to the dump cell without a branch.
+    int64_t* counts = p.counts.data();
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t c = std::min(cell[i], dump);
+      cell[i] = c;
+      ++counts[c];
+    }
+    if (!p.keys.empty()) {
+      uint32_t* keys = p.keys.data();
+      const char* k = record_keys + start * 4;
+      for (int64_t i = 0; i < n; ++i) {
+        uint32_t key;
+        std::memcpy(&key, k + i * 4, 4);
+        keys[cell[i]] += key;  // wraps: the sum mod 1
+      }
+    }
+    for (MeasurePartial& m : p.measures) {
+      if (m.column == nullptr) continue;
+      const char* values = m.column->values + start * 8;
+      if (m.wide) {
+        AddSums(cell, values, n, m.wide_sum.data());
+      } else {
+        AddSums(cell, values, n, m.sum.data());
+      }
+      if (!m.largest.empty()) AddLargest(cell, values, n, m.largest.data(), m.second.data());
+    }
+  }
+}
+
+// Adds `from` into `into` cell by cell.
+void Merge(const Partial& from, Partial& into) {
+  for (size_t c = 0; c < into.counts.size(); ++c) into.counts[c] += from.counts[c];
+  for (size_t c = 0; c < into.keys.size(); ++c) into.keys[c] += from.keys[c];
+  for (size_t m = 0; m < into.measures.size(); ++m) {
+    MeasurePartial& to = into.measures[m];
+    const MeasurePartial& add = from.measures[m];
+    for (size_t c = 0; c < to.sum.size(); ++c) to.sum[c] += add.sum[c];
+    for (size_t c = 0; c < to.wide_sum.size(); ++c) to.wide_sum[c] += add.wide_sum[c];
+    for (size_t c = 0; c < to.largest.size(); ++c) {
+      for (const int64_t v : {add.largest[c], add.second[c]}) {
+        to.second[c] = std::max(to.second[c], std::min(to.largest[c], v));
+        to.largest[c] = std::max(to.largest[c], v);
+      }
+    }
+  }
+}
+
+struct RangeTask {
+  const LoadedVersion* version;
+  const QueryPlan* plan;
+  int64_t begin, end;
+  Partial* partial;
+};
+
+void* RunRange(void* arg) {
+  const RangeTask& t = *static_cast<const RangeTask*>(arg);
+  ScanRange(*t.version, *t.plan, t.begin, t.end, *t.partial);
+  return nullptr;
+}
+
+}  // namespace
+
+int ScanThreadsFor(int64_t rows, int limit, int64_t min_rows) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int most = limit > 0 ? limit : cores;
+  const int64_t by_rows = std::max<int64_t>(1, rows / std::max<int64_t>(1, min_rows));
+  return static_cast<int>(std::min<int64_t>(most, by_rows));
+}
+
+absl::StatusOr<LeafCells> ScanLeaves(const LoadedVersion& version, const QueryPlan& plan,
+                                     const LeafScanOptions& options) {
+  const int64_t rows = version.row_count();
+  const int threads = std::max(1, options.threads);
+  // Ranges of whole blocks, one per thread.
+  const int64_t blocks = (rows + kScanBlockRows - 1) / kScanBlockRows;
+  const int64_t blocks_per = (blocks + threads - 1) / threads;
+  std::vector<Partial> partials;
+  std::vector<RangeTask> tasks;
+  for (int t = 0; t < threads; ++t) {
+    const int64_t begin = std::min(rows, t * blocks_per * kScanBlockRows);
+    const int64_t end = std::min(rows, (t + 1) * blocks_per * kScanBlockRows);
+    partials.push_back(NewPartial(plan, options, rows));
+    tasks.push_back(RangeTask{&version, &plan, begin, end, nullptr});
+  }
+  for (int t = 0; t < threads; ++t) tasks[t].partial = &partials[t];
+  // Threads 1.. run beside the calling thread, which scans range 0. A
+  // thread that cannot be started leaves its range to the caller.
+  std::vector<pthread_t> started(threads);
+  std::vector<bool> running(threads, false);
+  for (int t = 1; t < threads; ++t) {
+    running[t] = pthread_create(&started[t], nullptr, RunRange, &tasks[t]) == 0;
+  }
+  for (int t = 0; t < threads; ++t) {
+    if (!running[t]) RunRange(&tasks[t]);
+  }
+  for (int t = 1; t < threads; ++t) {
+    if (running[t]) pthread_join(started[t], nullptr);
+  }
+  for (int t = 1; t < threads; ++t) Merge(partials[t], partials[0]);
+
+  Partial& all = partials[0];
+  const size_t leaves = static_cast<size_t>(plan.leaf_cells);
+  LeafCells out;
+  out.counts.assign(all.counts.begin(), all.counts.begin() + leaves);
+  if (!all.keys.empty()) out.keys.assign(all.keys.begin(), all.keys.begin() + leaves);
+  for (MeasurePartial& m : all.measures) {
+    ValueAccumulators& acc = out.values.emplace_back();
+    if (m.column == nullptr) continue;
+    if (m.wide) {
+      acc.sum.resize(leaves);
+      for (size_t c = 0; c < leaves; ++c) {
+        if (m.wide_sum[c] > INT64_MAX || m.wide_sum[c] < INT64_MIN) {
+          return absl::OutOfRangeError("a sum exceeds the range of 64-bit integers");
+        }
+        acc.sum[c] = static_cast<int64_t>(m.wide_sum[c]);
+      }
+    } else {
+      m.sum.resize(leaves);
+      acc.sum = std::move(m.sum);
+    }
+    if (!m.largest.empty()) {
+      m.largest.resize(leaves);
+      m.second.resize(leaves);
+      acc.largest = std::move(m.largest);
+      acc.second = std::move(m.second);
+    }
+  }
+  return out;
+}
+
+}  // namespace cellgate::engine
