@@ -81,26 +81,122 @@ void AddLargest(const uint32_t* cell, const char* values, int64_t n, int64_t* la
   }
 }
 
+// The fused pass of the common case: up to four dimensions of one-byte
+// codes. Per row it adds the offsets in registers, clamps excluded rows to
+// the dump cell (kClamp), counts, and adds the first measure (kSum); the
+// cells go to `cell` for the passes of further facts (kStore).
+template <int kDims, bool kClamp, bool kSum, bool kStore>
+void FusedBlock(const uint8_t* const* codes, const uint32_t* const* offset_of, uint32_t dump,
+                int64_t n, const char* values, uint32_t* cell, int64_t* counts, int64_t* sums) {
+  // Locals, so that the stores into the accumulators cannot alias them.
+  const uint8_t* __restrict c0 = codes[0];
+  const uint8_t* __restrict c1 = kDims > 1 ? codes[1] : nullptr;
+  const uint8_t* __restrict c2 = kDims > 2 ? codes[2] : nullptr;
+  const uint8_t* __restrict c3 = kDims > 3 ? codes[3] : nullptr;
+  const uint32_t* __restrict o0 = offset_of[0];
+  const uint32_t* __restrict o1 = kDims > 1 ? offset_of[1] : nullptr;
+  const uint32_t* __restrict o2 = kDims > 2 ? offset_of[2] : nullptr;
+  const uint32_t* __restrict o3 = kDims > 3 ? offset_of[3] : nullptr;
+  uint32_t* __restrict out = cell;
+  int64_t* __restrict count = counts;
+  int64_t* __restrict sum = sums;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t c = o0[c0[i]];
+    if constexpr (kDims > 1) c += o1[c1[i]];
+    if constexpr (kDims > 2) c += o2[c2[i]];
+    if constexpr (kDims > 3) c += o3[c3[i]];
+    if constexpr (kClamp) c = std::min(c, dump);
+    if constexpr (kStore) out[i] = c;
+    ++count[c];
+    if constexpr (kSum) {
+      int64_t v;
+      std::memcpy(&v, values + i * 8, 8);
+      sum[c] += v;
+    }
+  }
+}
+
+using FusedFn = void (*)(const uint8_t* const*, const uint32_t* const*, uint32_t, int64_t,
+                         const char*, uint32_t*, int64_t*, int64_t*);
+
+template <int kDims, bool kClamp>
+FusedFn FusedFor(bool sum, bool store) {
+  if (sum) {
+    return store ? FusedBlock<kDims, kClamp, true, true> : FusedBlock<kDims, kClamp, true, false>;
+  }
+  return store ? FusedBlock<kDims, kClamp, false, true> : FusedBlock<kDims, kClamp, false, false>;
+}
+
+template <int kDims>
+FusedFn FusedFor(bool clamp, bool sum, bool store) {
+  return clamp ? FusedFor<kDims, true>(sum, store) : FusedFor<kDims, false>(sum, store);
+}
+
+// The fused pass for `plan`, or null if it does not apply (more than four
+// scanned dimensions, or a two-byte one). `store`: later passes need the
+// cells.
+FusedFn FusedPassFor(const QueryPlan& plan, bool sum, bool store) {
+  if (plan.scan.empty() || plan.scan.size() > 4) return nullptr;
+  bool clamp = false;
+  for (const ScanDimension& s : plan.scan) {
+    if (s.dimension->width != 1) return nullptr;
+    for (const uint32_t o : s.offset_of) clamp |= o >= static_cast<uint32_t>(plan.leaf_cells);
+  }
+  switch (plan.scan.size()) {
+    case 1: return FusedFor<1>(clamp, sum, store);
+    case 2: return FusedFor<2>(clamp, sum, store);
+    case 3: return FusedFor<3>(clamp, sum, store);
+    default: return FusedFor<4>(clamp, sum, store);
+  }
+}
+
 // Scans rows [begin, end) into `p`.
 void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begin, int64_t end,
                Partial& p) {
   const uint32_t dump = static_cast<uint32_t>(plan.leaf_cells);
   const char* record_keys = version.record_keys();
+  // The fused pass also adds the first measure if it has int64 sums.
+  MeasurePartial* first = nullptr;
+  for (MeasurePartial& m : p.measures) {
+    if (m.column != nullptr) {
+      if (!m.wide) first = &m;
+      break;
+    }
+  }
+  // Later passes: keys, the top two, measures beyond the first.
+  bool later = !p.keys.empty();
+  for (const MeasurePartial& m : p.measures) {
+    later |= m.column != nullptr && (&m != first || !m.largest.empty());
+  }
+  const FusedFn fused = FusedPassFor(plan, first != nullptr, later);
+  const uint8_t* codes[4] = {};
+  const uint32_t* offsets[4] = {};
+  for (size_t d = 0; fused != nullptr && d < plan.scan.size(); ++d) {
+    codes[d] = reinterpret_cast<const uint8_t*>(plan.scan[d].dimension->codes);
+    offsets[d] = plan.scan[d].offset_of.data();
+  }
   uint32_t cell[kScanBlockRows];
   for (int64_t start = begin; start < end; start += kScanBlockRows) {
     const int64_t n = std::min(kScanBlockRows, end - start);
-    if (plan.scan.empty()) std::fill(cell, cell + n, 0u);
-    for (size_t d = 0; d < plan.scan.size(); ++d) {
-      ApplyCodeOffsets(*plan.scan[d].dimension, start, n, plan.scan[d].offset_of.data(), cell,
-                       d == 0);
-    }
-    // An excluded code maps to `dump`, so a row with one lands at or past
-    // it; clamping sends it to the dump cell without a branch.
     int64_t* counts = p.counts.data();
-    for (int64_t i = 0; i < n; ++i) {
-      const uint32_t c = std::min(cell[i], dump);
-      cell[i] = c;
-      ++counts[c];
+    if (fused != nullptr) {
+      const uint8_t* block[4];
+      for (int d = 0; d < 4; ++d) block[d] = codes[d] == nullptr ? nullptr : codes[d] + start;
+      fused(block, offsets, dump, n, first == nullptr ? nullptr : first->column->values + start * 8,
+            cell, counts, first == nullptr ? nullptr : first->sum.data());
+    } else {
+      if (plan.scan.empty()) std::fill(cell, cell + n, 0u);
+      for (size_t d = 0; d < plan.scan.size(); ++d) {
+        ApplyCodeOffsets(*plan.scan[d].dimension, start, n, plan.scan[d].offset_of.data(), cell,
+                         d == 0);
+      }
+      // An excluded code maps to `dump`, so a row with one lands at or past
+      // it; clamping sends it to the dump cell without a branch.
+      for (int64_t i = 0; i < n; ++i) {
+        const uint32_t c = std::min(cell[i], dump);
+        cell[i] = c;
+        ++counts[c];
+      }
     }
     if (!p.keys.empty()) {
       uint32_t* keys = p.keys.data();
@@ -116,7 +212,7 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begi
       const char* values = m.column->values + start * 8;
       if (m.wide) {
         AddSums(cell, values, n, m.wide_sum.data());
-      } else {
+      } else if (&m != first || fused == nullptr) {
         AddSums(cell, values, n, m.sum.data());
       }
       if (!m.largest.empty()) AddLargest(cell, values, n, m.largest.data(), m.second.data());
