@@ -142,6 +142,10 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   limits.max_cells = std::min(options_.max_cells, policy->shape().max_cells());
   limits.max_dimensions = policy->shape().max_dimensions();
   limits.cell_keys = perturbed;
+  // The largest contributions feed the magnitude rules only; without one
+  // the scan skips them (docs/adr/0012-scan-at-memory-speed.md).
+  limits.largest_contributions = protector.policy().magnitude().dominance().n() != 0 ||
+                                 protector.policy().magnitude().p_percent().p() != 0;
   if (policy->shape().min_population() > 0 && query.filters_size() > 0) {
     // The filtered population: the query's filters, one count, no groups.
     v1::Query population = query;

@@ -217,6 +217,29 @@ TEST_F(ReleasePipelineTest, FilteredPopulationBelowThePolicyMinimumIsRefused) {
   EXPECT_OK(pipeline.Release(request_, ByStadtteil()).status());  // no filter: the whole dataset
 }
 
+// The engine keeps the largest contributions only for a policy with a
+// magnitude rule: such a policy must still see them.
+TEST_F(ReleasePipelineTest, MagnitudeRuleSeesTheLargestContributions) {
+  Load();
+  v1::DisclosurePolicy policy;
+  policy.set_id("kita");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  // Altstadt: 45.5 of its 140.5 hours (32 %) come from one child.
+  policy.mutable_magnitude()->mutable_dominance()->set_n(1);
+  policy.mutable_magnitude()->mutable_dominance()->set_k(30);
+  ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+  ReleasePipeline pipeline(*catalog_, set, *log_, PipelineOptions());
+  v1::Query altstadt = ByStadtteil();
+  v1::Filter& filter = *altstadt.add_filters();
+  filter.set_dimension("stadtteil");
+  filter.add_codes("01");  // 4 children: the threshold passes
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse answer, pipeline.Release(request_, altstadt));
+  EXPECT_EQ(answer.table().cells(0).values(1).status(), v1::SUPPRESSED);
+  EXPECT_THAT(Records().back().record.reason_codes(), ::testing::Contains("dominance"));
+}
+
 TEST_F(ReleasePipelineTest, QueryOverItsTimeBudgetIsRefusedAndRecorded) {
   Load();
   PipelineOptions options;
