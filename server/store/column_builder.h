@@ -42,9 +42,9 @@ class ColumnBuilder {
   // Maps the header record onto the schema. INVALID_ARGUMENT naming an
   // unknown, duplicate or missing column; the error has no file position
   // (the caller adds it).
-  absl::Status SetHeader(const std::vector<std::string>& header, size_t* bad_column);
+  absl::Status SetHeader(const std::vector<absl::string_view>& header, size_t* bad_column);
   // Appends one data record. On error `bad_column` (1-based) is set.
-  absl::Status AddRow(const std::vector<std::string>& fields, size_t* bad_column);
+  absl::Status AddRow(const std::vector<absl::string_view>& fields, size_t* bad_column);
 
   int64_t rows() const { return rows_; }
   // Moves the finished columns out (DIMENSION and MEASURE columns, schema
@@ -61,8 +61,10 @@ class ColumnBuilder {
     int output_index = -1;  // into columns_, -1 for UNIT_ID
   };
 
-  // Appends the record key of the row just added.
-  void AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids);
+  // Appends the record key of the row just added, from unit_ids_.
+  void AppendRecordKey();
+  // The error of field `pos`: `column "<name>": <reason>`.
+  absl::Status FieldError(size_t pos, absl::string_view reason) const;
 
   const v1::DatasetSchema& schema_;
   char decimal_separator_;
@@ -74,6 +76,8 @@ class ColumnBuilder {
   bool has_unit_id_ = false;
   std::string record_keys_;
   std::string unit_scratch_;
+  // The unit ids of the row being added, by schema position.
+  std::vector<std::pair<int, absl::string_view>> unit_ids_;
 };
 
 }  // namespace cellgate::store

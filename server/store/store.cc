@@ -448,11 +448,11 @@ IngestSession::IngestSession(Store& store, v1::DatasetSchema schema, std::string
       ingested_by_(std::move(ingested_by)), keyer_(std::move(keyer)),
       builder_(schema_, keyer_.get()),
       reader_(source_name_, schema_.csv().delimiter() == ";" ? ';' : ',',
-              [this](const std::vector<std::string>& fields, int64_t line) {
+              [this](const std::vector<absl::string_view>& fields, int64_t line) {
                 return OnRecord(fields, line);
               }) {}
 
-absl::Status IngestSession::OnRecord(const std::vector<std::string>& fields, int64_t line) {
+absl::Status IngestSession::OnRecord(const std::vector<absl::string_view>& fields, int64_t line) {
   size_t bad_column = 1;
   const absl::Status s =
       header_seen_ ? builder_.AddRow(fields, &bad_column) : builder_.SetHeader(fields, &bad_column);

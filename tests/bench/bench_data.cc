@@ -1,5 +1,6 @@
 #include "tests/bench/bench_data.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -149,6 +150,12 @@ int64_t ResidentBytes() {
   int64_t size = 0, resident = 0;
   statm >> size >> resident;
   return resident * sysconf(_SC_PAGESIZE);
+}
+
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 }  // namespace cellgate::bench

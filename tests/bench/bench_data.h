@@ -68,6 +68,8 @@ inline constexpr char kSqlGroupBy[] =
 
 // Resident set size of this process in bytes (/proc/self/statm).
 int64_t ResidentBytes();
+// CPU time of this process so far (all threads, user and system), seconds.
+double ProcessCpuSeconds();
 
 }  // namespace cellgate::bench
 
