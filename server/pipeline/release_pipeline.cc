@@ -1,6 +1,8 @@
 #include "server/pipeline/release_pipeline.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -116,10 +118,12 @@ void ReleasePipeline::Notify(const RequestInfo& request, const v1::AuditRecord& 
 ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::PolicySet& policies,
                                  audit::AuditLog& log, PipelineOptions options,
                                  ledger::ReleaseLedger* ledger)
-    : catalog_(catalog), policies_(policies), log_(log), options_(options), ledger_(ledger) {}
+    : catalog_(catalog), policies_(policies), log_(log), options_(options), ledger_(ledger),
+      cache_(options.release_cache_bytes) {}
 
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
-                                                            v1::AuditRecord& record) {
+                                                            v1::AuditRecord& record,
+                                                            bool* repeat) {
   const absl::Time deadline = absl::Now() + options_.max_query_time;
   RETURN_IF_ERROR(CheckQueryText(query));
   ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
@@ -130,6 +134,18 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   record.set_policy_version(policy->version());
   record.set_policy_hash(policies::PolicyHash(*policy));
   RETURN_IF_ERROR(policies::CheckQueryShape(policy->shape(), query));
+  // Asked before on this version under this policy: the same table again,
+  // which adds nothing to what was released (no audit, no ledger entry).
+  if (std::optional<ReleaseCache::Hit> hit = cache_.Find(ReleaseCache::KeyOf(
+          query, record.dataset_version_hash(), record.policy_hash()))) {
+    *repeat = true;
+    v1::LedgerAudit& audit = *record.mutable_ledger_audit();
+    audit.set_linked_releases(1);
+    audit.add_linked_release_ids(hit->release_id);
+    audit.set_note(absl::StrCat("repeat of release ", hit->release_id,
+                                ": the table released then, nothing new to audit"));
+    return *hit->decision;
+  }
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));
   // The cell key method on a perturbed channel (docs/adr/0004): a table of
@@ -235,7 +251,8 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     return absl::UnavailableError("audit log is not writable; releases are withheld");
   }
   v1::AuditRecord record = NewRecord(request, query);
-  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, record);
+  bool repeat = false;
+  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, record, &repeat);
   if (!decision.ok()) {
     record.set_record_type(v1::REFUSAL);
     record.set_decision(v1::REFUSED);
@@ -257,8 +274,14 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   *record.mutable_released_table() = decision->table();
   // The table leaves only after its record is durable.
   const v1::AuditRecord header = HeaderOf(record);
+  const std::string cache_key =
+      ReleaseCache::KeyOf(query, record.dataset_version_hash(), record.policy_hash());
   ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
   Notify(request, header, receipt, start, /*dataset_known=*/true);
+  if (!repeat) {
+    cache_.Insert(cache_key, std::make_shared<const v1::ReleaseDecision>(*decision),
+                  receipt.release_id());
+  }
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());
   *response.mutable_receipt() = std::move(receipt);

@@ -20,6 +20,7 @@
 #include "policies/policy_set.h"
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/dataset_catalog.h"
+#include "server/pipeline/release_cache.h"
 #include "server/pipeline/release_observer.h"
 #include "server/pipeline/request_info.h"
 
@@ -36,6 +37,9 @@ struct PipelineOptions {
   // Told of every recorded decision (metrics, logs); null for none. Not
   // owned; must outlive the pipeline.
   ReleaseObserver* observer = nullptr;
+  // Bytes of recent decisions kept to answer repeated queries with the
+  // table already released (release_cache.h); 0: none.
+  size_t release_cache_bytes = size_t{64} << 20;
 };
 
 class ReleasePipeline;
@@ -83,14 +87,16 @@ class ReleasePipeline final {
   friend class ReleasePause;
   void Notify(const RequestInfo& request, const v1::AuditRecord& record,
               const v1::Receipt& receipt, absl::Time start, bool dataset_known) const;
-  absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query,
-                                             v1::AuditRecord& record);
+  // `*repeat` is set if the decision is that of an earlier release.
+  absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query, v1::AuditRecord& record,
+                                             bool* repeat);
 
   DatasetCatalog& catalog_;
   const policies::PolicySet& policies_;
   audit::AuditLog& log_;
   const PipelineOptions options_;
   ledger::ReleaseLedger* const ledger_;  // may be null
+  ReleaseCache cache_;
   // Held shared by every Release, exclusively by a ReleasePause.
   absl::Mutex release_gate_;
 };

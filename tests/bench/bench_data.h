@@ -53,8 +53,13 @@ struct BenchStore {
 std::unique_ptr<BenchStore> OpenBenchStore(const std::string& path);
 void IngestSeu(store::Store& store, const SeuFile& file);
 
-// Returns version 1 of "seu" ingested from SeuData(rows), loaded in memory;
-// built once per size for the process.
+// Returns the path of a store holding SeuData(rows) as dataset "seu"
+// version 1 (store key BenchKey()), built once into BenchDir() and reused
+// by later runs; callers copy it before they write to it.
+const std::string& PristineStore(int64_t rows);
+
+// Returns version 1 of "seu" from PristineStore(rows), loaded in memory;
+// loaded once per size for the process.
 std::shared_ptr<const engine::LoadedVersion> SeuVersion(int64_t rows);
 
 // The benchmarks' 3-dimensional table: Einschulungsjahr × Bezirk (with the

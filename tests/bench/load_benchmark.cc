@@ -114,23 +114,6 @@ void BM_SqlcipherImport(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * file.rows);
 }
 
-// A store holding the seu version of `rows` records, made once per size.
-const std::string& LoadStore(int64_t rows) {
-  static auto* paths = new std::map<int64_t, std::string>;
-  auto it = paths->find(rows);
-  if (it != paths->end()) return it->second;
-  const std::string path = absl::StrCat(bench::BenchDir(), "/load-", rows, "-", getpid(), ".db");
-  RemoveDb(path);
-  {
-    auto s = bench::OpenBenchStore(path);
-    bench::IngestSeu(*s->store, bench::SeuData(rows));
-  }
-  std::atexit([] {
-    for (const auto& [n, p] : *paths) RemoveDb(p);
-  });
-  return paths->emplace(rows, path).first->second;
-}
-
 struct LoadFigures {
   double seconds = 0, open_seconds = 0, read_seconds = 0, cpu_seconds = 0;
   int64_t rss_before = 0, rss_after = 0, column_bytes = 0, record_key_bytes = 0;
@@ -175,7 +158,7 @@ LoadFigures LoadInChild(const std::string& path) {
 }
 
 void BM_OpenAndLoad(benchmark::State& state) {
-  const std::string& path = LoadStore(state.range(0));
+  const std::string& path = bench::PristineStore(state.range(0));
   LoadFigures f;
   for (auto _ : state) {
     f = LoadInChild(path);
