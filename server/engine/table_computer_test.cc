@@ -68,7 +68,18 @@ struct Row {
   uint32_t key = 0;  // record key, a fraction of 1 in units of 2^-32
 };
 
-std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows, bool keys = true) {
+// The rows as a version of TestSchema(); with `sex_codes` > 3 the "sex"
+// column gets filler codes, and more than 256 make it a 2-byte column.
+std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows, bool keys = true,
+                                          int sex_codes = 3) {
+  v1::DatasetSchema schema = TestSchema();
+  v1::Level* sex_level = schema.mutable_columns(2)->mutable_levels(0);
+  for (int i = sex_level->codes_size(); i < sex_codes; ++i) {
+    v1::Code* c = sex_level->add_codes();
+    c->set_code(absl::StrCat("x", i));
+    c->set_label(absl::StrCat("x", i));
+  }
+  const uint32_t sex_width = sex_codes <= 256 ? 1 : 2;
   v1::VersionData data;
   data.mutable_info()->set_dataset("t");
   data.mutable_info()->set_version(1);
@@ -77,7 +88,8 @@ std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows, bool key
   for (const Row& r : rows) {
     if (keys) data.mutable_record_keys()->append(reinterpret_cast<const char*>(&r.key), 4);
     bezirk.push_back(static_cast<char>(r.bezirk));
-    sex.push_back(static_cast<char>(r.sex));
+    const uint16_t s = static_cast<uint16_t>(r.sex);
+    sex.append(reinterpret_cast<const char*>(&s), sex_width);
     wert.append(reinterpret_cast<const char*>(&r.wert), 8);
     const uint16_t j = static_cast<uint16_t>(r.jahr);
     jahr.append(reinterpret_cast<const char*>(&j), 2);
@@ -89,10 +101,10 @@ std::shared_ptr<const LoadedVersion> Load(const std::vector<Row>& rows, bool key
     c->set_data(std::move(bytes));
   };
   add("bezirk", 1, bezirk);
-  add("sex", 1, sex);
+  add("sex", sex_width, sex);
   add("wert", 8, wert);
   add("jahr", 2, jahr);
-  auto v = LoadedVersion::Create(TestSchema(), std::move(data));
+  auto v = LoadedVersion::Create(schema, std::move(data));
   EXPECT_TRUE(v.ok()) << v.status();
   return v.ok() ? *v : nullptr;
 }
@@ -305,47 +317,10 @@ TEST(TableComputerTest, LargestContributionsOnlyWhenAsked) {
   ExpectMatchesReference(b, q, rows);
 }
 
-// A schema whose "sex" column has `codes` codes (m, w, d, then fillers):
-// more than 256 make it a 2-byte column.
-std::shared_ptr<const LoadedVersion> LoadWithSexCodes(const std::vector<Row>& rows, int codes) {
-  v1::DatasetSchema schema = TestSchema();
-  v1::Level* sex = schema.mutable_columns(2)->mutable_levels(0);
-  for (int i = sex->codes_size(); i < codes; ++i) {
-    v1::Code* c = sex->add_codes();
-    c->set_code(absl::StrCat("x", i));
-    c->set_label(absl::StrCat("x", i));
-  }
-  const uint32_t width = codes <= 256 ? 1 : 2;
-  v1::VersionData data;
-  data.mutable_info()->set_row_count(static_cast<int64_t>(rows.size()));
-  std::string bezirk, sexes, wert, jahr;
-  for (const Row& r : rows) {
-    bezirk.push_back(static_cast<char>(r.bezirk));
-    const uint16_t s = static_cast<uint16_t>(r.sex);
-    sexes.append(reinterpret_cast<const char*>(&s), width);
-    wert.append(reinterpret_cast<const char*>(&r.wert), 8);
-    const uint16_t j = static_cast<uint16_t>(r.jahr);
-    jahr.append(reinterpret_cast<const char*>(&j), 2);
-  }
-  auto add = [&](const char* name, uint32_t w, std::string bytes) {
-    v1::ColumnData* c = data.add_columns();
-    c->set_name(name);
-    c->set_width(w);
-    c->set_data(std::move(bytes));
-  };
-  add("bezirk", 1, bezirk);
-  add("sex", width, sexes);
-  add("wert", 8, wert);
-  add("jahr", 2, jahr);
-  auto v = LoadedVersion::Create(schema, std::move(data));
-  EXPECT_TRUE(v.ok()) << v.status();
-  return v.ok() ? *v : nullptr;
-}
-
 TEST(TableComputerTest, OneAndTwoByteCodesGiveTheSameTable) {
   const std::vector<Row> rows = RandomRows(3000, 23);
-  auto narrow = LoadWithSexCodes(rows, 3);
-  auto wide = LoadWithSexCodes(rows, 400);
+  auto narrow = Load(rows, /*keys=*/true, /*sex_codes=*/3);
+  auto wide = Load(rows, /*keys=*/true, /*sex_codes=*/400);
   ASSERT_NE(narrow, nullptr);
   ASSERT_NE(wide, nullptr);
   v1::Query q = CountAndSum();

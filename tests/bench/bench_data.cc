@@ -47,6 +47,16 @@ int64_t DataRows(const std::string& path) {
 
 }  // namespace
 
+std::vector<int64_t> RowCounts() {
+  const char* env = std::getenv("CELLGATE_BENCH_MAX_ROWS");
+  const int64_t most = env != nullptr ? std::atoll(env) : 10'000'000;
+  std::vector<int64_t> rows;
+  for (int64_t n : {100'000, 1'000'000, 10'000'000}) {
+    if (n <= most) rows.push_back(n);
+  }
+  return rows;
+}
+
 std::string BenchDir() {
   const char* env = std::getenv("CELLGATE_BENCH_DIR");
   const std::string dir = env != nullptr && *env != '\0' ? env : CELLGATE_BENCH_DEFAULT_DIR;

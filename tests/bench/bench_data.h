@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cellgate/v1/dataset.pb.h"
 #include "cellgate/v1/query.pb.h"
@@ -22,6 +23,10 @@ namespace cellgate::bench {
 
 // Records of "seu" at scale 1 (seed 2026): the scale is rows / this.
 inline constexpr double kSeuRowsAtScale1 = 9972.0;
+
+// The record counts the benchmarks grow over: 100,000, 1,000,000 and
+// 10,000,000, up to $CELLGATE_BENCH_MAX_ROWS (e.g. 1000000 for a quick run).
+std::vector<int64_t> RowCounts();
 
 // The directory for generated data and stores: $CELLGATE_BENCH_DIR, else
 // <build>/bench-data. Created if missing.

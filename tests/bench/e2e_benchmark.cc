@@ -49,16 +49,6 @@
 namespace cellgate {
 namespace {
 
-std::vector<int64_t> RowCounts() {
-  const char* env = std::getenv("CELLGATE_BENCH_MAX_ROWS");
-  const int64_t most = env != nullptr ? std::atoll(env) : 10'000'000;
-  std::vector<int64_t> rows;
-  for (int64_t n : {100'000, 1'000'000, 10'000'000}) {
-    if (n <= most) rows.push_back(n);
-  }
-  return rows;
-}
-
 // One release; returns its wall time in seconds, or a negative value and
 // the error.
 double TimedRelease(v1::DataService::Stub& stub, std::string* error) {
@@ -235,7 +225,7 @@ void Register() {
     benchmark::RegisterBenchmark("BM_Protect", BM_Protect)
         ->Arg(cells)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(cells > 1000 ? 1 : 20);
   }
-  for (int64_t rows : RowCounts()) {
+  for (int64_t rows : bench::RowCounts()) {
     benchmark::RegisterBenchmark("BM_EndToEnd", BM_EndToEnd)
         ->Arg(rows)->Iterations(1)->Unit(benchmark::kMillisecond)->UseManualTime();
     benchmark::RegisterBenchmark("BM_EngineOnly", BM_EngineOnly)

@@ -42,20 +42,6 @@ namespace {
 
 using bench::SeuVersion;
 
-const std::vector<int64_t>& RowCounts() {
-  // CELLGATE_BENCH_MAX_ROWS caps the sizes (e.g. 1000000 for a quick run).
-  static const auto* rows = [] {
-    auto* r = new std::vector<int64_t>;
-    const char* env = std::getenv("CELLGATE_BENCH_MAX_ROWS");
-    const int64_t most = env != nullptr ? std::atoll(env) : 10'000'000;
-    for (int64_t n : {100'000, 1'000'000, 10'000'000}) {
-      if (n <= most) r->push_back(n);
-    }
-    return r;
-  }();
-  return *rows;
-}
-
 // The columns the 3-dimensional table reads.
 std::vector<std::pair<const char*, size_t>> ScannedColumns(const engine::LoadedVersion& v) {
   std::vector<std::pair<const char*, size_t>> out;
@@ -216,7 +202,7 @@ void BM_SqlGroupBy(benchmark::State& state, bool keyed) {
 }
 
 void Register() {
-  for (int64_t rows : RowCounts()) {
+  for (int64_t rows : bench::RowCounts()) {
     for (int threads : {1, 2}) {
       benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth)
           ->Args({rows, threads})

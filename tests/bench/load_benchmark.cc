@@ -38,16 +38,6 @@
 namespace cellgate {
 namespace {
 
-std::vector<int64_t> RowCounts() {
-  const char* env = std::getenv("CELLGATE_BENCH_MAX_ROWS");
-  const int64_t most = env != nullptr ? std::atoll(env) : 10'000'000;
-  std::vector<int64_t> rows;
-  for (int64_t n : {100'000, 1'000'000, 10'000'000}) {
-    if (n <= most) rows.push_back(n);
-  }
-  return rows;
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -178,7 +168,7 @@ void BM_OpenAndLoad(benchmark::State& state) {
 }
 
 void Register() {
-  for (int64_t rows : RowCounts()) {
+  for (int64_t rows : bench::RowCounts()) {
     benchmark::RegisterBenchmark("BM_IngestParseEncode", BM_IngestParseEncode)
         ->Arg(rows)->Unit(benchmark::kMillisecond)->UseManualTime();
     benchmark::RegisterBenchmark("BM_SqlcipherImport", BM_SqlcipherImport)
