@@ -23,7 +23,8 @@ struct MeasurePartial {
 };
 
 // The accumulators of one range of rows, over the leaf cells plus one
-// "dump" cell (index leaf_cells) that takes the rows the filters exclude.
+// "dump" cell (index leaf_cells) that takes the rows the filters exclude,
+// or over the product of the scanned dimensions' codes (ProductTable).
 struct Partial {
   std::vector<int64_t> counts;
   std::vector<uint32_t> keys;
@@ -35,8 +36,8 @@ bool SumsFitInt64(const MeasureColumn& column, int64_t rows) {
   return !__builtin_mul_overflow(column.max_abs, rows, &bound);
 }
 
-Partial NewPartial(const QueryPlan& plan, const LeafScanOptions& options, int64_t rows) {
-  const size_t cells = static_cast<size_t>(plan.leaf_cells) + 1;
+Partial NewPartial(const QueryPlan& plan, const LeafScanOptions& options, int64_t rows,
+                   size_t cells) {
   Partial p;
   p.counts.assign(cells, 0);
   if (options.keys) p.keys.assign(cells, 0);
@@ -119,6 +120,109 @@ void FusedBlock(const uint8_t* const* codes, const uint32_t* const* offset_of, u
 using FusedFn = void (*)(const uint8_t* const*, const uint32_t* const*, uint32_t, int64_t,
                          const char*, uint32_t*, int64_t*, int64_t*);
 
+// The product of the scanned dimensions' codes as the scan's cell space:
+// a row adds into c0 * stride[0] + c1 * stride[1] + ... + c_last, computed
+// from its codes alone (no lookup, no clamp); after the scan each product
+// cell is added into its leaf (`cell`, excluded ones into the dump cell).
+// Product cells are 16-bit in the scan.
+constexpr int64_t kMaxProductTable = int64_t{1} << 16;
+
+struct ProductTable {
+  std::vector<uint32_t> cell;
+  uint32_t stride[4] = {};
+};
+
+// Builds the product table for `plan`; false if it would have more than
+// `max_cells` entries.
+bool BuildProductTable(const QueryPlan& plan, int64_t max_cells, ProductTable& t) {
+  max_cells = std::min(max_cells, kMaxProductTable);
+  int64_t size = 1;
+  for (size_t d = plan.scan.size(); d-- > 0;) {
+    t.stride[d] = static_cast<uint32_t>(size);
+    size *= static_cast<int64_t>(plan.scan[d].offset_of.size());
+    if (size > max_cells) return false;
+  }
+  const uint32_t dump = static_cast<uint32_t>(plan.leaf_cells);
+  t.cell.assign(static_cast<size_t>(size), 0);
+  for (int64_t index = 0; index < size; ++index) {
+    uint32_t c = 0;
+    for (size_t d = 0; d < plan.scan.size(); ++d) {
+      const auto& offsets = plan.scan[d].offset_of;
+      c += offsets[static_cast<size_t>(index / t.stride[d]) % offsets.size()];
+    }
+    t.cell[static_cast<size_t>(index)] = std::min(c, dump);
+  }
+  return true;
+}
+
+// The product cells of a block's rows. A full block has a constant trip
+// count, so that the compiler vectorizes the loop (16-bit lanes: products
+// stay below kMaxProductTable); a short last block runs the same loop.
+template <int kDims, int64_t kRows>
+void ProductIndices(const uint8_t* const* codes, const uint32_t* stride, int64_t n,
+                    uint16_t* __restrict index) {
+  const uint8_t* __restrict c0 = codes[0];
+  const uint8_t* __restrict c1 = kDims > 1 ? codes[1] : nullptr;
+  const uint8_t* __restrict c2 = kDims > 2 ? codes[2] : nullptr;
+  const uint8_t* __restrict c3 = kDims > 3 ? codes[3] : nullptr;
+  const uint16_t s0 = static_cast<uint16_t>(stride[0]);
+  const uint16_t s1 = static_cast<uint16_t>(stride[1]);
+  const uint16_t s2 = static_cast<uint16_t>(stride[2]);
+  const int64_t rows = kRows > 0 ? kRows : n;
+  for (int64_t i = 0; i < rows; ++i) {
+    // The last dimension's stride is 1.
+    uint16_t c = c0[i];
+    if constexpr (kDims > 1) c = static_cast<uint16_t>(c * s0 + c1[i]);
+    if constexpr (kDims > 2) c = static_cast<uint16_t>(c0[i] * s0 + c1[i] * s1 + c2[i]);
+    if constexpr (kDims > 3) {
+      c = static_cast<uint16_t>(c0[i] * s0 + c1[i] * s1 + c2[i] * s2 + c3[i]);
+    }
+    index[i] = c;
+  }
+}
+
+template <int kDims, bool kSum, bool kStore>
+void ProductBlock(const uint8_t* const* codes, const uint32_t* stride, int64_t n,
+                  const char* values, uint32_t* cell, int64_t* counts, int64_t* sums) {
+  uint16_t index[kScanBlockRows];
+  if (n == kScanBlockRows) {
+    ProductIndices<kDims, kScanBlockRows>(codes, stride, n, index);
+  } else {
+    ProductIndices<kDims, 0>(codes, stride, n, index);
+  }
+  uint32_t* __restrict out = cell;
+  int64_t* __restrict count = counts;
+  int64_t* __restrict sum = sums;
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t c = index[i];
+    if constexpr (kStore) out[i] = static_cast<uint32_t>(c);
+    ++count[c];
+    if constexpr (kSum) {
+      int64_t v;
+      std::memcpy(&v, values + i * 8, 8);
+      sum[c] += v;
+    }
+  }
+}
+
+using ProductFn = void (*)(const uint8_t* const*, const uint32_t*, int64_t, const char*,
+                           uint32_t*, int64_t*, int64_t*);
+
+template <int kDims>
+ProductFn ProductFor(bool sum, bool store) {
+  if (sum) return store ? ProductBlock<kDims, true, true> : ProductBlock<kDims, true, false>;
+  return store ? ProductBlock<kDims, false, true> : ProductBlock<kDims, false, false>;
+}
+
+ProductFn ProductPassFor(size_t dims, bool sum, bool store) {
+  switch (dims) {
+    case 1: return ProductFor<1>(sum, store);
+    case 2: return ProductFor<2>(sum, store);
+    case 3: return ProductFor<3>(sum, store);
+    default: return ProductFor<4>(sum, store);
+  }
+}
+
 template <int kDims, bool kClamp>
 FusedFn FusedFor(bool sum, bool store) {
   if (sum) {
@@ -132,14 +236,22 @@ FusedFn FusedFor(bool clamp, bool sum, bool store) {
   return clamp ? FusedFor<kDims, true>(sum, store) : FusedFor<kDims, false>(sum, store);
 }
 
-// The fused pass for `plan`, or null if it does not apply (more than four
-// scanned dimensions, or a two-byte one). `store`: later passes need the
-// cells.
+// True if the fused passes apply: one to four scanned dimensions, all of
+// one-byte codes.
+bool FusedApplies(const QueryPlan& plan) {
+  if (plan.scan.empty() || plan.scan.size() > 4) return false;
+  for (const ScanDimension& s : plan.scan) {
+    if (s.dimension->width != 1) return false;
+  }
+  return true;
+}
+
+// The fused pass for `plan`, or null if it does not apply. `store`: later
+// passes need the cells.
 FusedFn FusedPassFor(const QueryPlan& plan, bool sum, bool store) {
-  if (plan.scan.empty() || plan.scan.size() > 4) return nullptr;
+  if (!FusedApplies(plan)) return nullptr;
   bool clamp = false;
   for (const ScanDimension& s : plan.scan) {
-    if (s.dimension->width != 1) return nullptr;
     for (const uint32_t o : s.offset_of) clamp |= o >= static_cast<uint32_t>(plan.leaf_cells);
   }
   switch (plan.scan.size()) {
@@ -150,9 +262,9 @@ FusedFn FusedPassFor(const QueryPlan& plan, bool sum, bool store) {
   }
 }
 
-// Scans rows [begin, end) into `p`.
-void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begin, int64_t end,
-               Partial& p) {
+// Scans rows [begin, end) into `p`, over the product space if `product`.
+void ScanRange(const LoadedVersion& version, const QueryPlan& plan, const ProductTable* product,
+               int64_t begin, int64_t end, Partial& p) {
   const uint32_t dump = static_cast<uint32_t>(plan.leaf_cells);
   const char* record_keys = version.record_keys();
   // The fused pass also adds the first measure if it has int64 sums.
@@ -169,6 +281,8 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begi
     later |= m.column != nullptr && (&m != first || !m.largest.empty());
   }
   const FusedFn fused = FusedPassFor(plan, first != nullptr, later);
+  const ProductFn by_product =
+      product != nullptr ? ProductPassFor(plan.scan.size(), first != nullptr, later) : nullptr;
   const uint8_t* codes[4] = {};
   const uint32_t* offsets[4] = {};
   for (size_t d = 0; fused != nullptr && d < plan.scan.size(); ++d) {
@@ -182,8 +296,13 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begi
     if (fused != nullptr) {
       const uint8_t* block[4];
       for (int d = 0; d < 4; ++d) block[d] = codes[d] == nullptr ? nullptr : codes[d] + start;
-      fused(block, offsets, dump, n, first == nullptr ? nullptr : first->column->values + start * 8,
-            cell, counts, first == nullptr ? nullptr : first->sum.data());
+      const char* values = first == nullptr ? nullptr : first->column->values + start * 8;
+      int64_t* sums = first == nullptr ? nullptr : first->sum.data();
+      if (by_product != nullptr) {
+        by_product(block, product->stride, n, values, cell, counts, sums);
+      } else {
+        fused(block, offsets, dump, n, values, cell, counts, sums);
+      }
     } else {
       if (plan.scan.empty()) std::fill(cell, cell + n, 0u);
       for (size_t d = 0; d < plan.scan.size(); ++d) {
@@ -220,34 +339,39 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, int64_t begi
   }
 }
 
-// Adds `from` into `into` cell by cell.
-void Merge(const Partial& from, Partial& into) {
-  for (size_t c = 0; c < into.counts.size(); ++c) into.counts[c] += from.counts[c];
-  for (size_t c = 0; c < into.keys.size(); ++c) into.keys[c] += from.keys[c];
+// Adds cell `from_cell` of `from` into cell `to_cell` of `into`.
+void AddCell(const Partial& from, size_t from_cell, Partial& into, size_t to_cell) {
+  into.counts[to_cell] += from.counts[from_cell];
+  if (!into.keys.empty()) into.keys[to_cell] += from.keys[from_cell];
   for (size_t m = 0; m < into.measures.size(); ++m) {
     MeasurePartial& to = into.measures[m];
     const MeasurePartial& add = from.measures[m];
-    for (size_t c = 0; c < to.sum.size(); ++c) to.sum[c] += add.sum[c];
-    for (size_t c = 0; c < to.wide_sum.size(); ++c) to.wide_sum[c] += add.wide_sum[c];
-    for (size_t c = 0; c < to.largest.size(); ++c) {
-      for (const int64_t v : {add.largest[c], add.second[c]}) {
-        to.second[c] = std::max(to.second[c], std::min(to.largest[c], v));
-        to.largest[c] = std::max(to.largest[c], v);
-      }
+    if (!to.sum.empty()) to.sum[to_cell] += add.sum[from_cell];
+    if (!to.wide_sum.empty()) to.wide_sum[to_cell] += add.wide_sum[from_cell];
+    if (to.largest.empty()) continue;
+    for (const int64_t v : {add.largest[from_cell], add.second[from_cell]}) {
+      to.second[to_cell] = std::max(to.second[to_cell], std::min(to.largest[to_cell], v));
+      to.largest[to_cell] = std::max(to.largest[to_cell], v);
     }
   }
+}
+
+// Adds `from` into `into` cell by cell (same cell space).
+void Merge(const Partial& from, Partial& into) {
+  for (size_t c = 0; c < into.counts.size(); ++c) AddCell(from, c, into, c);
 }
 
 struct RangeTask {
   const LoadedVersion* version;
   const QueryPlan* plan;
+  const ProductTable* product;  // null: the leaf space
   int64_t begin, end;
   Partial* partial;
 };
 
 void* RunRange(void* arg) {
   const RangeTask& t = *static_cast<const RangeTask*>(arg);
-  ScanRange(*t.version, *t.plan, t.begin, t.end, *t.partial);
+  ScanRange(*t.version, *t.plan, t.product, t.begin, t.end, *t.partial);
   return nullptr;
 }
 
@@ -267,13 +391,19 @@ absl::StatusOr<LeafCells> ScanLeaves(const LoadedVersion& version, const QueryPl
   // Ranges of whole blocks, one per thread.
   const int64_t blocks = (rows + kScanBlockRows - 1) / kScanBlockRows;
   const int64_t blocks_per = (blocks + threads - 1) / threads;
+  const size_t leaf_space = static_cast<size_t>(plan.leaf_cells) + 1;
+  ProductTable product_table;
+  const bool by_product = FusedApplies(plan) &&
+                          BuildProductTable(plan, options.max_product_cells, product_table);
+  const ProductTable* product = by_product ? &product_table : nullptr;
+  const size_t space = by_product ? product_table.cell.size() : leaf_space;
   std::vector<Partial> partials;
   std::vector<RangeTask> tasks;
   for (int t = 0; t < threads; ++t) {
     const int64_t begin = std::min(rows, t * blocks_per * kScanBlockRows);
     const int64_t end = std::min(rows, (t + 1) * blocks_per * kScanBlockRows);
-    partials.push_back(NewPartial(plan, options, rows));
-    tasks.push_back(RangeTask{&version, &plan, begin, end, nullptr});
+    partials.push_back(NewPartial(plan, options, rows, space));
+    tasks.push_back(RangeTask{&version, &plan, product, begin, end, nullptr});
   }
   for (int t = 0; t < threads; ++t) tasks[t].partial = &partials[t];
   // Threads 1.. run beside the calling thread, which scans range 0. A
@@ -290,6 +420,12 @@ absl::StatusOr<LeafCells> ScanLeaves(const LoadedVersion& version, const QueryPl
     if (running[t]) pthread_join(started[t], nullptr);
   }
   for (int t = 1; t < threads; ++t) Merge(partials[t], partials[0]);
+  if (by_product) {
+    // Each product cell into its leaf (or the dump cell).
+    Partial leaves = NewPartial(plan, options, rows, leaf_space);
+    for (size_t c = 0; c < space; ++c) AddCell(partials[0], c, leaves, product_table.cell[c]);
+    partials[0] = std::move(leaves);
+  }
 
   Partial& all = partials[0];
   const size_t leaves = static_cast<size_t>(plan.leaf_cells);

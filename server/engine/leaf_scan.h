@@ -40,6 +40,10 @@ struct LeafScanOptions {
   bool largest = false;
   // Threads to split the rows over (1 = the calling thread only).
   int threads = 1;
+  // Largest product of the scanned dimensions' code counts for which a row
+  // takes one table lookup (16 KiB of table: it stays in L1); above it,
+  // one lookup per dimension. The result is the same.
+  int64_t max_product_cells = 4096;
 };
 
 // Returns the number of threads a scan of `rows` rows uses when at most
