@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SECONDS_IN_TEST ?= 10
 FUZZ_TARGETS = csv_reader policy audit_log query
 
-.PHONY: all deps configure build test test-asan fuzz demo clean
+.PHONY: all deps configure build test test-asan fuzz demo bench clean
 
 all: build
 
@@ -55,6 +55,30 @@ fuzz:
 
 demo: build
 	@bash deploy/demo/run-demo.sh $(BUILD_DIR)
+
+# Every benchmark with its baseline (docs/performance.md), not part of
+# `make test`. Data (up to 10 million Musterstadt records, several GB)
+# goes to $(BUILD_DIR)/bench-data; results (JSON, the report tables and
+# the growth chart) to $(BENCH_OUT). BENCH_MAX_ROWS=1000000 for a quick run.
+BENCH_REPS ?= 3
+BENCH_MAX_ROWS ?= 10000000
+BENCH_OUT ?= $(BUILD_DIR)/bench-results
+BENCH_ENV = CELLGATE_BENCH_DIR=$(CURDIR)/$(BUILD_DIR)/bench-data CELLGATE_BENCH_MAX_ROWS=$(BENCH_MAX_ROWS)
+BENCH_FLAGS = --benchmark_repetitions=$(BENCH_REPS) --benchmark_report_aggregates_only=true \
+  --benchmark_out_format=json
+bench: build
+	@mkdir -p $(BENCH_OUT)
+	@{ nproc; uptime; } > $(BENCH_OUT)/machine-before.txt
+	$(BENCH_ENV) $(BUILD_DIR)/bin/engine_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/engine.json
+	$(BENCH_ENV) $(BUILD_DIR)/bin/load_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/load.json
+	$(BENCH_ENV) $(BUILD_DIR)/bin/e2e_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/e2e.json
+	$(BENCH_ENV) $(BUILD_DIR)/bin/cellgate-load --clients 64 --seconds 20 | tee $(BENCH_OUT)/throughput.txt
+	$(BENCH_ENV) $(BUILD_DIR)/bin/protection_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/protection.json
+	$(BENCH_ENV) $(BUILD_DIR)/bin/ledger_benchmark --benchmark_filter='Alone|Unrelated|Related/(1|10|100)/' \
+	  --benchmark_out_format=json --benchmark_out=$(BENCH_OUT)/ledger.json
+	$(BENCH_ENV) $(BUILD_DIR)/bin/audit_benchmark --benchmark_out_format=json --benchmark_out=$(BENCH_OUT)/audit.json
+	@uptime > $(BENCH_OUT)/machine-after.txt
+	python3 tests/bench/bench_report.py $(BENCH_OUT) --svg $(BENCH_OUT)/growth.svg | tee $(BENCH_OUT)/report.md
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz demo-out

@@ -21,7 +21,7 @@ namespace cellgate::demo {
 namespace {
 
 constexpr double kMinScale = 1e-6;
-constexpr double kMaxScale = 1000.0;
+constexpr double kMaxScale = 10000.0;
 
 using RowWriter = void (*)(const GeneratorParams&, CsvFileWriter&);
 
@@ -41,7 +41,7 @@ absl::Status ValidateOptions(const MusterstadtOptions& options) {
   if (options.out_dir.empty()) return absl::InvalidArgumentError("missing required flag \"--out\"");
   if (!std::isfinite(options.scale) || options.scale < kMinScale || options.scale > kMaxScale) {
     return absl::InvalidArgumentError(
-        absl::StrCat("flag \"--scale\" must lie in [0.000001, 1000], got \"", options.scale, "\""));
+        absl::StrCat("flag \"--scale\" must lie in [0.000001, 10000], got \"", options.scale, "\""));
   }
   for (const std::string& id : options.datasets) {
     if (!MusterstadtSchema(id).ok()) {

@@ -25,7 +25,8 @@ struct MusterstadtOptions {
   // Seed of all randomness.
   uint64_t seed = 2026;
   // Multiplies every dataset's size: 1.0 is the city of 220,000 people
-  // (population about 1.1 million rows). Allowed: 0.000001 … 1000.
+  // (population about 1.1 million rows). Allowed: 0.000001 … 10000
+  // (the benchmarks use about 1000 for 10 million school-entry records).
   double scale = 1.0;
   // Dataset ids to write, from MusterstadtDatasetIds(); empty means all.
   std::vector<std::string> datasets;

@@ -91,7 +91,8 @@ RowsByContributor GroupRows(const LoadedVersion& version, const QueryPlan& plan,
   out.end.assign(out.begin.begin(), out.begin.end() - 1);
   out.cell.resize(static_cast<size_t>(rows));
   out.values.assign(columns.size(), std::vector<int64_t>(static_cast<size_t>(rows)));
-  std::vector<int64_t> offs(kScanBlockRows);
+  std::vector<uint32_t> offs(kScanBlockRows);
+  const uint32_t excluded = static_cast<uint32_t>(plan.leaf_cells);
   for (int64_t start = 0; start < rows; start += kScanBlockRows) {
     const int64_t n = std::min(kScanBlockRows, rows - start);
     std::fill(offs.begin(), offs.begin() + n, 0);
@@ -99,7 +100,7 @@ RowsByContributor GroupRows(const LoadedVersion& version, const QueryPlan& plan,
       AddCodeOffsets(*s.dimension, start, n, s.offset_of.data(), offs.data());
     }
     for (int64_t i = 0; i < n; ++i) {
-      if (offs[i] < 0) continue;
+      if (offs[i] >= excluded) continue;  // a code the filters exclude
       const uint32_t at = out.end[IdAt(ids, start + i)]++;
       out.cell[at] = cube.full_of_leaf[offs[i]];
       for (size_t k = 0; k < columns.size(); ++k) {

@@ -62,6 +62,9 @@ struct MeasureColumn {
   // The column's contributors (ColumnSchema.contributor); null: every
   // record is its own contributor. Not owned.
   const ContributorIds* contributor = nullptr;
+  // The largest |value| of the column (INT64_MAX for INT64_MIN): a scan of
+  // n rows whose n * max_abs fits in int64 cannot overflow a sum.
+  int64_t max_abs = 0;
 };
 
 class LoadedVersion {

@@ -198,6 +198,15 @@ absl::StatusOr<QueryPlan> PlanQuery(const LoadedVersion& version, const v1::Quer
                                 overflow ? std::string("too many") : absl::StrCat(plan.cells),
                                 " cells, limit ", limits.max_cells));
   }
+  for (const int leaves : plan.leaf_counts) plan.leaf_cells *= leaves;
+  // Offsets are 32-bit: the leaves, the excluded marker and the sum of one
+  // offset per scanned dimension must stay below 2^32.
+  const int64_t scanned = static_cast<int64_t>(grouped.size() + allowed.size()) + 1;
+  if ((plan.leaf_cells + 1) * scanned >= (int64_t{1} << 32)) {
+    return Invalid(absl::StrCat("table would have ", plan.leaf_cells,
+                                " leaf cells, more than the engine scans at once"));
+  }
+  const uint32_t excluded = static_cast<uint32_t>(plan.leaf_cells);
   // Leaf offsets, row-major: the last axis varies fastest.
   int64_t stride = 1;
   for (int i = query.group_by_size() - 1; i >= 0; --i) {
@@ -205,18 +214,18 @@ absl::StatusOr<QueryPlan> PlanQuery(const LoadedVersion& version, const v1::Quer
     scan.dimension = grouped[i];
     scan.offset_of.resize(leaf_of[i].size());
     for (size_t f = 0; f < leaf_of[i].size(); ++f) {
-      scan.offset_of[f] = leaf_of[i][f] < 0 ? kExcluded : leaf_of[i][f] * stride;
+      scan.offset_of[f] =
+          leaf_of[i][f] < 0 ? excluded : static_cast<uint32_t>(leaf_of[i][f] * stride);
     }
     plan.scan.push_back(std::move(scan));
     stride *= plan.leaf_counts[i];
   }
-  plan.leaf_cells = stride;
   for (const auto& [d, ok] : allowed) {
     if (d->sensitive) sensitive.insert(d->name);
     if (std::find(grouped.begin(), grouped.end(), d) != grouped.end()) continue;
     ScanDimension scan;
     scan.dimension = d;
-    for (const bool pass : ok) scan.offset_of.push_back(pass ? 0 : kExcluded);
+    for (const bool pass : ok) scan.offset_of.push_back(pass ? 0 : excluded);
     plan.scan.push_back(std::move(scan));
   }
   // Deterministic scan order regardless of hash-map iteration.

@@ -18,11 +18,11 @@ namespace cellgate::engine {
 // A dimension that takes part in the scan: grouped, filtered or both.
 struct ScanDimension {
   const DimensionLevels* dimension = nullptr;
-  // finest code -> leaf offset (position * stride), or kExcluded.
-  std::vector<int64_t> offset_of;
+  // finest code -> leaf offset (position * stride), or leaf_cells for a
+  // code the filters exclude: a row's offsets add up to its leaf, or to at
+  // least leaf_cells if any of its codes is excluded.
+  std::vector<uint32_t> offset_of;
 };
-
-inline constexpr int64_t kExcluded = INT64_MIN / 4;
 
 struct MeasurePlan {
   v1::Measure measure;

@@ -1,83 +1,21 @@
 #include "server/engine/table_computer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "server/engine/code_scan.h"
 #include "server/engine/contributor_facts.h"
+#include "server/engine/leaf_scan.h"
 #include "server/engine/query_plan.h"
 
 namespace cellgate::engine {
 namespace {
 
-constexpr int64_t kNone = INT64_MIN;
-
-// Per-measure accumulators over some cell space.
-struct ValueAccumulators {
-  std::vector<int64_t> sum, largest, second;
-  void Resize(size_t n) {
-    sum.assign(n, 0);
-    largest.assign(n, kNone);
-    second.assign(n, kNone);
-  }
-};
-
 inline void Offer(int64_t v, int64_t& first, int64_t& second) {
-  if (v > first) {
-    second = first;
-    first = v;
-  } else if (v > second) {
-    second = v;
-  }
-}
-
-// Scans all rows into the leaf accumulators: counts, cell keys if kKeys
-// (uint32 addition wraps, which is the sum mod 1) and measure facts. A
-// template, so that a scan without keys does no extra work per row. False
-// on sum overflow.
-template <bool kKeys>
-bool ScanRows(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
-              std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
-  const int64_t rows = version.row_count();
-  const char* record_keys = version.record_keys();
-  std::vector<int64_t> offs(kScanBlockRows);
-  bool overflow = false;
-  for (int64_t start = 0; start < rows; start += kScanBlockRows) {
-    const int64_t n = std::min(kScanBlockRows, rows - start);
-    std::fill(offs.begin(), offs.begin() + n, 0);
-    for (const ScanDimension& s : plan.scan) {
-      AddCodeOffsets(*s.dimension, start, n, s.offset_of.data(), offs.data());
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t off = offs[i];
-      if (off < 0) continue;
-      ++counts[off];
-      if constexpr (kKeys) {
-        uint32_t key;
-        std::memcpy(&key, record_keys + (start + i) * 4, 4);
-        keys[off] += key;
-      }
-      for (size_t m = 0; m < plan.measures.size(); ++m) {
-        const MeasureColumn* column = plan.measures[m].column;
-        if (column == nullptr) continue;
-        int64_t v;
-        std::memcpy(&v, column->values + (start + i) * 8, 8);
-        ValueAccumulators& acc = values[m];
-        overflow |= __builtin_add_overflow(acc.sum[off], v, &acc.sum[off]);
-        Offer(v, acc.largest[off], acc.second[off]);
-      }
-    }
-  }
-  return !overflow;
-}
-
-bool Scan(const LoadedVersion& version, const QueryPlan& plan, std::vector<int64_t>& counts,
-          std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
-  return keys.empty() || version.record_keys() == nullptr
-             ? ScanRows<false>(version, plan, counts, keys, values)
-             : ScanRows<true>(version, plan, counts, keys, values);
+  second = std::max(second, std::min(first, v));
+  first = std::max(first, v);
 }
 
 // Adds cell `from` into cell `to` for every accumulator. False on overflow.
@@ -89,6 +27,7 @@ bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts, std::vector
   for (ValueAccumulators& acc : values) {
     if (acc.sum.empty()) continue;
     overflow |= __builtin_add_overflow(acc.sum[to], acc.sum[from], &acc.sum[to]);
+    if (acc.largest.empty()) continue;
     Offer(acc.largest[from], acc.largest[to], acc.second[to]);
     Offer(acc.second[from], acc.largest[to], acc.second[to]);
   }
@@ -97,10 +36,11 @@ bool AddCell(int64_t from, int64_t to, std::vector<int64_t>& counts, std::vector
 
 // Places leaf cells into the full cube and adds every entry into its parent
 // along each axis (children precede parents in axis order).
-bool Expand(const QueryPlan& plan, const std::vector<int64_t>& leaf_counts,
-            const std::vector<uint32_t>& leaf_keys, std::vector<ValueAccumulators>& leaf_values,
-            std::vector<int64_t>& counts, std::vector<uint32_t>& keys,
-            std::vector<ValueAccumulators>& values) {
+bool Expand(const QueryPlan& plan, const LeafCells& leaves, std::vector<int64_t>& counts,
+            std::vector<uint32_t>& keys, std::vector<ValueAccumulators>& values) {
+  const std::vector<int64_t>& leaf_counts = leaves.counts;
+  const std::vector<uint32_t>& leaf_keys = leaves.keys;
+  const std::vector<ValueAccumulators>& leaf_values = leaves.values;
   const size_t dims = plan.axes.size();
   std::vector<int64_t> full_stride(dims, 1);
   for (size_t d = dims; d-- > 1;) {
@@ -110,7 +50,11 @@ bool Expand(const QueryPlan& plan, const std::vector<int64_t>& leaf_counts,
   keys.assign(leaf_keys.empty() ? 0 : plan.cells, 0);
   values.resize(plan.measures.size());
   for (size_t m = 0; m < plan.measures.size(); ++m) {
-    if (plan.measures[m].column != nullptr) values[m].Resize(plan.cells);
+    if (plan.measures[m].column == nullptr) continue;
+    values[m].sum.assign(plan.cells, 0);
+    if (leaf_values[m].largest.empty()) continue;
+    values[m].largest.assign(plan.cells, kNoValue);
+    values[m].second.assign(plan.cells, kNoValue);
   }
   std::vector<int> digit(dims, 0);
   for (int64_t leaf = 0; leaf < plan.leaf_cells; ++leaf) {
@@ -121,6 +65,7 @@ bool Expand(const QueryPlan& plan, const std::vector<int64_t>& leaf_counts,
     for (size_t m = 0; m < values.size(); ++m) {
       if (values[m].sum.empty()) continue;
       values[m].sum[full] = leaf_values[m].sum[leaf];
+      if (values[m].largest.empty()) continue;
       values[m].largest[full] = leaf_values[m].largest[leaf];
       values[m].second[full] = leaf_values[m].second[leaf];
     }
@@ -165,18 +110,16 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
                                                const v1::Query& query,
                                                const ComputeLimits& limits) {
   ASSIGN_OR_RETURN(const QueryPlan plan, PlanQuery(version, query, limits));
-  std::vector<int64_t> leaf_counts(plan.leaf_cells, 0);
-  std::vector<ValueAccumulators> leaf_values(plan.measures.size());
-  for (size_t m = 0; m < plan.measures.size(); ++m) {
-    if (plan.measures[m].column != nullptr) leaf_values[m].Resize(plan.leaf_cells);
-  }
-  const bool with_keys = limits.cell_keys && version.record_keys() != nullptr;
-  std::vector<uint32_t> leaf_keys(with_keys ? plan.leaf_cells : 0, 0);
+  LeafScanOptions scan;
+  scan.keys = limits.cell_keys && version.record_keys() != nullptr;
+  scan.largest = limits.largest_contributions;
+  scan.threads = ScanThreadsFor(version.row_count(), limits.scan_threads,
+                                limits.min_rows_per_scan_thread);
+  ASSIGN_OR_RETURN(const LeafCells leaves, ScanLeaves(version, plan, scan));
   std::vector<int64_t> counts;
   std::vector<uint32_t> keys;
   std::vector<ValueAccumulators> values;
-  if (!Scan(version, plan, leaf_counts, leaf_keys, leaf_values) ||
-      !Expand(plan, leaf_counts, leaf_keys, leaf_values, counts, keys, values)) {
+  if (!Expand(plan, leaves, counts, keys, values)) {
     return absl::OutOfRangeError("a sum exceeds the range of 64-bit integers");
   }
   v1::ComputedTable table;
@@ -193,9 +136,9 @@ absl::StatusOr<v1::ComputedTable> ComputeTable(const LoadedVersion& version,
     if (plan.measures[m].column == nullptr) continue;
     facts->set_decimals(plan.measures[m].column->decimals);
     facts->mutable_sum()->Assign(values[m].sum.begin(), values[m].sum.end());
-    for (size_t c = 0; c < counts.size(); ++c) {
-      facts->add_largest(values[m].largest[c] == kNone ? 0 : values[m].largest[c]);
-      facts->add_second_largest(values[m].second[c] == kNone ? 0 : values[m].second[c]);
+    for (size_t c = 0; c < values[m].largest.size(); ++c) {
+      facts->add_largest(values[m].largest[c] == kNoValue ? 0 : values[m].largest[c]);
+      facts->add_second_largest(values[m].second[c] == kNoValue ? 0 : values[m].second[c]);
     }
   }
   for (const std::string& s : plan.sensitive_dimensions) table.add_sensitive_dimensions(s);

@@ -1,7 +1,8 @@
 // Computes the exact table of a query over a loaded version: validates the
 // query against the schema, builds the axes (leaves, hierarchy subtotals,
-// total), checks the cell count before touching any row, then aggregates in
-// one pass with dense accumulators and propagates margins along each axis.
+// total), checks the cell count before touching any row, then aggregates the
+// leaf cells in one pass (leaf_scan.h, split over threads for large
+// versions) and derives every margin and subtotal from the leaves.
 // Knows nothing of policies. Thread-safe (pure function).
 #ifndef CELLGATE_SERVER_ENGINE_TABLE_COMPUTER_H_
 #define CELLGATE_SERVER_ENGINE_TABLE_COMPUTER_H_
@@ -24,6 +25,16 @@ struct ComputeLimits {
   // keys in the version; else cell_key stays empty). Off by default: it
   // costs one addition per row.
   bool cell_keys = false;
+  // Compute each SUM/MEAN cell's largest and second largest record value
+  // (MeasureFacts.largest / second_largest, for the magnitude rules). A
+  // caller whose policy has no magnitude rule turns this off: without it
+  // both stay empty and the scan does less per row.
+  bool largest_contributions = true;
+  // Most threads one scan may use; 0: one per core. Each thread takes at
+  // least `min_rows_per_scan_thread` rows. The table is the same for every
+  // thread count.
+  int scan_threads = 0;
+  int64_t min_rows_per_scan_thread = int64_t{1} << 19;
 };
 
 // Returns the table for `query` (its dataset/version/purpose fields are

@@ -1,6 +1,8 @@
 #include "server/pipeline/release_pipeline.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -122,11 +124,13 @@ ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::Policy
       log_(log),
       options_(options),
       ledger_(ledger),
+      cache_(options.release_cache_bytes),
       archive_(catalog.store()) {}
 
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
                                                             const Basis& basis,
-                                                            v1::AuditRecord& record) {
+                                                            v1::AuditRecord& record,
+                                                            bool* repeat) {
   const absl::Time deadline = absl::Now() + options_.max_query_time;
   RETURN_IF_ERROR(CheckQueryText(query));
   ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
@@ -143,6 +147,24 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   record.set_policy_version(policy->version());
   record.set_policy_hash(policies::PolicyHash(*policy));
   RETURN_IF_ERROR(policies::CheckQueryShape(policy->shape(), query));
+  ASSIGN_OR_RETURN(const std::optional<CrossSharePlan> across, PlanCrossShares(query));
+  // Asked before on this version under this policy: the same table again,
+  // which adds nothing to what was released (no audit, no ledger entry).
+  // Only for live releases (a replay decides anew), and not for a share
+  // over another dataset, whose table also depends on that dataset's
+  // version and policy.
+  if (std::optional<ReleaseCache::Hit> hit;
+      repeat != nullptr && !across.has_value() &&
+      (hit = cache_.Find(ReleaseCache::KeyOf(query, record.dataset_version_hash(),
+                                             record.policy_hash())))) {
+    *repeat = true;
+    v1::LedgerAudit& audit = *record.mutable_ledger_audit();
+    audit.set_linked_releases(1);
+    audit.add_linked_release_ids(hit->release_id);
+    audit.set_note(absl::StrCat("repeat of release ", hit->release_id,
+                                ": the table released then, nothing new to audit"));
+    return *hit->decision;
+  }
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
                    policies::TableProtector::Create(*policy));
   // The cell key method on a perturbed channel (docs/adr/0004): a table of
@@ -155,6 +177,10 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   limits.max_cells = std::min(options_.max_cells, policy->shape().max_cells());
   limits.max_dimensions = policy->shape().max_dimensions();
   limits.cell_keys = perturbed;
+  // The largest contributions feed the magnitude rules only; without one
+  // the scan skips them (docs/adr/0012-scan-at-memory-speed.md).
+  limits.largest_contributions = protector.policy().magnitude().dominance().n() != 0 ||
+                                 protector.policy().magnitude().p_percent().p() != 0;
   if (policy->shape().min_population() > 0 && query.filters_size() > 0) {
     // The filtered population: the query's filters, one count, no groups.
     v1::Query population = query;
@@ -168,7 +194,6 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
     }
   }
   // --- shares across datasets (docs/adr/0008; cross_dataset_release.h) ---
-  ASSIGN_OR_RETURN(const std::optional<CrossSharePlan> across, PlanCrossShares(query));
   if (across.has_value()) {
     const v1::DisclosurePolicy* denominator_policy = basis.denominator_policy;
     if (denominator_policy == nullptr) {
@@ -259,7 +284,9 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     return absl::UnavailableError("audit log is not writable; releases are withheld");
   }
   v1::AuditRecord record = NewRecord(request, query);
-  absl::StatusOr<v1::ReleaseDecision> decision = Decide(query, Basis{nullptr, ledger_, true, nullptr}, record);
+  bool repeat = false;
+  absl::StatusOr<v1::ReleaseDecision> decision =
+      Decide(query, Basis{nullptr, ledger_, true, nullptr}, record, &repeat);
   if (!decision.ok()) {
     record.set_record_type(v1::REFUSAL);
     record.set_decision(v1::REFUSED);
@@ -281,8 +308,14 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   *record.mutable_released_table() = decision->table();
   // The table leaves only after its record is durable.
   const v1::AuditRecord header = HeaderOf(record);
+  const std::string cache_key =
+      ReleaseCache::KeyOf(query, record.dataset_version_hash(), record.policy_hash());
   ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
   Notify(request, header, receipt, start, /*dataset_known=*/true);
+  if (!repeat) {
+    cache_.Insert(cache_key, std::make_shared<const v1::ReleaseDecision>(*decision),
+                  receipt.release_id());
+  }
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());
   *response.mutable_receipt() = std::move(receipt);

@@ -27,6 +27,7 @@
 #include "server/ledger/release_ledger.h"
 #include "server/pipeline/dataset_catalog.h"
 #include "server/pipeline/policy_archive.h"
+#include "server/pipeline/release_cache.h"
 #include "server/pipeline/release_observer.h"
 #include "server/pipeline/request_info.h"
 
@@ -43,6 +44,9 @@ struct PipelineOptions {
   // Told of every recorded decision (metrics, logs); null for none. Not
   // owned; must outlive the pipeline.
   ReleaseObserver* observer = nullptr;
+  // Bytes of recent decisions kept to answer repeated queries with the
+  // table already released (release_cache.h); 0: none.
+  size_t release_cache_bytes = size_t{64} << 20;
 };
 
 class ReleasePipeline;
@@ -116,8 +120,11 @@ class ReleasePipeline final {
     // one in force.
     const v1::DisclosurePolicy* denominator_policy = nullptr;
   };
+  // `repeat` non-null: a live release, which may be answered with the table
+  // of an earlier release of the same query (ReleaseCache); `*repeat` is
+  // then set. Null (a replay): always decided anew.
   absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query, const Basis& basis,
-                                             v1::AuditRecord& record);
+                                             v1::AuditRecord& record, bool* repeat);
   absl::Status ReplayInto(const v1::AuditRecord& release, v1::ReplayReleaseResponse& response);
 
   DatasetCatalog& catalog_;
@@ -125,6 +132,7 @@ class ReleasePipeline final {
   audit::AuditLog& log_;
   const PipelineOptions options_;
   ledger::ReleaseLedger* const ledger_;  // may be null
+  ReleaseCache cache_;
   // Held shared by every Release and Replay, exclusively by a ReleasePause.
   absl::Mutex release_gate_;
   PolicyArchive archive_;

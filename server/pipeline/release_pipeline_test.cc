@@ -222,6 +222,112 @@ TEST_F(ReleasePipelineTest, FilteredPopulationBelowThePolicyMinimumIsRefused) {
   EXPECT_OK(pipeline.Release(request_, ByStadtteil()).status());  // no filter: the whole dataset
 }
 
+// The engine keeps the largest contributions only for a policy with a
+// magnitude rule: such a policy must still see them.
+TEST_F(ReleasePipelineTest, MagnitudeRuleSeesTheLargestContributions) {
+  Load();
+  v1::DisclosurePolicy policy;
+  policy.set_id("kita");
+  policy.set_version(1);
+  policy.set_dataset("*");
+  policy.mutable_threshold()->set_k(3);
+  // Altstadt: 45.5 of its 140.5 hours (32 %) come from one child.
+  policy.mutable_magnitude()->mutable_dominance()->set_n(1);
+  policy.mutable_magnitude()->mutable_dominance()->set_k(30);
+  ASSERT_OK_AND_ASSIGN(policies::PolicySet set, policies::PolicySet::FromPolicies({policy}));
+  ReleasePipeline pipeline(*catalog_, set, *log_, PipelineOptions());
+  v1::Query altstadt = ByStadtteil();
+  v1::Filter& filter = *altstadt.add_filters();
+  filter.set_dimension("stadtteil");
+  filter.add_codes("01");  // 4 children: the threshold passes
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse answer, pipeline.Release(request_, altstadt));
+  EXPECT_EQ(answer.table().cells(0).values(1).status(), v1::SUPPRESSED);
+  EXPECT_THAT(Records().back().record.reason_codes(), ::testing::Contains("dominance"));
+}
+
+TEST_F(ReleasePipelineTest, RepeatedQueryGetsTheReleasedTableAndARecordOfItsOwn) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(auto ledger, ledger::ReleaseLedger::Open(*store_));
+  ReleasePipeline pipeline(*catalog_, *policies_, *log_, PipelineOptions(), ledger.get());
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse first, pipeline.Release(request_, ByStadtteil()));
+  v1::Query again = ByStadtteil();
+  again.set_justification("noch einmal");  // request fields do not change the table
+  again.set_client_request_id("r2");
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse second, pipeline.Release(request_, again));
+  EXPECT_EQ(second.table().SerializeAsString(), first.table().SerializeAsString());
+  EXPECT_NE(second.receipt().release_id(), first.receipt().release_id());
+  // Nothing new for the ledger; the DPO sees which release it repeats.
+  EXPECT_EQ(ledger->size(), 1);
+  const std::vector<audit::StoredRecord> records = Records();
+  ASSERT_FALSE(records.empty());
+  const v1::AuditRecord& record = records.back().record;
+  EXPECT_EQ(record.record_type(), v1::RELEASE);
+  EXPECT_EQ(record.release_id(), second.receipt().release_id());
+  EXPECT_THAT(record.ledger_audit().linked_release_ids(),
+              ::testing::ElementsAre(first.receipt().release_id()));
+  EXPECT_THAT(record.ledger_audit().note(), HasSubstr("repeat of release"));
+  EXPECT_EQ(record.released_table_sha256(), CanonicalSha256Hex(second.table()));
+  // Another table is audited and kept.
+  v1::Query other = ByStadtteil();
+  other.set_totals(false);
+  ASSERT_OK(pipeline.Release(request_, other).status());
+  EXPECT_EQ(ledger->size(), 2);
+}
+
+TEST_F(ReleasePipelineTest, RepeatFromTheCacheIsTheTableTheLedgerGives) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(auto ledger, ledger::ReleaseLedger::Open(*store_));
+  PipelineOptions uncached;
+  uncached.release_cache_bytes = 0;
+  ReleasePipeline slow(*catalog_, *policies_, *log_, uncached, ledger.get());
+  ReleasePipeline fast(*catalog_, *policies_, *log_, PipelineOptions(), ledger.get());
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse first, fast.Release(request_, ByStadtteil()));
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse cached, fast.Release(request_, ByStadtteil()));
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse audited, slow.Release(request_, ByStadtteil()));
+  EXPECT_EQ(cached.table().SerializeAsString(), audited.table().SerializeAsString());
+  EXPECT_EQ(ledger->size(), 2);  // the uncached repeat went through the ledger
+}
+
+TEST(ReleaseCacheTest, KeyIsWhatDeterminesTheTable) {
+  v1::Query q;
+  q.set_dataset("kita");
+  q.add_group_by()->set_dimension("stadtteil");
+  const std::string key = ReleaseCache::KeyOf(q, "v1hash", "p1hash");
+  v1::Query asked = q;
+  asked.set_purpose("x");
+  asked.set_legal_basis("y");
+  asked.set_justification("z");
+  asked.set_client_request_id("r");
+  asked.set_version(1);
+  EXPECT_EQ(ReleaseCache::KeyOf(asked, "v1hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(q, "v2hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(q, "v1hash", "p2hash"), key);
+  v1::Query other = q;
+  other.set_totals(true);
+  EXPECT_NE(ReleaseCache::KeyOf(other, "v1hash", "p1hash"), key);
+  other = q;
+  other.set_channel(v1::PUBLIC);
+  EXPECT_NE(ReleaseCache::KeyOf(other, "v1hash", "p1hash"), key);
+}
+
+TEST(ReleaseCacheTest, KeepsRecentDecisionsWithinItsBytes) {
+  v1::ReleaseDecision d;
+  d.add_rule_ids("threshold");
+  auto decision = std::make_shared<const v1::ReleaseDecision>(d);
+  const size_t one = d.ByteSizeLong() + 1;  // keys of one byte
+  ReleaseCache cache(2 * one);
+  cache.Insert("a", decision, "r1");
+  cache.Insert("b", decision, "r2");
+  ASSERT_TRUE(cache.Find("a").has_value());  // now a is the most recent
+  cache.Insert("c", decision, "r3");          // b goes
+  EXPECT_FALSE(cache.Find("b").has_value());
+  ASSERT_TRUE(cache.Find("a").has_value());
+  EXPECT_EQ(cache.Find("c")->release_id, "r3");
+  ReleaseCache none(0);
+  none.Insert("a", decision, "r1");
+  EXPECT_FALSE(none.Find("a").has_value());
+}
+
 TEST_F(ReleasePipelineTest, QueryOverItsTimeBudgetIsRefusedAndRecorded) {
   Load();
   PipelineOptions options;

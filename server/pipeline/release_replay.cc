@@ -186,7 +186,7 @@ absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
       query,
       Basis{&policy, as_of.get(), false,
             denominator_policy.has_value() ? &*denominator_policy : nullptr},
-      scratch);
+      scratch, /*repeat=*/nullptr);
   response.set_dataset_version_hash(scratch.dataset_version_hash());
   response.set_replayed_linked_releases(scratch.ledger_audit().linked_releases());
   if (!decision.ok()) {

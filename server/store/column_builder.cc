@@ -15,7 +15,9 @@ namespace {
 constexpr size_t kMaxUnitIdBytes = 128;
 
 void AppendLittleEndian(std::string& out, uint64_t value, uint32_t width) {
-  for (uint32_t i = 0; i < width; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  char bytes[8];
+  for (uint32_t i = 0; i < width; ++i) bytes[i] = static_cast<char>((value >> (8 * i)) & 0xff);
+  out.append(bytes, width);
 }
 
 void HashLengthPrefixed(crypto::Sha256Hasher& h, absl::string_view data) {
@@ -101,10 +103,10 @@ ColumnBuilder::ColumnBuilder(const v1::DatasetSchema& schema, RecordKeyer* keyer
       data.set_width(column.kind() == v1::CONTRIBUTOR ? kContributorWidth : 8);
     }
   }
-  contributor_ids_.assign(columns_.size(), nullptr);
+  contributor_ids_.assign(columns_.size(), absl::string_view());
 }
 
-absl::Status ColumnBuilder::SetHeader(const std::vector<std::string>& header,
+absl::Status ColumnBuilder::SetHeader(const std::vector<absl::string_view>& header,
                                       size_t* bad_column) {
   absl::flat_hash_map<std::string, int> by_name;
   for (int i = 0; i < schema_.columns_size(); ++i) by_name.emplace(schema_.columns(i).name(), i);
@@ -138,72 +140,73 @@ absl::Status ColumnBuilder::SetHeader(const std::vector<std::string>& header,
   return absl::OkStatus();
 }
 
-absl::Status ColumnBuilder::AddRow(const std::vector<std::string>& fields, size_t* bad_column) {
+absl::Status ColumnBuilder::FieldError(size_t pos, absl::string_view reason) const {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "column \"", schema_.columns(slots_[pos].schema_index).name(), "\": ", reason));
+}
+
+absl::Status ColumnBuilder::AddRow(const std::vector<absl::string_view>& fields,
+                                   size_t* bad_column) {
   if (fields.size() != slots_.size()) {
     *bad_column = std::min(fields.size(), slots_.size()) + 1;
     return absl::InvalidArgumentError(
         absl::StrCat("expected ", slots_.size(), " fields, found ", fields.size()));
   }
-  // The unit ids of the row by schema position, for its record key.
-  std::vector<std::pair<int, const std::string*>> unit_ids;
+  unit_ids_.clear();
   for (size_t pos = 0; pos < fields.size(); ++pos) {
     const Slot& slot = slots_[pos];
-    const v1::ColumnSchema& column = schema_.columns(slot.schema_index);
-    const std::string& value = fields[pos];
+    const absl::string_view value = fields[pos];
     *bad_column = pos + 1;
-    const std::string where = absl::StrCat("column \"", column.name(), "\": ");
     if (slot.kind == v1::UNIT_ID) {
       if (value.empty() || value.size() > kMaxUnitIdBytes) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, "unit id must have 1 to ", kMaxUnitIdBytes, " bytes"));
+        return FieldError(pos, absl::StrCat("unit id must have 1 to ", kMaxUnitIdBytes, " bytes"));
       }
-      unit_ids.emplace_back(slot.schema_index, &value);
+      unit_ids_.emplace_back(slot.schema_index, value);
       continue;
     }
-    v1::ColumnData& out = columns_[slot.output_index];
     if (slot.kind == v1::CONTRIBUTOR) {
-      RETURN_IF_ERROR(AppendContributor(slot.output_index, value, where));
+      RETURN_IF_ERROR(AppendContributor(pos, slot.output_index, value));
       continue;
     }
+    std::string& out = *columns_[slot.output_index].mutable_data();
     if (slot.kind == v1::DIMENSION) {
       const auto& dict = dictionaries_[slot.output_index];
       const auto it = dict.find(value);
-      if (it == dict.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(where, "unknown code \"", value, "\""));
-      }
-      AppendLittleEndian(*out.mutable_data(), it->second, out.width());
+      if (it == dict.end()) return FieldError(pos, absl::StrCat("unknown code \"", value, "\""));
+      AppendLittleEndian(out, it->second, columns_[slot.output_index].width());
     } else {
+      const v1::ColumnSchema& column = schema_.columns(slot.schema_index);
       absl::StatusOr<int64_t> parsed =
           ParseScaledDecimal(value, column.decimals(), decimal_separator_);
-      if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(where, parsed.status().message()));
-      AppendLittleEndian(*out.mutable_data(), static_cast<uint64_t>(*parsed), 8);
+      if (!parsed.ok()) return FieldError(pos, parsed.status().message());
+      AppendLittleEndian(out, static_cast<uint64_t>(*parsed), 8);
     }
   }
   ++rows_;
-  if (keyer_ != nullptr) AppendRecordKey(unit_ids);
+  if (keyer_ != nullptr) AppendRecordKey();
   return absl::OkStatus();
 }
 
-void ColumnBuilder::AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids) {
+void ColumnBuilder::AppendRecordKey() {
   // Canonical input: independent of the CSV's column order, so the same
   // unit (or, without unit ids, the same record) gets the same key in
   // every version.
   unit_scratch_.clear();
   if (has_unit_id_) {
-    std::sort(unit_ids.begin(), unit_ids.end());
-    for (const auto& [index, value] : unit_ids) {
-      AppendLittleEndian(unit_scratch_, value->size(), 8);
-      unit_scratch_.append(*value);
+    std::sort(unit_ids_.begin(), unit_ids_.end());
+    for (const auto& [index, value] : unit_ids_) {
+      AppendLittleEndian(unit_scratch_, value.size(), 8);
+      unit_scratch_.append(value.data(), value.size());
     }
     AppendLittleEndian(record_keys_, keyer_->ForUnit(unit_scratch_), 4);
     return;
   }
   for (size_t k = 0; k < columns_.size(); ++k) {
     const v1::ColumnData& column = columns_[k];
-    if (const std::string* id = contributor_ids_[k]; id != nullptr) {
+    if (const absl::string_view id = contributor_ids_[k]; !id.empty()) {
       // The id itself, not its index: the index depends on the rows before.
-      AppendLittleEndian(unit_scratch_, id->size(), 8);
-      unit_scratch_.append(*id);
+      AppendLittleEndian(unit_scratch_, id.size(), 8);
+      unit_scratch_.append(id.data(), id.size());
       continue;
     }
     unit_scratch_.append(column.data(), column.data().size() - column.width(), column.width());
@@ -211,17 +214,16 @@ void ColumnBuilder::AppendRecordKey(std::vector<std::pair<int, const std::string
   AppendLittleEndian(record_keys_, keyer_->ForContent(unit_scratch_), 4);
 }
 
-absl::Status ColumnBuilder::AppendContributor(int output_index, const std::string& id,
-                                              absl::string_view where) {
+absl::Status ColumnBuilder::AppendContributor(size_t pos, int output_index, absl::string_view id) {
   if (id.empty() || id.size() > kMaxUnitIdBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, "contributor id must have 1 to ", kMaxUnitIdBytes, " bytes"));
+    return FieldError(pos, absl::StrCat("contributor id must have 1 to ", kMaxUnitIdBytes, " bytes"));
   }
   // Dense indices in order of first appearance; the ids are not kept.
   auto& dict = dictionaries_[output_index];
-  const uint32_t index = dict.try_emplace(id, static_cast<uint32_t>(dict.size())).first->second;
-  AppendLittleEndian(*columns_[output_index].mutable_data(), index, kContributorWidth);
-  contributor_ids_[output_index] = &id;
+  auto it = dict.find(id);
+  if (it == dict.end()) it = dict.emplace(std::string(id), static_cast<uint32_t>(dict.size())).first;
+  AppendLittleEndian(*columns_[output_index].mutable_data(), it->second, kContributorWidth);
+  contributor_ids_[output_index] = id;
   return absl::OkStatus();
 }
 

@@ -46,9 +46,9 @@ class ColumnBuilder {
   // Maps the header record onto the schema. INVALID_ARGUMENT naming an
   // unknown, duplicate or missing column; the error has no file position
   // (the caller adds it).
-  absl::Status SetHeader(const std::vector<std::string>& header, size_t* bad_column);
+  absl::Status SetHeader(const std::vector<absl::string_view>& header, size_t* bad_column);
   // Appends one data record. On error `bad_column` (1-based) is set.
-  absl::Status AddRow(const std::vector<std::string>& fields, size_t* bad_column);
+  absl::Status AddRow(const std::vector<absl::string_view>& fields, size_t* bad_column);
 
   int64_t rows() const { return rows_; }
   // Moves the finished columns out (DIMENSION, MEASURE and CONTRIBUTOR
@@ -65,13 +65,14 @@ class ColumnBuilder {
     int output_index = -1;  // into columns_, -1 for UNIT_ID
   };
 
-  // Appends the record key of the row just added.
-  void AppendRecordKey(std::vector<std::pair<int, const std::string*>>& unit_ids);
+  // Appends the record key of the row just added, from unit_ids_.
+  void AppendRecordKey();
+  // The error of field `pos`: `column "<name>": <reason>`.
+  absl::Status FieldError(size_t pos, absl::string_view reason) const;
   // Appends contributor `id`'s index (order of first appearance) to column
-  // `output_index`. INVALID_ARGUMENT (prefixed by `where`) if `id` is empty
-  // or too long. `id` must live until the row's record key is made.
-  absl::Status AppendContributor(int output_index, const std::string& id,
-                                 absl::string_view where);
+  // `output_index`. INVALID_ARGUMENT naming field `pos` if `id` is empty or
+  // too long. `id` must live until the row's record key is made.
+  absl::Status AppendContributor(size_t pos, int output_index, absl::string_view id);
 
   const v1::DatasetSchema& schema_;
   char decimal_separator_;
@@ -80,13 +81,16 @@ class ColumnBuilder {
   // By output index: a dimension's codes, or a contributor column's ids
   // seen so far (growing, for the ingest only).
   std::vector<absl::flat_hash_map<std::string, uint32_t>> dictionaries_;
-  // By output index: the current row's contributor id, null for other columns.
-  std::vector<const std::string*> contributor_ids_;
+  // By output index: the current row's contributor id (a view of its
+  // field), empty for other columns (a contributor id is never empty).
+  std::vector<absl::string_view> contributor_ids_;
   int64_t rows_ = 0;
   RecordKeyer* keyer_;  // not owned; may be null
   bool has_unit_id_ = false;
   std::string record_keys_;
   std::string unit_scratch_;
+  // The unit ids of the row being added, by schema position.
+  std::vector<std::pair<int, absl::string_view>> unit_ids_;
 };
 
 }  // namespace cellgate::store

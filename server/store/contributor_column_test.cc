@@ -3,6 +3,7 @@
 // errors on ingest, and record keys that do not depend on row order.
 #include <cstring>
 
+#include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 #include "common/textproto.h"
 #include "gmock/gmock.h"
@@ -147,7 +148,9 @@ TEST(ContributorRecordKeyTest, KeyOfARecordDoesNotDependOnTheRowsBeforeIt) {
     ColumnBuilder builder(schema, &*keyer);
     size_t bad = 0;
     EXPECT_OK(builder.SetHeader({"bereich", "kursleiter", "ustd"}, &bad));
-    for (const auto& row : rows) EXPECT_OK(builder.AddRow(row, &bad));
+    for (const auto& row : rows) {
+      EXPECT_OK(builder.AddRow(std::vector<absl::string_view>(row.begin(), row.end()), &bad));
+    }
     std::string keys = builder.TakeRecordKeys();
     std::vector<uint32_t> out(rows.size());
     std::memcpy(out.data(), keys.data(), keys.size());

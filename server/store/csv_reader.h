@@ -1,7 +1,8 @@
 // Streaming RFC 4180 CSV reader for ingest: bytes arrive in chunks split
 // anywhere; complete records are handed to a callback with their line
 // number. Strict: UTF-8 only, no NUL, one line-ending style per file,
-// bounded record and field sizes. Not thread-safe.
+// bounded record and field sizes. A record without quotes inside one chunk
+// is parsed in place, without copying. Not thread-safe.
 #ifndef CELLGATE_SERVER_STORE_CSV_READER_H_
 #define CELLGATE_SERVER_STORE_CSV_READER_H_
 
@@ -17,10 +18,11 @@ namespace cellgate::store {
 
 class CsvReader {
  public:
-  // Receives one record: its fields (unquoted) and the line it starts on.
-  // A non-OK return stops reading and is returned by Feed/Finish.
+  // Receives one record: its fields (unquoted; the views are valid during
+  // the call only) and the line it starts on. A non-OK return stops
+  // reading and is returned by Feed/Finish.
   using RecordCallback =
-      std::function<absl::Status(const std::vector<std::string>& fields, int64_t line)>;
+      std::function<absl::Status(const std::vector<absl::string_view>& fields, int64_t line)>;
 
   CsvReader(std::string source_name, char delimiter, RecordCallback on_record,
             size_t max_record_bytes = 64 * 1024, size_t max_field_bytes = 4 * 1024);
@@ -34,8 +36,11 @@ class CsvReader {
   int64_t records() const { return records_; }
 
  private:
-  absl::Status EndRecord();
+  // Ends the record `text` (the bytes of its line(s) without the final LF).
+  absl::Status EndRecord(absl::string_view text);
   absl::Status ParseRecord(absl::string_view text);
+  // Feeds one byte through the quote-aware state machine.
+  absl::Status FeedByte(char c);
   absl::Status Error(int64_t line, size_t column, absl::string_view reason);
 
   const std::string source_;
@@ -53,7 +58,8 @@ class CsvReader {
   bool first_record_ = true;
   int64_t records_ = 0;
   absl::Status failed_;
-  std::vector<std::string> fields_;
+  std::vector<absl::string_view> fields_;
+  std::string unquoted_;  // the unescaped text of quoted fields
 };
 
 }  // namespace cellgate::store

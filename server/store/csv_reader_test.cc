@@ -16,8 +16,8 @@ struct Collected {
 };
 
 absl::Status ReadAll(const std::vector<std::string>& chunks, Collected& out, char delim = ',') {
-  CsvReader reader("f.csv", delim, [&](const std::vector<std::string>& fields, int64_t line) {
-    out.records.push_back(fields);
+  CsvReader reader("f.csv", delim, [&](const std::vector<absl::string_view>& fields, int64_t line) {
+    out.records.emplace_back(fields.begin(), fields.end());
     out.lines.push_back(line);
     return absl::OkStatus();
   });
@@ -37,6 +37,36 @@ TEST(CsvReaderTest, ParsesQuotedFieldsAcrossChunksSplitAnywhere) {
     EXPECT_THAT(out.records[1], ElementsAre("d", "\xC3\xBC", "f"));
     EXPECT_THAT(out.lines, ElementsAre(1, 3));
   }
+}
+
+// Lines without quotes that lie in one chunk are parsed in place, the rest
+// byte by byte: every split gives the same records and lines.
+TEST(CsvReaderTest, RecordsAndLinesDoNotDependOnWhereChunksSplit) {
+  const std::string text = "id,name,n\nu1,plain,1\nu2,\"quo,ted\",2\nu3,,3\n\nu4,\"two\nlines\",4\nu5,x,5";
+  Collected whole;
+  ASSERT_OK(ReadAll({text}, whole));
+  ASSERT_EQ(whole.records.size(), 6u);
+  EXPECT_THAT(whole.records[2], ElementsAre("u2", "quo,ted", "2"));
+  EXPECT_THAT(whole.records[3], ElementsAre("u3", "", "3"));
+  EXPECT_THAT(whole.records[4], ElementsAre("u4", "two\nlines", "4"));
+  EXPECT_THAT(whole.lines, ElementsAre(1, 2, 3, 4, 6, 8));
+  for (size_t split = 0; split <= text.size(); ++split) {
+    Collected out;
+    ASSERT_OK(ReadAll({text.substr(0, split), text.substr(split)}, out));
+    EXPECT_EQ(out.records, whole.records) << split;
+    EXPECT_EQ(out.lines, whole.lines) << split;
+  }
+}
+
+TEST(CsvReaderTest, ChecksRecordsParsedInPlaceLikeAnyOther) {
+  Collected a, b;
+  EXPECT_THAT(ReadAll({"a,b\nc\rd,e\n"}, a),
+              StatusIs(absl::StatusCode::kInvalidArgument, "f.csv:2:1: bare carriage return"));
+  CsvReader reader("f.csv", ',', [](const std::vector<absl::string_view>&, int64_t) {
+    return absl::OkStatus();
+  }, /*max_record_bytes=*/64, /*max_field_bytes=*/4);
+  EXPECT_THAT(reader.Feed("ok,1\nlonger,2\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "f.csv:2:1: field longer than 4 bytes"));
 }
 
 TEST(CsvReaderTest, StripsByteOrderMarkAndAcceptsMissingFinalNewline) {

@@ -68,4 +68,24 @@ absl::string_view Statement::ColumnBlob(int i) const {
   return absl::string_view(static_cast<const char*>(data), static_cast<size_t>(size));
 }
 
+absl::Status AppendBlob(sqlite3* db, const char* table, const char* column, int64_t rowid,
+                        std::string& out, absl::string_view context) {
+  sqlite3_blob* blob = nullptr;
+  int rc = sqlite3_blob_open(db, "main", table, column, rowid, /*flags=*/0, &blob);
+  if (rc != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    return SqliteError(db, rc, context);
+  }
+  const size_t size = static_cast<size_t>(sqlite3_blob_bytes(blob));
+  const size_t old = out.size();
+  out.resize(old + size);
+  rc = sqlite3_blob_read(blob, out.data() + old, static_cast<int>(size), 0);
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) {
+    out.resize(old);
+    return SqliteError(db, rc, context);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cellgate::store

@@ -22,6 +22,12 @@ absl::Status Exec(sqlite3* db, const char* sql, absl::string_view context);
 // message.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context);
 
+// Appends the blob in `column` of row `rowid` of `table` to `out`, read
+// straight into it (no intermediate copy of the blob). Errors carry the
+// SQLite message and `context`.
+absl::Status AppendBlob(sqlite3* db, const char* table, const char* column, int64_t rowid,
+                        std::string& out, absl::string_view context);
+
 class Statement {
  public:
   // Prepares `sql`; INTERNAL on failure (a programming error).

@@ -387,8 +387,10 @@ absl::StatusOr<v1::VersionData> Store::LoadVersion(absl::string_view id, int64_t
   if (!out.mutable_info()->ParseFromString(std::string(info.ColumnBlob(0)))) {
     return absl::DataLossError(absl::StrCat("version info of \"", id, "\" is damaged"));
   }
+  // Blobs are read by rowid straight into the column: no 16 MiB copy per
+  // chunk, so the load needs about the memory of the columns alone.
   ASSIGN_OR_RETURN(Statement chunks, Statement::Prepare(
-      db_, "SELECT column_index, data FROM column_chunks WHERE dataset = ? AND version = ?"
+      db_, "SELECT column_index, rowid FROM column_chunks WHERE dataset = ? AND version = ?"
            " ORDER BY column_index, chunk_index;"));
   chunks.BindText(1, id);
   chunks.BindInt(2, version);
@@ -410,8 +412,8 @@ absl::StatusOr<v1::VersionData> Store::LoadVersion(absl::string_view id, int64_t
       return absl::DataLossError(absl::StrCat("dataset \"", id, "\" v", version,
                                               " has a chunk of an unknown column"));
     }
-    const absl::string_view blob = chunks.ColumnBlob(1);
-    columns[c].mutable_data()->append(blob.data(), blob.size());
+    RETURN_IF_ERROR(AppendBlob(db_, "column_chunks", "data", chunks.ColumnInt(1),
+                               *columns[c].mutable_data(), "reading a column chunk"));
   }
   for (const v1::ColumnData& c : columns) {
     if (c.data().size() != static_cast<size_t>(out.info().row_count()) * c.width()) {
@@ -425,17 +427,19 @@ absl::StatusOr<v1::VersionData> Store::LoadVersion(absl::string_view id, int64_t
   }
   for (auto& c : columns) *out.add_columns() = std::move(c);
   ASSIGN_OR_RETURN(Statement keys, Statement::Prepare(
-      db_, "SELECT data FROM record_key_chunks WHERE dataset = ? AND version = ?"
+      db_, "SELECT rowid FROM record_key_chunks WHERE dataset = ? AND version = ?"
            " ORDER BY chunk_index;"));
   keys.BindText(1, id);
   keys.BindInt(2, version);
   std::string& record_keys = *out.mutable_record_keys();
+  record_keys.reserve(static_cast<size_t>(out.info().row_count()) * 4);
   while (true) {
     ASSIGN_OR_RETURN(const bool row, keys.Step("reading record keys"));
     if (!row) break;
-    const absl::string_view blob = keys.ColumnBlob(0);
-    record_keys.append(blob.data(), blob.size());
+    RETURN_IF_ERROR(AppendBlob(db_, "record_key_chunks", "data", keys.ColumnInt(0), record_keys,
+                               "reading record keys"));
   }
+  if (record_keys.empty()) record_keys.shrink_to_fit();
   // Versions ingested before record keys existed have none.
   if (!record_keys.empty() &&
       record_keys.size() != static_cast<size_t>(out.info().row_count()) * 4) {
@@ -451,11 +455,11 @@ IngestSession::IngestSession(Store& store, v1::DatasetSchema schema, std::string
       ingested_by_(std::move(ingested_by)), keyer_(std::move(keyer)),
       builder_(schema_, keyer_.get()),
       reader_(source_name_, schema_.csv().delimiter() == ";" ? ';' : ',',
-              [this](const std::vector<std::string>& fields, int64_t line) {
+              [this](const std::vector<absl::string_view>& fields, int64_t line) {
                 return OnRecord(fields, line);
               }) {}
 
-absl::Status IngestSession::OnRecord(const std::vector<std::string>& fields, int64_t line) {
+absl::Status IngestSession::OnRecord(const std::vector<absl::string_view>& fields, int64_t line) {
   size_t bad_column = 1;
   const absl::Status s =
       header_seen_ ? builder_.AddRow(fields, &bad_column) : builder_.SetHeader(fields, &bad_column);

@@ -180,7 +180,7 @@ class IngestSession {
   friend class Store;
   IngestSession(Store& store, v1::DatasetSchema schema, std::string source_name,
                 std::string ingested_by, std::unique_ptr<RecordKeyer> keyer);
-  absl::Status OnRecord(const std::vector<std::string>& fields, int64_t line);
+  absl::Status OnRecord(const std::vector<absl::string_view>& fields, int64_t line);
 
   Store& store_;
   const v1::DatasetSchema schema_;

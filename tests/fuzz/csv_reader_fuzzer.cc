@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t fields = 0;
   cellgate::store::CsvReader reader(
       "fuzz.csv", ',',
-      [&](const std::vector<std::string>& record, int64_t) {
+      [&](const std::vector<absl::string_view>& record, int64_t) {
         fields += static_cast<int64_t>(record.size());
         return absl::OkStatus();
       },

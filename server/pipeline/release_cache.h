@@ -1,0 +1,71 @@
+// ReleaseCache: the decisions of recent releases, by everything that
+// determines their table (the dataset version, the policy, the query without
+// its request fields), so that a query asked again is answered with the
+// table already released, without a new audit: the same table tells an
+// attacker nothing new, and DESIGN.md promises it ("a query asked again ...
+// gets the same table"). Bounded by bytes, least recently used out first;
+// empty after a restart (the release ledger then gives the same table the
+// long way). Thread-safe.
+//
+//   const std::string key = ReleaseCache::KeyOf(query, version_hash, policy_hash);
+//   if (auto hit = cache.Find(key)) return hit->decision;   // a repeat
+//   ... protect, record durably ...
+//   cache.Insert(key, decision, release_id);
+#ifndef CELLGATE_SERVER_PIPELINE_RELEASE_CACHE_H_
+#define CELLGATE_SERVER_PIPELINE_RELEASE_CACHE_H_
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "cellgate/v1/query.pb.h"
+#include "cellgate/v1/table.pb.h"
+
+namespace cellgate::pipeline {
+
+class ReleaseCache {
+ public:
+  struct Hit {
+    std::shared_ptr<const v1::ReleaseDecision> decision;
+    std::string release_id;  // of the release that made the decision
+  };
+
+  // Keeps decisions of at most `max_bytes` (serialized size) in all; 0
+  // keeps none.
+  explicit ReleaseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // Returns the key of `query` on the version with `version_hash` under the
+  // policy with `policy_hash`: the query's purpose, legal basis,
+  // justification, client request id and version number do not take part
+  // (they do not change the table; the version hash does).
+  static std::string KeyOf(const v1::Query& query, const std::string& version_hash,
+                           const std::string& policy_hash);
+
+  // Returns the decision released for `key`, if it is still kept.
+  std::optional<Hit> Find(const std::string& key);
+  // Keeps `decision`, released as `release_id`, for `key` (replacing any).
+  void Insert(const std::string& key, std::shared_ptr<const v1::ReleaseDecision> decision,
+              std::string release_id);
+
+ private:
+  struct Entry {
+    std::string key;
+    Hit hit;
+    size_t bytes = 0;
+  };
+
+  const size_t max_bytes_;
+  absl::Mutex mu_;
+  std::list<Entry> entries_ ABSL_GUARDED_BY(mu_);  // most recently used first
+  absl::flat_hash_map<std::string, std::list<Entry>::iterator> by_key_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace cellgate::pipeline
+
+#endif  // CELLGATE_SERVER_PIPELINE_RELEASE_CACHE_H_
