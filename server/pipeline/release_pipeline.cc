@@ -161,6 +161,7 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
     v1::LedgerAudit& audit = *record.mutable_ledger_audit();
     audit.set_linked_releases(1);
     audit.add_linked_release_ids(hit->release_id);
+    audit.set_repeat_of(hit->release_id);
     audit.set_note(absl::StrCat("repeat of release ", hit->release_id,
                                 ": the table released then, nothing new to audit"));
     return *hit->decision;

@@ -154,8 +154,13 @@ absl::Status ReleasePipeline::ReplayInto(const v1::AuditRecord& release,
     }
     std::vector<std::string> also;
     if (release.has_denominator()) also.push_back(release.denominator().dataset());
+    // A repeat made no entry of its own: its table is that of the release
+    // it repeats, decided as of that one.
+    const std::string& repeat_of = release.ledger_audit().repeat_of();
     absl::StatusOr<std::unique_ptr<ledger::ReleaseLedger>> view = ledger_->AsOf(
-        numerator_audited ? release.release_id() : DenominatorLedgerId(release.release_id()),
+        !repeat_of.empty()  ? repeat_of
+        : numerator_audited ? release.release_id()
+                            : DenominatorLedgerId(release.release_id()),
         also);
     if (!view.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(

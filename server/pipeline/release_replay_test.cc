@@ -599,5 +599,40 @@ TEST_F(CrossDatasetReplayTest, AShareWithAPerturbedNumeratorReplaysAgainstTheDen
   EXPECT_EQ(replay.ledger_releases_before(), 1);
 }
 
+// A repeat is answered with the table released first, without an audit
+// (ReleaseCache); replayed, it is decided anew as of the release it
+// repeats: the same table, whatever came later.
+TEST_F(ReleaseReplayTest, ARepeatReplaysToTheTableItRepeated) {
+  const v1::AuditRecord first = Release(ByStadtteil());
+  const v1::AuditRecord repeat = Release(ByStadtteil());
+  ASSERT_THAT(repeat.ledger_audit().linked_release_ids(),
+              ::testing::ElementsAre(first.release_id()));
+  ASSERT_EQ(repeat.ledger_audit().repeat_of(), first.release_id());
+  ASSERT_EQ(ledger_->size(), 1);
+  v1::Query with_total = ByStadtteil();
+  with_total.set_totals(true);
+  Release(with_total);  // the ledger grows after the repeat
+  ASSERT_EQ(ledger_->size(), 2);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(repeat));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_EQ(replay.ledger_releases_before(), 0);  // as of the release it repeats
+}
+
+// A share over another dataset is never a repeat from the cache: its table
+// depends on the denominator's version too. Asked again after kinder was
+// corrected, it is computed on kinder's new version and audited anew.
+TEST_F(CrossDatasetReplayTest, AShareAskedAgainAfterTheDenominatorChangedUsesItsNewVersion) {
+  Load({10, 6, 20, 20}, {4, 3, 8, 9});
+  const v1::AuditRecord before = Release(Quote());
+  ASSERT_EQ(before.denominator().dataset_version(), 1);
+  Ingest(ChildrenCsv("k", {12, 6, 20, 20}).c_str(), "kinder");
+  const v1::AuditRecord after = Release(Quote());
+  EXPECT_EQ(after.denominator().dataset_version(), 2);
+  EXPECT_NE(after.denominator().dataset_version_hash(), before.denominator().dataset_version_hash());
+  EXPECT_THAT(after.ledger_audit().note(), ::testing::Not(::testing::HasSubstr("repeat")));
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(after));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+}
+
 }  // namespace
 }  // namespace cellgate::pipeline
