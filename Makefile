@@ -73,8 +73,9 @@ bench: build
 	$(BENCH_ENV) $(BUILD_DIR)/bin/load_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/load.json
 	$(BENCH_ENV) $(BUILD_DIR)/bin/e2e_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/e2e.json
 	$(BENCH_ENV) $(BUILD_DIR)/bin/cellgate-load --clients 64 --seconds 20 | tee $(BENCH_OUT)/throughput.txt
+	-$(BENCH_ENV) $(BUILD_DIR)/bin/cellgate-load --clients 64 --seconds 20 --fresh 1 | tee $(BENCH_OUT)/throughput-fresh.txt
 	$(BENCH_ENV) $(BUILD_DIR)/bin/protection_benchmark $(BENCH_FLAGS) --benchmark_out=$(BENCH_OUT)/protection.json
-	$(BENCH_ENV) $(BUILD_DIR)/bin/ledger_benchmark --benchmark_filter='Alone|Unrelated|Related/(1|10|100)/' \
+	$(BENCH_ENV) $(BUILD_DIR)/bin/ledger_benchmark --benchmark_filter='Alone|Unrelated|Related/(1|10|100)/|RelatedSums|RelatedDirect' \
 	  --benchmark_out_format=json --benchmark_out=$(BENCH_OUT)/ledger.json
 	$(BENCH_ENV) $(BUILD_DIR)/bin/audit_benchmark --benchmark_out_format=json --benchmark_out=$(BENCH_OUT)/audit.json
 	@uptime > $(BENCH_OUT)/machine-after.txt

@@ -79,6 +79,10 @@ BenchServer::BenchServer(const BenchServerOptions& options) {
   config.set_audit_dir("audit");
   config.set_audit_origin("cellgate.bench/audit/v1");
   config.set_audit_signing_key_file("audit-signing.key");
+  // As deployed: requester details and tables encrypted in the log (a
+  // fixed key, benchmark only).
+  testing::WriteTestFile(dir_ + "/audit-content.key", std::string(64, 'c') + "\n", 0600);
+  config.set_audit_content_key_file("audit-content.key");
   config.set_access_policy_file("access.textproto");
   config.set_policy_dir("policies");
   config.set_log_file("server.log");

@@ -6,11 +6,14 @@
 // the next when the answer arrives, for a fixed time. The queries are small
 // tables (64 cells: Stadtteil × one of five characteristics, for one
 // school-entry year), drawn from a fixed pseudo-random sequence, so most
-// are repeats of an earlier release and the rest are new. Prints the
+// are repeats of an earlier release and the rest are new. With --fresh 1
+// every query is a table never asked before (the same tables, each over a
+// new set of Stadtteile), so every release runs the whole protection and
+// the linked audit against the growing ledger. Prints the
 // audited releases per second, errors by code, and latency percentiles,
 // as a table and as one JSON line (for the report script).
 //
-//   cellgate-load [--clients 64] [--seconds 20] [--rows 10000] [--warmup 2]
+//   cellgate-load [--clients 64] [--seconds 20] [--rows 10000] [--warmup 2] [--fresh 0|1]
 //
 // Clients beyond the default per-principal limits are not needed (one
 // principal per client); the server gets a per-minute limit that the run
@@ -29,6 +32,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "cellgate/v1/data_service.grpc.pb.h"
 #include "tests/bench/bench_data.h"
@@ -42,6 +46,7 @@ struct Options {
   double seconds = 20;
   double warmup = 2;
   int64_t rows = 10'000;
+  bool fresh = false;
 };
 
 // The 25 small tables: year y, Stadtteil (15 + total) × one of five
@@ -69,6 +74,22 @@ v1::Query SmallTable(int index) {
   return q;
 }
 
+// The `n`-th query never asked before: small table n % 25 over the
+// Stadtteile of a subset that no earlier n had (at least two of 15).
+v1::Query FreshTable(int64_t n) {
+  v1::Query q = SmallTable(static_cast<int>(n % 25));
+  // Subsets with two or more of the 15 Stadtteile, in a fixed order.
+  int64_t mask = n / 25 + 3;
+  while (__builtin_popcountll(mask) < 2) ++mask;
+  v1::Filter* where = q.add_filters();
+  where->set_dimension("bezirk");
+  where->set_level("stadtteil");
+  for (int s = 0; s < 15; ++s) {
+    if ((mask >> s) & 1) where->add_codes(absl::StrFormat("%02d", s + 1));
+  }
+  return q;
+}
+
 class Recorder {
  public:
   void Add(bool measured, double ms, grpc::StatusCode code) {
@@ -76,6 +97,8 @@ class Recorder {
     if (!measured) return;
     if (code == grpc::StatusCode::OK) {
       latencies_.push_back(ms);
+    } else if (code == grpc::StatusCode::FAILED_PRECONDITION) {
+      ++refused_;  // a refusal by the protection, recorded in the log too
     } else {
       ++errors_[code];
     }
@@ -88,20 +111,27 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     return errors_;
   }
+  int64_t refused() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refused_;
+  }
 
  private:
   std::mutex mu_;
   std::vector<double> latencies_;
   std::map<int, int64_t> errors_;
+  int64_t refused_ = 0;
 };
 
 // One client: one call in flight, the next started from the callback.
 class Client {
  public:
   Client(std::shared_ptr<grpc::Channel> channel, int seed, Recorder& recorder,
-         absl::Time measure_from, absl::Time stop, std::atomic<int>& running)
+         absl::Time measure_from, absl::Time stop, std::atomic<int>& running,
+         std::atomic<int64_t>* fresh)
       : channel_(std::move(channel)), stub_(v1::DataService::NewStub(channel_)), rng_(seed),
-        recorder_(recorder), measure_from_(measure_from), stop_(stop), running_(running) {}
+        recorder_(recorder), measure_from_(measure_from), stop_(stop), running_(running),
+        fresh_(fresh) {}
 
   void Start() { Next(); }
 
@@ -114,7 +144,8 @@ class Client {
     context_ = std::make_unique<grpc::ClientContext>();
     context_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     request_.Clear();
-    *request_.mutable_query() = SmallTable(static_cast<int>(rng_() % 25));
+    *request_.mutable_query() = fresh_ != nullptr ? FreshTable((*fresh_)++)
+                                                  : SmallTable(static_cast<int>(rng_() % 25));
     response_.Clear();
     sent_ = absl::Now();
     stub_->async()->Query(context_.get(), &request_, &response_, [this](grpc::Status status) {
@@ -131,6 +162,7 @@ class Client {
   Recorder& recorder_;
   const absl::Time measure_from_, stop_;
   std::atomic<int>& running_;
+  std::atomic<int64_t>* const fresh_;  // the next fresh query; null: repeats
   std::unique_ptr<grpc::ClientContext> context_;
   v1::QueryRequest request_;
   v1::QueryResponse response_;
@@ -156,6 +188,10 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       ok = absl::SimpleAtod(value, &o.warmup) && o.warmup >= 0;
     } else if (flag == "--rows") {
       ok = absl::SimpleAtoi(value, &o.rows) && o.rows > 0;
+    } else if (flag == "--fresh") {
+      int fresh = 0;
+      ok = absl::SimpleAtoi(value, &fresh) && (fresh == 0 || fresh == 1);
+      o.fresh = fresh == 1;
     } else {
       ok = false;
     }
@@ -188,10 +224,11 @@ int Run(const Options& o) {
   const absl::Time measure_from = start + absl::Seconds(o.warmup);
   const absl::Time stop = measure_from + absl::Seconds(o.seconds);
   const double cpu_start = bench::ProcessCpuSeconds();
+  std::atomic<int64_t> next_fresh(0);
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < o.clients; ++i) {
-    clients.push_back(
-        std::make_unique<Client>(channels[i], 1000 + i, recorder, measure_from, stop, running));
+    clients.push_back(std::make_unique<Client>(channels[i], 1000 + i, recorder, measure_from,
+                                               stop, running, o.fresh ? &next_fresh : nullptr));
   }
   for (auto& c : clients) c->Start();
   for (int left = running.load(); left > 0; left = running.load()) running.wait(left);
@@ -205,20 +242,24 @@ int Run(const Options& o) {
     absl::StrAppend(&error_text, error_text.empty() ? "" : ", ", "code ", code, ": ", n);
   }
   const double per_second = static_cast<double>(latencies.size()) / o.seconds;
-  std::printf("clients %d, %.0f s measured after %.0f s warm-up, %lld seu records\n", o.clients,
-              o.seconds, o.warmup, static_cast<long long>(bench::SeuData(o.rows).rows));
+  std::printf("clients %d, %.0f s measured after %.0f s warm-up, %lld seu records, %s\n",
+              o.clients, o.seconds, o.warmup, static_cast<long long>(bench::SeuData(o.rows).rows),
+              o.fresh ? "every query a new table" : "small tables, mostly repeats");
   std::printf("audited releases: %zu (%.0f per second), errors: %lld%s%s\n", latencies.size(),
               per_second, static_cast<long long>(errors), error_text.empty() ? "" : " — ",
               error_text.c_str());
+  std::printf("refused by the protection (audited, not counted as releases): %lld\n",
+              static_cast<long long>(recorder.refused()));
   std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", Percentile(latencies, 0.5),
               Percentile(latencies, 0.9), Percentile(latencies, 0.99),
               latencies.empty() ? 0.0 : latencies.back());
   std::printf("process CPU (server and clients): %.1f s of %.1f s wall\n", cpu,
               absl::ToDoubleSeconds(absl::Now() - start));
-  std::printf("{\"clients\": %d, \"seconds\": %.1f, \"rows\": %lld, \"releases\": %zu, "
+  std::printf("{\"clients\": %d, \"fresh\": %s, \"seconds\": %.1f, \"rows\": %lld, \"releases\": %zu, "
               "\"releases_per_second\": %.1f, \"errors\": %lld, \"p50_ms\": %.3f, "
               "\"p90_ms\": %.3f, \"p99_ms\": %.3f}\n",
-              o.clients, o.seconds, static_cast<long long>(bench::SeuData(o.rows).rows),
+              o.clients, o.fresh ? "true" : "false", o.seconds,
+              static_cast<long long>(bench::SeuData(o.rows).rows),
               latencies.size(), per_second, static_cast<long long>(errors),
               Percentile(latencies, 0.5), Percentile(latencies, 0.9),
               Percentile(latencies, 0.99));
