@@ -105,7 +105,8 @@ absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protect
   const int64_t k = protector.EffectiveK(table);
   int32_t changed = 0;
   for (int64_t v : versions) {
-    ASSIGN_OR_RETURN(const v1::ComputedTable before, table_on_version(v));
+    ASSIGN_OR_RETURN(const TableOnOtherVersion on, table_on_version(v));
+    const v1::ComputedTable& before = on.table;
     if (before.record_count_size() != table.record_count_size() ||
         before.measures_size() != table.measures_size()) {
       return absl::InternalError("a query gives tables of different shapes on two versions");
@@ -214,6 +215,93 @@ std::string WhereNarrow(const policies::LinkedAuditResult& result) {
   return where;
 }
 
+// Another version with releases of the same population, and the audit of
+// the table as it reads there with those releases.
+struct OtherVersionAudit {
+  int64_t number = 0;
+  TableOnOtherVersion on;
+  MagnitudeRules rules;
+  std::unique_ptr<policies::LinkedAuditor> auditor;  // null: no linked release there
+  v1::LedgerRelease entry;  // the candidate on that version (owned: the auditor points to it)
+};
+
+enum class OtherVersionsVerdict { kSafe, kRepaired, kRefused };
+
+// Builds the audits of the other versions linked to `out.entry`'s
+// population. Errors as the linked audit's.
+absl::StatusOr<std::vector<OtherVersionAudit>> OtherVersionAuditsFor(
+    const policies::TableProtector& protector, const v1::Query& query, const LinkedDecision& out,
+    const ReleaseLedger& ledger, const TableOnVersion& table_on_version,
+    const LinkedProtectionOptions& options, v1::LedgerAudit& audit) {
+  const std::vector<int64_t> versions = ledger.OtherVersionsLinked(out.entry);
+  std::vector<OtherVersionAudit> others;
+  others.reserve(versions.size());  // the auditors point into the elements
+  for (int64_t v : versions) {
+    OtherVersionAudit& other = others.emplace_back();
+    other.number = v;
+    ASSIGN_OR_RETURN(other.on, table_on_version(v));
+    ASSIGN_OR_RETURN(other.entry,
+                     LedgerEntryOf(*other.on.version, query, other.on.table, out.decision));
+    const std::vector<std::shared_ptr<const v1::LedgerRelease>> linked = ledger.Linked(other.entry);
+    if (linked.empty()) continue;
+    std::vector<const v1::LedgerRelease*> releases;
+    for (const auto& r : linked) releases.push_back(r.get());
+    releases.push_back(&other.entry);
+    absl::StatusOr<std::unique_ptr<policies::LinkedAuditor>> auditor =
+        policies::LinkedAuditor::Create(
+            releases, DimensionSizesOf(*other.on.version), AtomCounterFor(*other.on.version),
+            AuditOptionsFor(protector.policy(), *other.on.version, options, other.rules));
+    if (!auditor.ok()) {
+      AddNote(audit, std::string(auditor.status().message()));
+      return auditor.status();
+    }
+    other.auditor = std::move(*auditor);
+  }
+  return others;
+}
+
+// Audits `decision` as it reads on each other version with that version's
+// releases. kRepaired: `constraints` got more cells (protect again);
+// kRefused: more suppression cannot help (noted in `audit`).
+absl::StatusOr<OtherVersionsVerdict> AuditOtherVersions(const v1::Query& query,
+                                                        const v1::ReleaseDecision& decision,
+                                                        std::vector<OtherVersionAudit>& others,
+                                                        policies::LedgerConstraints& constraints,
+                                                        v1::LedgerAudit& audit) {
+  for (OtherVersionAudit& other : others) {
+    if (other.auditor == nullptr) continue;
+    ASSIGN_OR_RETURN(other.entry,
+                     LedgerEntryOf(*other.on.version, query, other.on.table, decision));
+    absl::StatusOr<policies::LinkedAuditResult> result = other.auditor->Audit(other.entry);
+    if (!result.ok()) {
+      AddNote(audit, std::string(result.status().message()));
+      return result.status();
+    }
+    if (!result->previously_suppressed.empty()) {
+      for (int32_t cell : result->previously_suppressed) {
+        constraints.keep_suppressed.push_back(cell);
+      }
+      audit.set_kept_suppressed(static_cast<int32_t>(constraints.keep_suppressed.size()));
+      return OtherVersionsVerdict::kRepaired;
+    }
+    const bool sums_safe = std::all_of(result->exposed_sums.begin(), result->exposed_sums.end(),
+                                       [](const policies::ExposedSum& e) { return e.before; });
+    if (result->exposed.empty() && sums_safe) continue;
+    if (!ApplyRepairs(*result, other.on.table, constraints)) {
+      AddNote(audit, absl::StrCat("refused: with the releases of version ", other.number,
+                                  ", more suppression in this table cannot open a small group "
+                                  "or a sum over ",
+                                  WhereNarrow(*result)));
+      return OtherVersionsVerdict::kRefused;
+    }
+    AddNote(audit, absl::StrCat("audited with the releases of version ", other.number,
+                                " as well: cells suppressed so that differences across the "
+                                "versions stay open"));
+    return OtherVersionsVerdict::kRepaired;
+  }
+  return OtherVersionsVerdict::kSafe;
+}
+
 // Records what the ledger made of an accepted table.
 void NoteAccepted(const policies::LedgerConstraints& constraints, int32_t before,
                   v1::LedgerAudit& audit) {
@@ -270,7 +358,13 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
   for (size_t i = 0; i < linked.size() && i < kMaxListedReleases; ++i) {
     audit.add_linked_release_ids(linked[i]->release_id());
   }
-  if (linked.empty()) {
+  // Other versions with releases of the same population: the table as it
+  // reads there, audited with those releases (the units in both versions
+  // are the same; an attacker combines their tables).
+  std::vector<OtherVersionAudit> others;
+  ASSIGN_OR_RETURN(others, OtherVersionAuditsFor(protector, query, out, ledger, table_on_version,
+                                                 options, audit));
+  if (linked.empty() && others.empty()) {
     audit.set_rounds(1);
     audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
     audit.set_sums_suppressed(SumCells(constraints));
@@ -317,8 +411,15 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
         std::count_if(result->exposed_sums.begin(), result->exposed_sums.end(),
                       [](const policies::ExposedSum& e) { return e.before; }));
     if (result->exposed.empty() && static_cast<int32_t>(result->exposed_sums.size()) == before) {
-      NoteAccepted(constraints, before, audit);
-      return out;
+      // Safe with this version's releases; now with each other version's.
+      ASSIGN_OR_RETURN(const OtherVersionsVerdict verdict,
+                       AuditOtherVersions(query, out.decision, others, constraints, audit));
+      if (verdict == OtherVersionsVerdict::kSafe) {
+        NoteAccepted(constraints, before, audit);
+        return out;
+      }
+      if (verdict == OtherVersionsVerdict::kRepaired) continue;
+      return CannotRelease();
     }
     if (!ApplyRepairs(*result, table, constraints)) {
       AddNote(audit, absl::StrCat("refused: more suppression in this table cannot open a small "

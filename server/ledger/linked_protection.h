@@ -31,9 +31,14 @@ struct LinkedProtectionOptions {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
+// The same table on another version of its dataset, with that version.
+struct TableOnOtherVersion {
+  std::shared_ptr<const engine::LoadedVersion> version;
+  v1::ComputedTable table;
+};
 // Computes the same table on another version of its dataset (for the
-// re-ingest rule).
-using TableOnVersion = std::function<absl::StatusOr<v1::ComputedTable>(int64_t version)>;
+// re-ingest rule and the audit with that version's releases).
+using TableOnVersion = std::function<absl::StatusOr<TableOnOtherVersion>(int64_t version)>;
 
 struct LinkedDecision {
   v1::ReleaseDecision decision;
@@ -43,11 +48,13 @@ struct LinkedDecision {
 
 // Decides the release of `table` (computed for `query` on `version`) given
 // the earlier releases in `ledger`. Releases of other versions of the
-// dataset (a corrected re-ingest) are linked by their differences: the
-// table is also computed on every other version with an overlapping
-// release, and a cell whose count changed by 1 .. k-1 is suppressed so
-// that an attacker cannot exclude that it did not change at all. `audit` receives what the DPO should
-// see, also when the table is refused. FAILED_PRECONDITION (naming no
+// dataset (a corrected re-ingest) are linked: the table is also computed
+// on every other version with an overlapping release; a cell whose count
+// changed by 1 .. k-1 is suppressed so that an attacker cannot exclude that
+// it did not change at all; and the table as it reads on that version is
+// audited with that version's releases, so that differencing across
+// versions (units in both, unchanged) discloses nothing either. `audit`
+// receives what the DPO should see, also when the table is refused. FAILED_PRECONDITION (naming no
 // value) if no suppression makes the union safe or the joint audit is too
 // large; the protector's errors pass through.
 absl::StatusOr<LinkedDecision> ProtectAcrossReleases(

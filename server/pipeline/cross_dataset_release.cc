@@ -142,9 +142,10 @@ absl::StatusOr<v1::ReleaseDecision> ProtectWithLedgers(
     };
   };
   auto on_version = [&](const std::string& dataset, const v1::Query& query) {
-    return [&, dataset](int64_t v) -> absl::StatusOr<v1::ComputedTable> {
+    return [&, dataset](int64_t v) -> absl::StatusOr<ledger::TableOnOtherVersion> {
       ASSIGN_OR_RETURN(auto other, context.catalog.Get(dataset, v));
-      return engine::ComputeTable(*other, query, limits);
+      ASSIGN_OR_RETURN(v1::ComputedTable table, engine::ComputeTable(*other, query, limits));
+      return ledger::TableOnOtherVersion{std::move(other), std::move(table)};
     };
   };
   v1::DenominatorRelease& den = *record.mutable_denominator();

@@ -261,10 +261,11 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   ASSIGN_OR_RETURN(ledger::LinkedDecision linked,
                    ledger::ProtectAcrossReleases(
                        protector, *version, counted, table, *ledger,
-                       [&](int64_t v) -> absl::StatusOr<v1::ComputedTable> {
+                       [&](int64_t v) -> absl::StatusOr<ledger::TableOnOtherVersion> {
                          ASSIGN_OR_RETURN(auto other, catalog_.Get(query.dataset(), v));
                          ASSIGN_OR_RETURN(ComputedTables on_other, compute(*other));
-                         return std::move(on_other.protect);
+                         return ledger::TableOnOtherVersion{std::move(other),
+                                                            std::move(on_other.protect)};
                        },
                        linked_options, *record.mutable_ledger_audit()));
   if (!basis.keep) return finish(std::move(linked.decision));

@@ -205,6 +205,27 @@ TEST_F(AttackTest, CorrectedReingest) {
   EXPECT_GT(record.ledger_audit().ledger_suppressed(), 0);
 }
 
+// 7b. Differencing across versions: the Stadtteil total on version 1,
+// then, after a correction elsewhere (Stadtteil 4), the same without
+// school s4 on version 2. Nothing of Stadtteil 1 changed, so the two
+// tables together give the girl at s4 away, as attack 1 does in one
+// version.
+TEST_F(AttackTest, DifferencingAcrossVersions) {
+  Both({.filters = {{"stadtteil", {"1"}}}}, "schulamt", /*version=*/1);
+  std::vector<Pupil> corrected = Musterschulen();
+  corrected.push_back({"4", "s3", "w", "nd", 2});
+  ASSERT_OK(world_->Reingest(corrected));
+  Both({.filters = {{"stadtteil", {"1"}}, {"schule", {"s1", "s2", "s3"}}}}, "schulamt",
+       /*version=*/2);
+  const Set girl_at_s4 = {{"stadtteil", {"1"}}, {"schule", {"s4"}}};
+  EXPECT_EQ(baseline_->CountOf(girl_at_s4).upper, 1);  // 40 - 39
+  EXPECT_GE(cellgate_->CountOf(girl_at_s4).upper, kK);
+  // The DPO sees that version 1's releases made the difference.
+  ASSERT_OK_AND_ASSIGN(v1::AuditRecord record, world_->LastAuditRecord());
+  EXPECT_THAT(record.ledger_audit().note(),
+              ::testing::HasSubstr("audited with the releases of version 1"));
+}
+
 // The same query asked again gets the same table, cell for cell.
 TEST_F(AttackTest, RepeatedQueryGetsTheSameTable) {
   const Ask ask = {.group_by = {"stadtteil", "sex"}, .totals = true};

@@ -143,7 +143,7 @@ struct World {
   }
   // One version only: the re-ingest rule never asks.
   static ledger::TableOnVersion Loader() {
-    return [](int64_t) -> absl::StatusOr<v1::ComputedTable> {
+    return [](int64_t) -> absl::StatusOr<ledger::TableOnOtherVersion> {
       return absl::InternalError("the benchmark has one version");
     };
   }
