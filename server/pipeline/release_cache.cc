@@ -7,15 +7,16 @@
 
 namespace cellgate::pipeline {
 
-std::string ReleaseCache::KeyOf(const v1::Query& query, const std::string& version_hash,
-                                const std::string& policy_hash) {
+std::string ReleaseCache::KeyOf(const v1::Query& query, int64_t version_number,
+                                const std::string& version_hash, const std::string& policy_hash) {
   v1::Query table_part = query;
   table_part.clear_purpose();
   table_part.clear_legal_basis();
   table_part.clear_justification();
   table_part.clear_client_request_id();
   table_part.clear_version();
-  return absl::StrCat(version_hash, "/", policy_hash, "/", CanonicalSha256Hex(table_part));
+  return absl::StrCat(version_number, "/", version_hash, "/", policy_hash, "/",
+                      CanonicalSha256Hex(table_part));
 }
 
 std::optional<ReleaseCache::Hit> ReleaseCache::Find(const std::string& key) {
@@ -28,7 +29,7 @@ std::optional<ReleaseCache::Hit> ReleaseCache::Find(const std::string& key) {
 
 void ReleaseCache::Insert(const std::string& key,
                           std::shared_ptr<const v1::ReleaseDecision> decision,
-                          std::string release_id) {
+                          std::string release_id, bool ledger_audited) {
   const size_t bytes = decision->ByteSizeLong() + key.size();
   if (bytes > max_bytes_) return;
   absl::MutexLock lock(&mu_);
@@ -37,7 +38,7 @@ void ReleaseCache::Insert(const std::string& key,
     entries_.erase(it->second);
     by_key_.erase(it);
   }
-  entries_.push_front(Entry{key, Hit{std::move(decision), std::move(release_id)}, bytes});
+  entries_.push_front(Entry{key, Hit{std::move(decision), std::move(release_id), ledger_audited}, bytes});
   by_key_[key] = entries_.begin();
   bytes_ += bytes;
   while (bytes_ > max_bytes_) {

@@ -7,10 +7,10 @@
 // empty after a restart (the release ledger then gives the same table the
 // long way). Thread-safe.
 //
-//   const std::string key = ReleaseCache::KeyOf(query, version_hash, policy_hash);
+//   const std::string key = ReleaseCache::KeyOf(query, version, version_hash, policy_hash);
 //   if (auto hit = cache.Find(key)) return hit->decision;   // a repeat
 //   ... protect, record durably ...
-//   cache.Insert(key, decision, release_id);
+//   cache.Insert(key, decision, release_id, /*ledger_audited=*/true);
 #ifndef CELLGATE_SERVER_PIPELINE_RELEASE_CACHE_H_
 #define CELLGATE_SERVER_PIPELINE_RELEASE_CACHE_H_
 
@@ -33,24 +33,30 @@ class ReleaseCache {
   struct Hit {
     std::shared_ptr<const v1::ReleaseDecision> decision;
     std::string release_id;  // of the release that made the decision
+    // Whether that release was audited against the release ledger (a
+    // perturbed count table, or a server without a ledger, was not).
+    bool ledger_audited = false;
   };
 
   // Keeps decisions of at most `max_bytes` (serialized size) in all; 0
   // keeps none.
   explicit ReleaseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // Returns the key of `query` on the version with `version_hash` under the
-  // policy with `policy_hash`: the query's purpose, legal basis,
-  // justification, client request id and version number do not take part
-  // (they do not change the table; the version hash does).
-  static std::string KeyOf(const v1::Query& query, const std::string& version_hash,
-                           const std::string& policy_hash);
+  // Returns the key of `query` on version `version_number` (content hash
+  // `version_hash`) under the policy with `policy_hash`. The query's purpose,
+  // legal basis, justification, client request id and version field do not
+  // take part (they do not change the table). The version number does: an
+  // identical re-ingest has the same hash, but its tables name their own
+  // version and go to their own version's ledger.
+  static std::string KeyOf(const v1::Query& query, int64_t version_number,
+                           const std::string& version_hash, const std::string& policy_hash);
 
   // Returns the decision released for `key`, if it is still kept.
   std::optional<Hit> Find(const std::string& key);
-  // Keeps `decision`, released as `release_id`, for `key` (replacing any).
+  // Keeps `decision`, released as `release_id` (audited against the ledger
+  // if `ledger_audited`), for `key` (replacing any).
   void Insert(const std::string& key, std::shared_ptr<const v1::ReleaseDecision> decision,
-              std::string release_id);
+              std::string release_id, bool ledger_audited);
 
  private:
   struct Entry {

@@ -155,15 +155,20 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   // version and policy.
   if (std::optional<ReleaseCache::Hit> hit;
       repeat != nullptr && !across.has_value() &&
-      (hit = cache_.Find(ReleaseCache::KeyOf(query, record.dataset_version_hash(),
+      (hit = cache_.Find(ReleaseCache::KeyOf(query, record.dataset_version(),
+                                             record.dataset_version_hash(),
                                              record.policy_hash())))) {
     *repeat = true;
-    v1::LedgerAudit& audit = *record.mutable_ledger_audit();
-    audit.set_linked_releases(1);
-    audit.add_linked_release_ids(hit->release_id);
-    audit.set_repeat_of(hit->release_id);
-    audit.set_note(absl::StrCat("repeat of release ", hit->release_id,
-                                ": the table released then, nothing new to audit"));
+    // A table decided without the ledger is repeated without it too (its
+    // replay then decides anew without the ledger, as for the original).
+    if (hit->ledger_audited) {
+      v1::LedgerAudit& audit = *record.mutable_ledger_audit();
+      audit.set_linked_releases(1);
+      audit.add_linked_release_ids(hit->release_id);
+      audit.set_repeat_of(hit->release_id);
+      audit.set_note(absl::StrCat("repeat of release ", hit->release_id,
+                                  ": the table released then, nothing new to audit"));
+    }
     return *hit->decision;
   }
   ASSIGN_OR_RETURN(const policies::TableProtector protector,
@@ -310,13 +315,17 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   *record.mutable_released_table() = decision->table();
   // The table leaves only after its record is durable.
   const v1::AuditRecord header = HeaderOf(record);
-  const std::string cache_key =
-      ReleaseCache::KeyOf(query, record.dataset_version_hash(), record.policy_hash());
+  const std::string cache_key = ReleaseCache::KeyOf(
+      query, record.dataset_version(), record.dataset_version_hash(), record.policy_hash());
+  // A share over another dataset is never answered from the cache (Decide),
+  // so it is not kept there either.
+  const bool cacheable = !repeat && !record.has_denominator();
+  const bool ledger_audited = record.has_ledger_audit();
   ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
   Notify(request, header, receipt, start, /*dataset_known=*/true);
-  if (!repeat) {
+  if (cacheable) {
     cache_.Insert(cache_key, std::make_shared<const v1::ReleaseDecision>(*decision),
-                  receipt.release_id());
+                  receipt.release_id(), ledger_audited);
   }
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());

@@ -292,22 +292,24 @@ TEST(ReleaseCacheTest, KeyIsWhatDeterminesTheTable) {
   v1::Query q;
   q.set_dataset("kita");
   q.add_group_by()->set_dimension("stadtteil");
-  const std::string key = ReleaseCache::KeyOf(q, "v1hash", "p1hash");
+  const std::string key = ReleaseCache::KeyOf(q, 1, "v1hash", "p1hash");
   v1::Query asked = q;
   asked.set_purpose("x");
   asked.set_legal_basis("y");
   asked.set_justification("z");
   asked.set_client_request_id("r");
   asked.set_version(1);
-  EXPECT_EQ(ReleaseCache::KeyOf(asked, "v1hash", "p1hash"), key);
-  EXPECT_NE(ReleaseCache::KeyOf(q, "v2hash", "p1hash"), key);
-  EXPECT_NE(ReleaseCache::KeyOf(q, "v1hash", "p2hash"), key);
+  EXPECT_EQ(ReleaseCache::KeyOf(asked, 1, "v1hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(q, 1, "v2hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(q, 1, "v1hash", "p2hash"), key);
+  // An identical re-ingest has the same hash, but its own version number.
+  EXPECT_NE(ReleaseCache::KeyOf(q, 2, "v1hash", "p1hash"), key);
   v1::Query other = q;
   other.set_totals(true);
-  EXPECT_NE(ReleaseCache::KeyOf(other, "v1hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(other, 1, "v1hash", "p1hash"), key);
   other = q;
   other.set_channel(v1::PUBLIC);
-  EXPECT_NE(ReleaseCache::KeyOf(other, "v1hash", "p1hash"), key);
+  EXPECT_NE(ReleaseCache::KeyOf(other, 1, "v1hash", "p1hash"), key);
 }
 
 TEST(ReleaseCacheTest, KeepsRecentDecisionsWithinItsBytes) {
@@ -316,15 +318,15 @@ TEST(ReleaseCacheTest, KeepsRecentDecisionsWithinItsBytes) {
   auto decision = std::make_shared<const v1::ReleaseDecision>(d);
   const size_t one = d.ByteSizeLong() + 1;  // keys of one byte
   ReleaseCache cache(2 * one);
-  cache.Insert("a", decision, "r1");
-  cache.Insert("b", decision, "r2");
+  cache.Insert("a", decision, "r1", true);
+  cache.Insert("b", decision, "r2", true);
   ASSERT_TRUE(cache.Find("a").has_value());  // now a is the most recent
-  cache.Insert("c", decision, "r3");          // b goes
+  cache.Insert("c", decision, "r3", true);          // b goes
   EXPECT_FALSE(cache.Find("b").has_value());
   ASSERT_TRUE(cache.Find("a").has_value());
   EXPECT_EQ(cache.Find("c")->release_id, "r3");
   ReleaseCache none(0);
-  none.Insert("a", decision, "r1");
+  none.Insert("a", decision, "r1", true);
   EXPECT_FALSE(none.Find("a").has_value());
 }
 

@@ -634,5 +634,36 @@ TEST_F(CrossDatasetReplayTest, AShareAskedAgainAfterTheDenominatorChangedUsesIts
   EXPECT_TRUE(replay.match()) << replay.DebugString();
 }
 
+// An identical re-ingest has the same content hash, but it is another
+// version: the query on it is no repeat of the release on version 1.
+TEST_F(ReleaseReplayTest, AfterAnIdenticalReingestTheQueryIsReleasedOnTheNewVersion) {
+  const v1::AuditRecord first = Release(ByStadtteil());
+  Ingest(kVersion1);
+  const v1::AuditRecord later = Release(ByStadtteil());
+  ASSERT_EQ(later.dataset_version(), 2);
+  ASSERT_EQ(later.dataset_version_hash(), first.dataset_version_hash());
+  EXPECT_EQ(later.ledger_audit().repeat_of(), "");
+  EXPECT_EQ(ledger_->size(), 2);  // in version 2's part of the ledger
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(later));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+}
+
+// A perturbed count table stays out of the ledger; its repeat does too, and
+// replays without it, like the original.
+TEST_F(ReleaseReplayTest, ARepeatOfAPerturbedTableReplaysWithoutTheLedger) {
+  StartPipeline({PerturbingPolicyOf("kita")});
+  v1::Query public_table = ByStadtteil();
+  public_table.set_channel(v1::PUBLIC);
+  const v1::AuditRecord first = Release(public_table);
+  ASSERT_FALSE(first.has_ledger_audit());
+  const v1::AuditRecord repeat = Release(public_table);
+  EXPECT_FALSE(repeat.has_ledger_audit());
+  EXPECT_EQ(repeat.released_table_sha256(), first.released_table_sha256());
+  EXPECT_EQ(ledger_->size(), 0);
+  ASSERT_OK_AND_ASSIGN(const v1::ReplayReleaseResponse replay, Replay(repeat));
+  EXPECT_TRUE(replay.match()) << replay.DebugString();
+  EXPECT_FALSE(replay.ledger_audited());
+}
+
 }  // namespace
 }  // namespace cellgate::pipeline
