@@ -157,6 +157,10 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   pipeline_options.max_cells = config.limits().max_cells();
   pipeline_options.max_query_time = absl::Seconds(config.limits().max_query_seconds());
   pipeline_options.max_ledger_atoms = config.limits().max_ledger_atoms();
+  pipeline_options.release_cache_bytes =
+      config.limits().release_cache_bytes() < 0
+          ? 0
+          : static_cast<size_t>(config.limits().release_cache_bytes());
   pipeline_options.observer = app->telemetry_.get();
   ASSIGN_OR_RETURN(app->ledger_, Part(ledger::ReleaseLedger::Open(*app->store_), "release ledger"));
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(

@@ -91,6 +91,13 @@ absl::StatusOr<v1::ServerConfig> CompleteServerConfig(v1::ServerConfig config,
   }
   if (limits->max_query_seconds() <= 0) limits->set_max_query_seconds(30);
   if (limits->max_ledger_atoms() <= 0) limits->set_max_ledger_atoms(200000);
+  if (limits->release_cache_bytes() == 0) limits->set_release_cache_bytes(int64_t{64} << 20);
+  if (limits->release_cache_bytes() < -1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: limits.release_cache_bytes must be -1 (off), 0 (64 MiB) or a number of bytes, "
+        "not ",
+        limits->release_cache_bytes()));
+  }
   if (limits->max_queries_per_minute_per_principal() <= 0) {
     limits->set_max_queries_per_minute_per_principal(600);
   }

@@ -115,6 +115,19 @@ TEST(ServerConfigTest, AuditContentKeyFromAFileTheEnvironmentOrACredentialAndAtM
                        HasSubstr("LoadCredential=audit-content.key")));
 }
 
+TEST(ServerConfigTest, ReleaseCacheDefaultsOffAndBounds) {
+  v1::ServerConfig config = Minimal();
+  config.set_store_key_file("store.key");
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig defaults, CompleteServerConfig(config, "/etc/cellgate"));
+  EXPECT_EQ(defaults.limits().release_cache_bytes(), int64_t{64} << 20);
+  config.mutable_limits()->set_release_cache_bytes(-1);
+  ASSERT_OK_AND_ASSIGN(v1::ServerConfig off, CompleteServerConfig(config, "/etc/cellgate"));
+  EXPECT_EQ(off.limits().release_cache_bytes(), -1);
+  config.mutable_limits()->set_release_cache_bytes(-2);
+  EXPECT_THAT(CompleteServerConfig(config, "/etc/cellgate"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("release_cache_bytes")));
+}
+
 TEST(ServerConfigTest, RetentionDefaultsAndBounds) {
   v1::ServerConfig config = Minimal();
   config.set_store_key_file("store.key");
