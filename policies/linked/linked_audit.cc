@@ -98,6 +98,25 @@ void Merge(const Contributions& part, Contributions& into) {
   }
 }
 
+// The facts of a union of atoms whose contributors may have records in
+// several of them, bounded so that the rules err on the safe side: one
+// contributor's part of the union is at most the atoms' largest added up,
+// and two contributors' parts at most their largest and second added up
+// (never more than the sum). Larger tops make dominance and p% stricter.
+Contributions BoundedUnion(const std::vector<const Contributions*>& parts) {
+  Contributions out;
+  double tops = 0;
+  for (const Contributions* part : parts) {
+    out.sum += part->sum;
+    out.largest += part->largest;
+    tops += part->largest + part->second;
+  }
+  out.largest = std::min(out.largest, out.sum);
+  out.second = std::max(0.0, std::min(tops, out.sum) - out.largest);
+  out.second = std::min(out.second, out.largest);
+  return out;
+}
+
 // The level a sensitive sum must be able to move by, as the table
 // protector requires of a suppressed sum (table_protector.cc): at least one
 // unit, sum_percent % of it, and what the magnitude rules in force require.
@@ -189,6 +208,7 @@ absl::StatusOr<const AtomSums*> LinkedAuditor::SumsOf(const std::string& column)
                                               " facts for ", space_.cliques()[c].atoms, " atoms"));
     }
     all.negative |= part.negative;
+    all.contributors_span_atoms |= part.contributors_span_atoms;
     all.facts.insert(all.facts.end(), part.facts.begin(), part.facts.end());
   }
   return &(sums_[column] = std::move(all));
@@ -377,10 +397,16 @@ LinkedAuditor::SumGoals LinkedAuditor::GoalsOfSums(const AtomSums& sums, double 
     if (atoms.empty() || !seen.insert(atoms).second) return;
     Contributions facts;
     int64_t n = 0;
+    std::vector<const Contributions*> parts;
     for (int64_t atom : atoms) {
-      Merge(sums.facts[atom], facts);
+      if (sums.contributors_span_atoms) {
+        parts.push_back(&sums.facts[atom]);
+      } else {
+        Merge(sums.facts[atom], facts);
+      }
       n += counts_[atom];
     }
+    if (sums.contributors_span_atoms) facts = BoundedUnion(parts);
     if (!SumIsSensitive(facts, n, KOf(space_, clique, options_), options_)) return;
     const double level = SumLevel(facts, options_);
     const int target = lp.AddTarget(atoms);

@@ -45,11 +45,17 @@ namespace cellgate::policies {
 using AtomCounter =
     std::function<absl::StatusOr<std::vector<int64_t>>(const AtomSpace& space, int clique)>;
 
-// The magnitude facts of every atom of one clique for one measure column
-// (records are the contributors), in the column's scaled units.
+// The magnitude facts of every atom of one clique for one measure column,
+// in the column's scaled units: the two largest contributions, of records,
+// or of contributors where the column has a contributor column.
 struct AtomSums {
   std::vector<Contributions> facts;  // by local atom index
   bool negative = false;             // some record's value is below zero
+  // The contributors are not the records (a contributor column): one
+  // contributor may have records in several atoms, so the top two of a
+  // union of atoms are bounded from above (by the atoms' tops added up),
+  // not merged.
+  bool contributors_span_atoms = false;
 };
 // Returns the facts of column `column` for clique `clique` of `space`.
 using AtomMagnitudes = std::function<absl::StatusOr<AtomSums>(

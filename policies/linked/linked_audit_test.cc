@@ -450,5 +450,49 @@ TEST(LinkedSumsCellTest, AReleasedCellIsCheckedWhereItsAtomsAreNot) {
   }
 }
 
+// Where contributors are not the records (a contributor column), one
+// contributor may have records in several atoms: the top two of a union
+// are bounded from above, not merged. Stadtteil 0: 45 + 5 days for each
+// sex. Merged as records, the Stadtteil's 100 has tops 45 and 45 (45 %:
+// safe under dominance (1, 85)); if one contributor may hold both 45s, it
+// has up to 90 %.
+TEST(LinkedSumsCellTest, ContributorsSpanningAtomsAreBoundedNotMerged) {
+  Population p = {{"stadtteil", "sex"}, {2, 2}, {}};
+  for (auto [sex, days] :
+       std::vector<std::pair<uint32_t, int64_t>>{{0, 45}, {0, 5}, {1, 45}, {1, 5}}) {
+    p.records.push_back({0, sex});
+    p.values.push_back(days);
+  }
+  for (int i = 0; i < 30; ++i) {
+    p.records.push_back({1, static_cast<uint32_t>(i % 2)});
+    p.values.push_back(3);
+  }
+  v1::DominanceRule config;
+  config.set_n(1);
+  config.set_k(85);
+  const DominanceRule dominance(config);
+  // Counts of Stadtteil 0 by sex split its atoms; the candidate publishes
+  // its sum.
+  const v1::LedgerRelease by_sex = Release(p, "by_sex", {{"stadtteil", {0}}}, {{"sex", {{0}, {1}, {}}}});
+  const v1::LedgerRelease candidate = WithSums(p, Release(p, "st0", {{"stadtteil", {0}}}, {}));
+  LinkedAuditOptions options{.k = 3};
+  options.dominance = &dominance;
+  options.magnitudes = p.Magnitudes();
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult records,
+                       AuditLinkedReleases({&by_sex, &candidate}, p.Sizes(), p.Counter(), options));
+  EXPECT_THAT(records.exposed_sums, IsEmpty());
+  options.magnitudes = [base = p.Magnitudes()](const AtomSpace& space, int c,
+                                               const std::string& column)
+      -> absl::StatusOr<AtomSums> {
+    absl::StatusOr<AtomSums> sums = base(space, c, column);
+    if (sums.ok()) sums->contributors_span_atoms = true;
+    return sums;
+  };
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult contributors,
+                       AuditLinkedReleases({&by_sex, &candidate}, p.Sizes(), p.Counter(), options));
+  ASSERT_THAT(contributors.exposed_sums, Not(IsEmpty()));
+  EXPECT_EQ(contributors.exposed_sums[0].moves[0].cell, 0);
+}
+
 }  // namespace
 }  // namespace cellgate::policies

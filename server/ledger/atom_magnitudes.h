@@ -1,8 +1,10 @@
 // The magnitude facts the linked audit needs of every atom (atom_space.h)
 // from a loaded version: per atom of one clique, the sum of a MEASURE
-// column over its records and its two largest record values (records are
-// the contributors, as for the table's own magnitude rules). One pass over
-// the clique's dimension columns and the measure column. Pure; thread-safe.
+// column over its records and its two largest contributions: of records,
+// or, where the column has a contributor column (ColumnSchema.contributor),
+// of the contributors' totals in the atom (then contributors_span_atoms).
+// One pass over the clique's dimension columns and the measure column.
+// Pure; thread-safe.
 #ifndef CELLGATE_SERVER_LEDGER_ATOM_MAGNITUDES_H_
 #define CELLGATE_SERVER_LEDGER_ATOM_MAGNITUDES_H_
 

@@ -188,6 +188,25 @@ class KurseWorld {
     return pipeline_->Release(As("vhs"), q);
   }
 
+  // COUNT and SUM ustd of Sprachen in the Stadtteile `stadtteile`, one cell.
+  absl::StatusOr<v1::QueryResponse> AskSprachenIn(const std::vector<std::string>& stadtteile) {
+    v1::Query q;
+    q.set_dataset(schema_.id());
+    q.set_purpose("bildungsbericht");
+    q.set_legal_basis("vhsg_5");
+    q.add_measures()->set_kind(v1::Measure::COUNT);
+    v1::Measure& sum = *q.add_measures();
+    sum.set_kind(v1::Measure::SUM);
+    sum.set_column("ustd");
+    v1::Filter& bereich = *q.add_filters();
+    bereich.set_dimension("programmbereich");
+    bereich.add_codes("sp");
+    v1::Filter& where = *q.add_filters();
+    where.set_dimension("stadtteil");
+    for (const std::string& code : stadtteile) where.add_codes(code);
+    return pipeline_->Release(As("vhs"), q);
+  }
+
   absl::StatusOr<std::vector<v1::AuditRecord>> AuditRecords() const {
     // Whole records, details merged in: the suppression audit and the
     // released table live in the detail blobs, and the secrecy test must
@@ -319,6 +338,27 @@ TEST(ContributorAttackTest, ContributorColumnSuppressesAndProtectsToTheUpperLeve
     }
   }
   EXPECT_TRUE(audited);
+}
+
+// Across releases the contributors count too: Sprachen in Stadtteile 1-3
+// (1,370 hours: A's 500 and B's 490 are far from dominating it), then in
+// 2 and 3 only (370). Each alone passes every rule; their difference is
+// the Altstadt's 1,000, where B estimates A to within 2 %. No course has
+// more than 20 hours, so a ledger that took the records as contributors
+// found nothing to protect in the difference and published both.
+TEST(ContributorAttackTest, DifferencingSumsAcrossReleasesCountsKursleitungenNotCourses) {
+  ASSERT_OK_AND_ASSIGN(auto world, KurseWorld::Create(KurseSchema(), KursePolicy(), Kurse()));
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse all, world->AskSprachenIn({"1", "2", "3"}));
+  ASSERT_EQ(all.table().cells(0).values(1).status(), v1::PUBLISHED);
+  ASSERT_EQ(all.table().cells(0).values(1).value(), 1370);
+  absl::StatusOr<v1::QueryResponse> rest = world->AskSprachenIn({"2", "3"});
+  if (rest.ok()) {
+    const v1::CellValue& sum = rest->table().cells(0).values(1);
+    // Published, it would give the Altstadt's 1,000: A at most 510 for 500.
+    EXPECT_NE(sum.status(), v1::PUBLISHED) << "the difference is " << 1370 - sum.value();
+  } else {
+    EXPECT_EQ(rest.status().code(), absl::StatusCode::kFailedPrecondition) << rest.status();
+  }
 }
 
 // The rules' parameters are secret: seeded with digits found nowhere else,
