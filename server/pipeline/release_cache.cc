@@ -27,10 +27,17 @@ std::optional<ReleaseCache::Hit> ReleaseCache::Find(const std::string& key) {
   return it->second->hit;
 }
 
+size_t ReleaseCache::BytesOf(const v1::ReleaseDecision& decision, const std::string& key) {
+  // The decision as it lies in memory (messages, strings, repeated fields),
+  // the key in the list and in the index, and the entry's own nodes.
+  return decision.SpaceUsedLong() + 2 * (sizeof(std::string) + key.size()) + sizeof(Entry) +
+         4 * sizeof(void*);
+}
+
 void ReleaseCache::Insert(const std::string& key,
                           std::shared_ptr<const v1::ReleaseDecision> decision,
                           std::string release_id, bool ledger_audited) {
-  const size_t bytes = decision->ByteSizeLong() + key.size();
+  const size_t bytes = BytesOf(*decision, key);
   if (bytes > max_bytes_) return;
   absl::MutexLock lock(&mu_);
   if (const auto it = by_key_.find(key); it != by_key_.end()) {

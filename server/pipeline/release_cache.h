@@ -38,7 +38,7 @@ class ReleaseCache {
     bool ledger_audited = false;
   };
 
-  // Keeps decisions of at most `max_bytes` (serialized size) in all; 0
+  // Keeps decisions of at most `max_bytes` in memory in all (BytesOf); 0
   // keeps none.
   explicit ReleaseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
@@ -53,6 +53,10 @@ class ReleaseCache {
 
   // Returns the decision released for `key`, if it is still kept.
   std::optional<Hit> Find(const std::string& key);
+  // The memory an entry for `decision` under `key` takes, as counted
+  // against the cache's bytes.
+  static size_t BytesOf(const v1::ReleaseDecision& decision, const std::string& key);
+
   // Keeps `decision`, released as `release_id` (audited against the ledger
   // if `ledger_audited`), for `key` (replacing any).
   void Insert(const std::string& key, std::shared_ptr<const v1::ReleaseDecision> decision,

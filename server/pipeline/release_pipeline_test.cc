@@ -316,7 +316,7 @@ TEST(ReleaseCacheTest, KeepsRecentDecisionsWithinItsBytes) {
   v1::ReleaseDecision d;
   d.add_rule_ids("threshold");
   auto decision = std::make_shared<const v1::ReleaseDecision>(d);
-  const size_t one = d.ByteSizeLong() + 1;  // keys of one byte
+  const size_t one = ReleaseCache::BytesOf(d, "a");  // keys of one byte
   ReleaseCache cache(2 * one);
   cache.Insert("a", decision, "r1", true);
   cache.Insert("b", decision, "r2", true);
