@@ -103,17 +103,27 @@ void Merge(const Contributions& part, Contributions& into) {
 // contributor's part of the union is at most the atoms' largest added up,
 // and two contributors' parts at most their largest and second added up
 // (never more than the sum). Larger tops make dominance and p% stricter.
-Contributions BoundedUnion(const std::vector<const Contributions*>& parts) {
+// With negative values (`negative`) a contributor missing from an atom
+// gives it 0, which may be more than the atom's top, and the sum bounds
+// nothing: the tops are then taken at least 0 and not clamped. The
+// contributors of the union are at least those of its largest atom (a
+// lower bound: fewer is stricter for the minimum-contributors rule).
+Contributions BoundedUnion(const std::vector<const Contributions*>& parts, bool negative) {
   Contributions out;
   double tops = 0;
   for (const Contributions* part : parts) {
+    const double largest = negative ? std::max(part->largest, 0.0) : part->largest;
+    const double second = negative ? std::max(part->second, 0.0) : part->second;
     out.sum += part->sum;
-    out.largest += part->largest;
-    tops += part->largest + part->second;
+    out.largest += largest;
+    tops += largest + second;
+    out.contributors = std::max(out.contributors, part->contributors);
   }
-  out.largest = std::min(out.largest, out.sum);
-  out.second = std::max(0.0, std::min(tops, out.sum) - out.largest);
-  out.second = std::min(out.second, out.largest);
+  if (!negative) {
+    out.largest = std::min(out.largest, out.sum);
+    tops = std::min(tops, out.sum);
+  }
+  out.second = std::min(std::max(0.0, tops - out.largest), out.largest);
   return out;
 }
 
@@ -135,7 +145,8 @@ bool SumIsSensitive(const Contributions& c, int64_t n, int64_t k,
                     const LinkedAuditOptions& options) {
   if (n == 0) return false;
   return n < k || (options.dominance != nullptr && options.dominance->Unsafe(c)) ||
-         (options.p_percent != nullptr && options.p_percent->Unsafe(c));
+         (options.p_percent != nullptr && options.p_percent->Unsafe(c)) ||
+         (options.min_contributors != nullptr && options.min_contributors->Unsafe(c));
 }
 
 std::string CellsKeyOf(const v1::LedgerRelease& release) {
@@ -406,7 +417,11 @@ LinkedAuditor::SumGoals LinkedAuditor::GoalsOfSums(const AtomSums& sums, double 
       }
       n += counts_[atom];
     }
-    if (sums.contributors_span_atoms) facts = BoundedUnion(parts);
+    if (sums.contributors_span_atoms) {
+      facts = BoundedUnion(parts, sums.negative);
+    } else {
+      facts.contributors = n;  // the records are the contributors
+    }
     if (!SumIsSensitive(facts, n, KOf(space_, clique, options_), options_)) return;
     const double level = SumLevel(facts, options_);
     const int target = lp.AddTarget(atoms);

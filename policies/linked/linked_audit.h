@@ -47,7 +47,8 @@ using AtomCounter =
 
 // The magnitude facts of every atom of one clique for one measure column,
 // in the column's scaled units: the two largest contributions, of records,
-// or of contributors where the column has a contributor column.
+// or of contributors where the column has a contributor column (then also
+// `contributors`, the number of distinct contributors of the atom).
 struct AtomSums {
   std::vector<Contributions> facts;  // by local atom index
   bool negative = false;             // some record's value is below zero
@@ -83,6 +84,10 @@ struct LinkedAuditOptions {
   int32_t sum_percent = 10;
   const DominanceRule* dominance = nullptr;
   const PPercentRule* p_percent = nullptr;
+  // The policy's minimum number of contributors (not owned, may be null):
+  // a sum of fewer contributors is sensitive (records count as
+  // contributors where the column has no contributor column).
+  const MinContributorsRule* min_contributors = nullptr;
 };
 
 // A cell of the candidate that must be able to move for a set to open.

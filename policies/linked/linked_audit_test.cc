@@ -494,5 +494,40 @@ TEST(LinkedSumsCellTest, ContributorsSpanningAtomsAreBoundedNotMerged) {
   EXPECT_EQ(contributors.exposed_sums[0].moves[0].cell, 0);
 }
 
+// The minimum number of contributors holds across releases too: school 2
+// has two pupils (10 and 12 days); k = 2 lets its count be known, but a
+// sum of two contributors tells each the other's days, and the difference
+// of the two tables is that sum.
+TEST(LinkedSumsCellTest, ASumOfTooFewContributorsIsSensitive) {
+  Population p = {{"stadtteil", "schule"}, {2, 3}, {}};
+  for (int i = 0; i < 16; ++i) {
+    p.records.push_back({0, static_cast<uint32_t>(i % 2)});
+    p.values.push_back(2);
+  }
+  for (int64_t v : {10, 12}) {
+    p.records.push_back({0, 2});
+    p.values.push_back(v);
+  }
+  for (int i = 0; i < 30; ++i) {
+    p.records.push_back({1, static_cast<uint32_t>(i % 3)});
+    p.values.push_back(3);
+  }
+  const v1::LedgerRelease total = WithSums(p, Release(p, "total", {{"stadtteil", {0}}}, {}));
+  const v1::LedgerRelease without =
+      WithSums(p, Release(p, "without", {{"stadtteil", {0}}, {"schule", {0, 1}}}, {}));
+  LinkedAuditOptions options{.k = 2};
+  options.magnitudes = p.Magnitudes();
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult no_rule,
+                       AuditLinkedReleases({&total, &without}, p.Sizes(), p.Counter(), options));
+  EXPECT_THAT(no_rule.exposed_sums, IsEmpty());
+  const MinContributorsRule three(3);
+  options.min_contributors = &three;
+  ASSERT_OK_AND_ASSIGN(LinkedAuditResult result,
+                       AuditLinkedReleases({&total, &without}, p.Sizes(), p.Counter(), options));
+  EXPECT_THAT(result.exposed, IsEmpty());
+  ASSERT_THAT(result.exposed_sums, Not(IsEmpty()));
+  EXPECT_EQ(result.exposed_sums[0].moves[0].cell, 0);  // the candidate's sum gives way
+}
+
 }  // namespace
 }  // namespace cellgate::policies

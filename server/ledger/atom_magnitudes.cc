@@ -100,6 +100,7 @@ absl::StatusOr<policies::AtomSums> AtomSumsOf(const engine::LoadedVersion& versi
     std::vector<int64_t> top(clique.atoms, kNone), next(clique.atoms, kNone);
     for (const auto& [key, total] : by_contributor) {
       const int64_t atom = static_cast<int64_t>(key >> 32);
+      ++out.facts[atom].contributors;
       if (total > top[atom]) {
         next[atom] = top[atom];
         top[atom] = total;

@@ -151,6 +151,7 @@ absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protect
 struct MagnitudeRules {
   std::optional<policies::DominanceRule> dominance;
   std::optional<policies::PPercentRule> p_percent;
+  std::optional<policies::MinContributorsRule> min_contributors;
 };
 
 // The linked audit's options under `policy`: its k, its protection levels
@@ -175,6 +176,10 @@ policies::LinkedAuditOptions AuditOptionsFor(const v1::DisclosurePolicy& policy,
   }
   if (policy.magnitude().p_percent().p() != 0) {
     audit_options.p_percent = &rules.p_percent.emplace(policy.magnitude().p_percent());
+  }
+  if (policy.magnitude().min_contributors() > 0) {
+    audit_options.min_contributors =
+        &rules.min_contributors.emplace(policy.magnitude().min_contributors());
   }
   return audit_options;
 }
@@ -264,6 +269,7 @@ absl::StatusOr<std::vector<OtherVersionAudit>> OtherVersionAuditsFor(
 // releases. kRepaired: `constraints` got more cells (protect again);
 // kRefused: more suppression cannot help (noted in `audit`).
 absl::StatusOr<OtherVersionsVerdict> AuditOtherVersions(const v1::Query& query,
+                                                        const v1::ComputedTable& table,
                                                         const v1::ReleaseDecision& decision,
                                                         std::vector<OtherVersionAudit>& others,
                                                         policies::LedgerConstraints& constraints,
@@ -277,17 +283,27 @@ absl::StatusOr<OtherVersionsVerdict> AuditOtherVersions(const v1::Query& query,
       AddNote(audit, std::string(result.status().message()));
       return result.status();
     }
-    if (!result->previously_suppressed.empty()) {
-      for (int32_t cell : result->previously_suppressed) {
-        constraints.keep_suppressed.push_back(cell);
+    // Cells hidden in that version stay hidden, unless empty in this one
+    // (a zero is published and cannot be suppressed; it differs from that
+    // version's count by k or more, which the re-ingest rule allows).
+    bool kept = false;
+    for (int32_t cell : result->previously_suppressed) {
+      if (table.record_count(cell) == 0) continue;
+      if (std::find(constraints.keep_suppressed.begin(), constraints.keep_suppressed.end(),
+                    cell) != constraints.keep_suppressed.end()) {
+        continue;
       }
+      constraints.keep_suppressed.push_back(cell);
+      kept = true;
+    }
+    if (kept) {
       audit.set_kept_suppressed(static_cast<int32_t>(constraints.keep_suppressed.size()));
       return OtherVersionsVerdict::kRepaired;
     }
     const bool sums_safe = std::all_of(result->exposed_sums.begin(), result->exposed_sums.end(),
                                        [](const policies::ExposedSum& e) { return e.before; });
     if (result->exposed.empty() && sums_safe) continue;
-    if (!ApplyRepairs(*result, other.on.table, constraints)) {
+    if (!ApplyRepairs(*result, table, constraints)) {
       AddNote(audit, absl::StrCat("refused: with the releases of version ", other.number,
                                   ", more suppression in this table cannot open a small group "
                                   "or a sum over ",
@@ -413,7 +429,7 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
     if (result->exposed.empty() && static_cast<int32_t>(result->exposed_sums.size()) == before) {
       // Safe with this version's releases; now with each other version's.
       ASSIGN_OR_RETURN(const OtherVersionsVerdict verdict,
-                       AuditOtherVersions(query, out.decision, others, constraints, audit));
+                       AuditOtherVersions(query, table, out.decision, others, constraints, audit));
       if (verdict == OtherVersionsVerdict::kSafe) {
         NoteAccepted(constraints, before, audit);
         return out;
