@@ -212,7 +212,9 @@ TEST(OperationsTest, BackupWhileQueriesRunIsAConsistentCutOfStoreAndLog) {
   TestServer server;
   ASSERT_NE(server.app(), nullptr) << server.start_error();
   ASSERT_TRUE(server.LoadSchule());
-  // Queries with distinct filters, so that each is a new ledger entry.
+  // Two tables asked again and again by three clients: the first release
+  // of each (or of two racing) is a ledger entry, the later ones mostly
+  // repeats, answered as released with an audit record but no entry.
   std::atomic<bool> stop{false};
   std::atomic<int> released{0};
   std::vector<std::thread> clients;
