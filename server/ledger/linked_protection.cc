@@ -86,8 +86,27 @@ bool ProtectSum(policies::LedgerConstraints& constraints, const std::string& col
   return true;
 }
 
+// The table as it reads on another version with releases of its population.
+struct OtherVersionTable {
+  int64_t number = 0;
+  TableOnOtherVersion on;
+};
+
+// Computes the table on every other version linked to `entry`'s
+// population, once for the re-ingest rule and the other versions' audits.
+absl::StatusOr<std::vector<OtherVersionTable>> TablesOnOtherVersions(
+    const v1::LedgerRelease& entry, const ReleaseLedger& ledger,
+    const TableOnVersion& table_on_version) {
+  std::vector<OtherVersionTable> out;
+  for (int64_t v : ledger.OtherVersionsLinked(entry)) {
+    ASSIGN_OR_RETURN(TableOnOtherVersion on, table_on_version(v));
+    out.push_back({v, std::move(on)});
+  }
+  return out;
+}
+
 // The re-ingest rule: for every other version with a release overlapping
-// the table's population, computes the table there and requires each cell
+// the table's population (`others`), requires each cell
 // whose count changed by 1 .. k-1 to be suppressed so that "no change"
 // stays possible, and so each sum that changed in a cell whose count
 // changed by fewer than k. A cell that was or became empty with such a
@@ -95,18 +114,17 @@ bool ProtectSum(policies::LedgerConstraints& constraints, const std::string& col
 // not to be empty): FAILED_PRECONDITION. Returns the number of cells.
 absl::StatusOr<int32_t> HideSmallChanges(const policies::TableProtector& protector,
                                          const v1::ComputedTable& table,
-                                         const v1::LedgerRelease& entry,
-                                         const ReleaseLedger& ledger,
-                                         const TableOnVersion& table_on_version,
+                                         const std::vector<OtherVersionTable>& others,
                                          policies::LedgerConstraints& constraints,
                                          v1::LedgerAudit& audit) {
-  const std::vector<int64_t> versions = ledger.OtherVersionsLinked(entry);
-  if (versions.empty()) return 0;
+  if (others.empty()) return 0;
   const int64_t k = protector.EffectiveK(table);
   int32_t changed = 0;
-  for (int64_t v : versions) {
-    ASSIGN_OR_RETURN(const TableOnOtherVersion on, table_on_version(v));
-    const v1::ComputedTable& before = on.table;
+  std::vector<int64_t> versions;
+  for (const OtherVersionTable& other : others) {
+    const int64_t v = other.number;
+    versions.push_back(v);
+    const v1::ComputedTable& before = other.on.table;
     if (before.record_count_size() != table.record_count_size() ||
         before.measures_size() != table.measures_size()) {
       return absl::InternalError("a query gives tables of different shapes on two versions");
@@ -226,31 +244,37 @@ struct OtherVersionAudit {
   int64_t number = 0;
   TableOnOtherVersion on;
   MagnitudeRules rules;
-  std::unique_ptr<policies::LinkedAuditor> auditor;  // null: no linked release there
-  v1::LedgerRelease entry;  // the candidate on that version (owned: the auditor points to it)
+  // That version's linked releases and the candidate as it reads there:
+  // the auditor points to them.
+  std::vector<std::shared_ptr<const v1::LedgerRelease>> linked;
+  v1::LedgerRelease entry;
+  std::unique_ptr<policies::LinkedAuditor> auditor;
 };
 
 enum class OtherVersionsVerdict { kSafe, kRepaired, kRefused };
 
-// Builds the audits of the other versions linked to `out.entry`'s
-// population. Errors as the linked audit's.
+// Builds the audits of the other versions in `tables` that have releases
+// linked to the candidate (`decision` on each). Versions without one are
+// left out. Errors as the linked audit's.
 absl::StatusOr<std::vector<OtherVersionAudit>> OtherVersionAuditsFor(
-    const policies::TableProtector& protector, const v1::Query& query, const LinkedDecision& out,
-    const ReleaseLedger& ledger, const TableOnVersion& table_on_version,
-    const LinkedProtectionOptions& options, v1::LedgerAudit& audit) {
-  const std::vector<int64_t> versions = ledger.OtherVersionsLinked(out.entry);
+    const policies::TableProtector& protector, const v1::Query& query,
+    const v1::ReleaseDecision& decision, std::vector<OtherVersionTable> tables,
+    const ReleaseLedger& ledger, const LinkedProtectionOptions& options, v1::LedgerAudit& audit) {
   std::vector<OtherVersionAudit> others;
-  others.reserve(versions.size());  // the auditors point into the elements
-  for (int64_t v : versions) {
+  others.reserve(tables.size());  // the auditors point into the elements
+  for (OtherVersionTable& table : tables) {
     OtherVersionAudit& other = others.emplace_back();
-    other.number = v;
-    ASSIGN_OR_RETURN(other.on, table_on_version(v));
+    other.number = table.number;
+    other.on = std::move(table.on);
     ASSIGN_OR_RETURN(other.entry,
-                     LedgerEntryOf(*other.on.version, query, other.on.table, out.decision));
-    const std::vector<std::shared_ptr<const v1::LedgerRelease>> linked = ledger.Linked(other.entry);
-    if (linked.empty()) continue;
+                     LedgerEntryOf(*other.on.version, query, other.on.table, decision));
+    other.linked = ledger.Linked(other.entry);
+    if (other.linked.empty()) {
+      others.pop_back();
+      continue;
+    }
     std::vector<const v1::LedgerRelease*> releases;
-    for (const auto& r : linked) releases.push_back(r.get());
+    for (const auto& r : other.linked) releases.push_back(r.get());
     releases.push_back(&other.entry);
     absl::StatusOr<std::unique_ptr<policies::LinkedAuditor>> auditor =
         policies::LinkedAuditor::Create(
@@ -275,7 +299,6 @@ absl::StatusOr<OtherVersionsVerdict> AuditOtherVersions(const v1::Query& query,
                                                         policies::LedgerConstraints& constraints,
                                                         v1::LedgerAudit& audit) {
   for (OtherVersionAudit& other : others) {
-    if (other.auditor == nullptr) continue;
     ASSIGN_OR_RETURN(other.entry,
                      LedgerEntryOf(*other.on.version, query, other.on.table, decision));
     absl::StatusOr<policies::LinkedAuditResult> result = other.auditor->Audit(other.entry);
@@ -362,9 +385,10 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
   LinkedDecision out;
   ASSIGN_OR_RETURN(out.decision, protect(constraints));
   ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
+  ASSIGN_OR_RETURN(std::vector<OtherVersionTable> tables_elsewhere,
+                   TablesOnOtherVersions(out.entry, ledger, table_on_version));
   ASSIGN_OR_RETURN(const int32_t changed,
-                   HideSmallChanges(protector, table, out.entry, ledger, table_on_version,
-                                    constraints, audit));
+                   HideSmallChanges(protector, table, tables_elsewhere, constraints, audit));
   if (changed > 0) {
     ASSIGN_OR_RETURN(out.decision, protect(constraints));
     ASSIGN_OR_RETURN(out.entry, LedgerEntryOf(version, query, table, out.decision));
@@ -378,8 +402,9 @@ absl::StatusOr<LinkedDecision> ProtectAcrossReleasesWith(
   // reads there, audited with those releases (the units in both versions
   // are the same; an attacker combines their tables).
   std::vector<OtherVersionAudit> others;
-  ASSIGN_OR_RETURN(others, OtherVersionAuditsFor(protector, query, out, ledger, table_on_version,
-                                                 options, audit));
+  ASSIGN_OR_RETURN(others, OtherVersionAuditsFor(protector, query, out.decision,
+                                                 std::move(tables_elsewhere), ledger, options,
+                                                 audit));
   if (linked.empty() && others.empty()) {
     audit.set_rounds(1);
     audit.set_ledger_suppressed(static_cast<int32_t>(constraints.protect.size()));
