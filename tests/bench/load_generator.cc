@@ -78,9 +78,16 @@ v1::Query SmallTable(int index) {
 // Stadtteile of a subset that no earlier n had (at least two of 15).
 v1::Query FreshTable(int64_t n) {
   v1::Query q = SmallTable(static_cast<int>(n % 25));
-  // Subsets with two or more of the 15 Stadtteile, in a fixed order.
-  int64_t mask = n / 25 + 3;
-  while (__builtin_popcountll(mask) < 2) ++mask;
+  // The subsets with two or more of the 15 Stadtteile, in a fixed order:
+  // the (n / 25)-th of them, so no two n ask the same table.
+  static const std::vector<int32_t> kSubsets = [] {
+    std::vector<int32_t> masks;
+    for (int32_t m = 0; m < (1 << 15); ++m) {
+      if (__builtin_popcount(m) >= 2) masks.push_back(m);
+    }
+    return masks;
+  }();
+  const int32_t mask = kSubsets[static_cast<size_t>(n / 25) % kSubsets.size()];
   v1::Filter* where = q.add_filters();
   where->set_dimension("bezirk");
   where->set_level("stadtteil");
