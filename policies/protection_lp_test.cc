@@ -2,6 +2,8 @@
 // only, and the regions are what their contracts say.
 #include "policies/protection_lp.h"
 
+#include <cmath>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/secondary_suppression.h"
@@ -94,6 +96,112 @@ TEST(ProtectionLpTest, SuppressedCellsCostNothing) {
     if (!suppressed[cell]) published.push_back(cell);
   }
   EXPECT_THAT(published, IsEmpty());
+}
+
+// The cost of `perturbation` in cells that are still published.
+double CostOf(const Perturbation& perturbation, const SuppressionCosts& costs,
+              const std::vector<bool>& suppressed) {
+  double cost = 0;
+  for (const auto& [cell, change] : perturbation.changes) {
+    if (!suppressed[cell]) cost += costs.per_unit[cell] * std::fabs(change);
+  }
+  return cost;
+}
+
+TEST(ProtectionLpTest, PricingFindsAsCheapAPerturbationAsTheWholeTable) {
+  // 3-D tables with a 3-level hierarchy: for every primary cell and
+  // direction, the priced LP's cheapest change costs what the whole
+  // table's does, and as the pattern grows both go on agreeing.
+  int64_t priced_solves = 0;
+  for (uint64_t seed : {3, 8, 21}) {
+    const testing::TestTable t = testing::RandomCounts(
+        {testing::ThreeLevelAxis({3, 4, 2}), testing::FlatAxis(4), testing::FlatAxis(3)}, seed);
+    std::vector<bool> primary;
+    const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+    ASSERT_GE(m.required.size(), 3u) << "seed " << seed;
+    const TableStructure structure = *StructureOf(t.Axes());
+    const CellEquations equations(structure);
+    const SuppressionCosts costs = testing::CostsOf(t.values);
+    std::vector<bool> suppressed = primary;
+    ProtectionLp whole(structure, m, costs, equations, suppressed, {}, RegionSolve::kWhole);
+    ProtectionLp priced(structure, m, costs, equations, suppressed, {}, RegionSolve::kPriced);
+    for (const Protection& p : m.required) {
+      for (const double delta : {p.upper, -p.lower}) {
+        if (delta == 0) continue;
+        ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> a, whole.Cheapest(p.cell, delta));
+        ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> b, priced.Cheapest(p.cell, delta));
+        ASSERT_EQ(a.has_value(), b.has_value()) << "cell " << p.cell << " delta " << delta;
+        if (!a.has_value()) continue;
+        const double cost = CostOf(*a, costs, suppressed);
+        EXPECT_NEAR(CostOf(*b, costs, suppressed), cost, 1e-6 * (1 + cost))
+            << "seed " << seed << " cell " << p.cell << " delta " << delta;
+        std::vector<bool> pattern = suppressed;
+        for (const auto& [cell, change] : b->changes) pattern[cell] = true;
+        EXPECT_OK(VerifyCertificates(structure, m, pattern, {{p.cell, delta, *b}}));
+        // Go on with the priced LP's pattern in both.
+        for (const auto& [cell, change] : b->changes) {
+          if (suppressed[cell]) continue;
+          suppressed[cell] = true;
+          whole.Price(cell, true);
+          priced.Price(cell, true);
+        }
+      }
+    }
+    priced_solves += priced.solves();
+  }
+  EXPECT_GT(priced_solves, 0);
+}
+
+TEST(ProtectionLpTest, PricingSolvesAFewPrimaryCellsOfALargeTableInSmallLps) {
+  // 3 Bezirke of 5 Stadtteile x 5 x 4: 570 cells. The cheapest change of
+  // one small cell stays near it, and so do the LPs that find it.
+  const testing::TestTable t = testing::RandomCounts(
+      {testing::ThreeLevelAxis({5, 5, 5}), testing::FlatAxis(5), testing::FlatAxis(4)}, 4);
+  std::vector<bool> primary;
+  const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+  ASSERT_GE(m.required.size(), 3u);
+  const TableStructure structure = *StructureOf(t.Axes());
+  const CellEquations equations(structure);
+  const SuppressionCosts costs = testing::CostsOf(t.values);
+  ProtectionLp whole(structure, m, costs, equations, primary, {}, RegionSolve::kWhole);
+  ProtectionLp priced(structure, m, costs, equations, primary, {}, RegionSolve::kPriced);
+  for (size_t r = 0; r < 3; ++r) {
+    const Protection& p = m.required[r];
+    ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> a, whole.Cheapest(p.cell, p.upper));
+    ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> b, priced.Cheapest(p.cell, p.upper));
+    ASSERT_TRUE(a.has_value() && b.has_value());
+    EXPECT_NEAR(CostOf(*b, costs, primary), CostOf(*a, costs, primary), 1e-6);
+  }
+  EXPECT_LT(priced.largest_working_set() * 3, static_cast<size_t>(structure.cells));
+}
+
+TEST(ProtectionLpTest, PricingFallsBackToTheWholeRegionWhenTheSubtableCannotMoveTheCell) {
+  // A 2 x 2 table of leaves with totals where only the leaf row of the
+  // other group can balance the cell: axis 0 has groups 1 (leaf 2) and 3
+  // (leaves 4, 5); axis 1 is flat. The subtable of a cell in leaf 2 is
+  // group 1 alone, which cannot move it without its total moving too.
+  const testing::TestTable t =
+      testing::RandomCounts({testing::ThreeLevelAxis({1, 2}), testing::FlatAxis(2)}, 5);
+  MeasureTable m;
+  m.name = "count";
+  m.floor = 0;
+  m.values = t.values;
+  const TableStructure structure = *StructureOf(t.Axes());
+  const CellEquations equations(structure);
+  const SuppressionCosts costs = testing::CostsOf(t.values);
+  const std::vector<bool> suppressed(t.Cells(), false);
+  const int32_t cell = 2 * 3 + 1;  // leaf 2, first column
+  ProtectionLp whole(structure, m, costs, equations, suppressed, {}, RegionSolve::kWhole);
+  ProtectionLp priced(structure, m, costs, equations, suppressed, {}, RegionSolve::kPriced);
+  ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> a, whole.Cheapest(cell, 1));
+  ASSERT_OK_AND_ASSIGN(std::optional<Perturbation> b, priced.Cheapest(cell, 1));
+  ASSERT_TRUE(a.has_value());
+  ASSERT_TRUE(b.has_value());
+  EXPECT_NEAR(CostOf(*b, costs, suppressed), CostOf(*a, costs, suppressed), 1e-6);
+  std::vector<bool> pattern(t.Cells(), false);
+  for (const auto& [c, change] : b->changes) pattern[c] = true;
+  EXPECT_OK(VerifyCertificates(structure, m, pattern, {{cell, 1, *b}}));
+  EXPECT_GT(priced.solves(), 1);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
           }
           equations = std::make_unique<CellEquations>(structure);
           lp = std::make_unique<ProtectionLp>(structure, table, costs, *equations, suppressed,
-                                              std::move(movable));
+                                              std::move(movable), options.lp_solve);
         }
         ASSIGN_OR_RETURN(found, lp->Cheapest(p.cell, delta));
         if (!found.has_value()) {

@@ -56,6 +56,10 @@ struct SuppressionOptions {
   // kHypercubeThenLp: a hypercube whose new cells cost more than this per
   // unit of the protection level is set aside for the protection LP.
   double hypercube_max_cost = kInfinity;
+  // How the protection LP solves over the table (protection_lp.h). Both
+  // find a cheapest perturbation per cell; kWhole is the baseline the
+  // benchmark compares with.
+  RegionSolve lp_solve = RegionSolve::kPriced;
 };
 
 // Returns the method for `tables` (docs/adr/0010), deadline unset: the

@@ -1,7 +1,7 @@
 #include "policies/suppression_cleanup.h"
 
 #include <algorithm>
-#include <numeric>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -47,6 +47,8 @@ class Cleanup {
   absl::Status TryRelease(int32_t cell) {
     ++stats_.candidates;
     suppressed_[cell] = false;
+    trying_ = cell;
+    PriceInPatternLps(cell, false);
     std::vector<std::pair<CertificateRef, Perturbation>> replacements;
     for (const CertificateRef& ref : CurrentUsers(cell)) {
       const Certificate& old = certificates_[ref.table][ref.index];
@@ -54,6 +56,7 @@ class Cleanup {
                        Replacement(tables_[ref.table], old.cell, old.delta));
       if (!found.has_value()) {
         suppressed_[cell] = true;
+        PriceInPatternLps(cell, true);
         return absl::OkStatus();
       }
       replacements.emplace_back(ref, *std::move(found));
@@ -107,36 +110,50 @@ class Cleanup {
       ++stats_.hypercubes;
       return cube;
     }
-    // Then LPs over ever larger sets of suppressed cells, each only if it
-    // is larger than the one before and small enough to solve quickly.
-    size_t tried = 0;
-    for (int step = 0; step < 2; ++step) {
-      std::vector<int32_t> region;
-      if (step == 0) {
-        region = SubtableOf(structure_, cell);
-      } else if (suppressed_count_ <= kMaxLpCells) {
-        region.resize(structure_.cells);
-        std::iota(region.begin(), region.end(), 0);
-      }
-      region.erase(
-          std::remove_if(region.begin(), region.end(), [&](int32_t c) { return !suppressed_[c]; }),
-          region.end());
-      if (region.size() <= tried || region.size() > kMaxLpCells) continue;
-      tried = region.size();
-      ASSIGN_OR_RETURN(std::optional<Perturbation> found,
-                       SolveOver(table, std::move(region), cell, delta));
+    // Then the LP over the suppressed cells of the cell's subtable, and
+    // over all of them, each only if it is larger than the one before and
+    // small enough to solve quickly.
+    std::vector<int32_t> region = SubtableOf(structure_, cell);
+    region.erase(
+        std::remove_if(region.begin(), region.end(), [&](int32_t c) { return !suppressed_[c]; }),
+        region.end());
+    const size_t subtable_cells = region.size();
+    if (subtable_cells <= kMaxLpCells) {
+      ++stats_.lps;
+      ProtectionLp lp(structure_, table, only_suppressed_, equations_, suppressed_,
+                      std::move(region));
+      ASSIGN_OR_RETURN(std::optional<Perturbation> found, lp.Cheapest(cell, delta));
       if (found.has_value()) return found;
+    }
+    if (subtable_cells < suppressed_count_ && suppressed_count_ <= kMaxLpCells) {
+      ++stats_.lps;
+      return PatternLp(table).Cheapest(cell, delta);
     }
     return std::nullopt;
   }
 
-  absl::StatusOr<std::optional<Perturbation>> SolveOver(const MeasureTable& table,
-                                                        std::vector<int32_t> region, int32_t cell,
-                                                        double delta) {
-    ++stats_.lps;
-    ProtectionLp lp(structure_, table, only_suppressed_, equations_, suppressed_,
-                    std::move(region));
-    return lp.Cheapest(cell, delta);
+  // The LP over every cell suppressed when the cleanup began, `table`'s;
+  // TryRelease keeps the cells it publishes fixed in it.
+  ProtectionLp& PatternLp(const MeasureTable& table) {
+    const size_t t = static_cast<size_t>(&table - tables_.data());
+    if (pattern_lps_.size() < tables_.size()) pattern_lps_.resize(tables_.size());
+    if (pattern_lps_[t] == nullptr) {
+      // With the cell being tried, which may be suppressed again.
+      std::vector<int32_t> region;
+      for (int32_t c = 0; c < structure_.cells; ++c) {
+        if (suppressed_[c] || c == trying_) region.push_back(c);
+      }
+      pattern_lps_[t] = std::make_unique<ProtectionLp>(structure_, table, only_suppressed_,
+                                                       equations_, suppressed_, std::move(region));
+    }
+    return *pattern_lps_[t];
+  }
+
+  // Tells the pattern LPs that `cell` is published or suppressed again.
+  void PriceInPatternLps(int32_t cell, bool suppressed) {
+    for (const std::unique_ptr<ProtectionLp>& lp : pattern_lps_) {
+      if (lp != nullptr) lp->Price(cell, suppressed);
+    }
   }
 
   const TableStructure& structure_;
@@ -148,6 +165,8 @@ class Cleanup {
   CleanupStats& stats_;
   std::vector<std::vector<CertificateRef>> users_;  // per cell, possibly stale
   size_t suppressed_count_ = 0;
+  std::vector<std::unique_ptr<ProtectionLp>> pattern_lps_;  // per table, made when needed
+  int32_t trying_ = -1;  // the cell TryRelease is trying to publish
 };
 
 }  // namespace

@@ -116,6 +116,21 @@ int LinearProgram::AddRow(const std::vector<std::pair<int, double>>& terms, doub
   return rows_++;
 }
 
+void LinearProgram::AddToRow(int row, const std::vector<std::pair<int, double>>& terms) {
+  GlpkLock lock;
+  primal_feasible_ = false;
+  const int existing = glp_get_mat_row(problem_, row + 1, nullptr, nullptr);
+  std::vector<int> index(existing + terms.size() + 1);
+  std::vector<double> value(existing + terms.size() + 1);
+  glp_get_mat_row(problem_, row + 1, index.data(), value.data());
+  for (size_t i = 0; i < terms.size(); ++i) {
+    index[existing + i + 1] = terms[i].first + 1;
+    value[existing + i + 1] = terms[i].second;
+  }
+  glp_set_mat_row(problem_, row + 1, static_cast<int>(existing + terms.size()), index.data(),
+                  value.data());
+}
+
 absl::StatusOr<LpSolution> LinearProgram::Solve(
     LpSense sense, const std::vector<std::pair<int, double>>& objective) {
   {
@@ -159,6 +174,8 @@ absl::StatusOr<LpSolution> LinearProgram::Solve(LpSense sense) {
       solution.objective = glp_get_obj_val(problem_);
       solution.values.resize(variables_);
       for (int v = 0; v < variables_; ++v) solution.values[v] = glp_get_col_prim(problem_, v + 1);
+      solution.row_duals.resize(rows_);
+      for (int r = 0; r < rows_; ++r) solution.row_duals[r] = glp_get_row_dual(problem_, r + 1);
       return solution;
     case GLP_UNBND:
       solution.outcome = LpSolution::kUnbounded;

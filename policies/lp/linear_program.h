@@ -36,6 +36,11 @@ struct LpSolution {
   double objective = 0;
   // Variable values when kOptimal, by variable index.
   std::vector<double> values;
+  // When kOptimal: the dual value π of each row, by row index, such that a
+  // variable's reduced cost is its cost − Σ coefficient·π over its rows (a
+  // variable at its lower bound with a negative reduced cost would improve
+  // a minimum; one that is not in the program yet can be priced this way).
+  std::vector<double> row_duals;
 };
 
 class LinearProgram final {
@@ -55,6 +60,16 @@ class LinearProgram final {
   // Adds lower <= Σ coefficient·variable <= upper (either may be
   // ±kInfinity, not both); returns the row index (0, 1, ...).
   int AddRow(const std::vector<std::pair<int, double>>& terms, double lower, double upper);
+
+  // Appends terms (distinct variables not yet in the row) to row `row`.
+  void AddToRow(int row, const std::vector<std::pair<int, double>>& terms);
+
+  // Makes the next Solve go on from the current basis with the primal
+  // simplex: cheapest when the last optimum is still feasible, as after
+  // adding variables that sit at a bound of 0 and rows only they enter.
+  // (If it is not feasible after all, the primal simplex finds a feasible
+  // basis first; the result is the same.)
+  void ContinueWithPrimal() { primal_feasible_ = true; }
 
   // Makes the next Solve start from the basis of all row slacks (every
   // variable at a bound) instead of the last one: cheaper when the last

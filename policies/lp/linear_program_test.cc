@@ -71,5 +71,28 @@ TEST(LinearProgramTest, RangeRowsBoundFromEitherSide) {
   EXPECT_DOUBLE_EQ(min_x.values[z], 4);  // z at its cap
 }
 
+TEST(LinearProgramTest, RowDualsPriceAVariableNotYetInTheProgram) {
+  // min x + 3y subject to x + y = 2 and x <= 1: x = 1, y = 1, and the row's
+  // dual is y's cost, 3 (one more unit on the right side costs 3).
+  LinearProgram lp;
+  const int x = lp.AddVariable(0, 1, 1);
+  const int y = lp.AddVariable(0, kInfinity, 3);
+  lp.AddEqualityRow({{x, 1}, {y, 1}}, 2);
+  ASSERT_OK_AND_ASSIGN(LpSolution s, lp.Solve(LpSense::kMinimize));
+  ASSERT_EQ(s.outcome, LpSolution::kOptimal);
+  ASSERT_EQ(s.row_duals.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.row_duals[0], 3);
+  // A variable z of cost 2 in the row would have reduced cost 2 - 1·3 < 0:
+  // adding it lowers the minimum, as the dual says.
+  LinearProgram with_z;
+  const int x2 = with_z.AddVariable(0, 1, 1);
+  const int y2 = with_z.AddVariable(0, kInfinity, 3);
+  const int z2 = with_z.AddVariable(0, kInfinity, 2);
+  with_z.AddEqualityRow({{x2, 1}, {y2, 1}, {z2, 1}}, 2);
+  ASSERT_OK_AND_ASSIGN(LpSolution better, with_z.Solve(LpSense::kMinimize));
+  EXPECT_DOUBLE_EQ(better.objective, 3);  // x = 1, z = 1
+  EXPECT_LT(better.objective, s.objective);
+}
+
 }  // namespace
 }  // namespace cellgate::policies

@@ -21,6 +21,9 @@
 //                            and the attacker-LP audit (TableProtector),
 //                            within the server's default time budget (30 s;
 //                            counter over_budget = 1 if it ran out)
+//   BM_ProtectThreeDimension/R  BM_EndToEnd's protection alone: the 3-D
+//                            table over R records under the seu policy
+//                            (TableProtector, no ledger)
 //   BM_ThresholdOnly/N       the threshold rule alone on the same table (a
 //                            release without secondary suppression)
 //
@@ -204,6 +207,32 @@ void BM_Protect(benchmark::State& state) {
   state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
 }
 
+// The protection part of BM_EndToEnd/R alone: the 3-dimensional table over
+// R records under the shipped seu policy, as the pipeline protects it
+// before the ledger (no earlier releases).
+void BM_ProtectThreeDimension(benchmark::State& state) {
+  engine::ComputeLimits limits;
+  limits.largest_contributions = false;
+  auto table = engine::ComputeTable(*bench::SeuVersion(state.range(0)), bench::ThreeDimensionQuery(),
+                                    limits);
+  if (!table.ok()) {
+    state.SkipWithError(std::string(table.status().message()).c_str());
+    return;
+  }
+  v1::ReleaseCounts counts;
+  for (auto _ : state) {
+    auto decision = SeuProtector().Protect(*table, absl::Now() + absl::Seconds(30));
+    if (!decision.ok()) {
+      state.SkipWithError(std::string(decision.status().message()).c_str());
+      return;
+    }
+    counts = decision->counts();
+  }
+  state.counters["cells"] = static_cast<double>(table->record_count_size());
+  state.counters["primary"] = static_cast<double>(counts.suppressed_primary());
+  state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
+}
+
 void BM_ThresholdOnly(benchmark::State& state) {
   const v1::ComputedTable table = ProtectionTable(state.range(0));
   const policies::ThresholdRule rule(SeuProtector().policy().threshold());
@@ -229,6 +258,8 @@ void Register() {
     benchmark::RegisterBenchmark("BM_EndToEnd", BM_EndToEnd)
         ->Arg(rows)->Iterations(1)->Unit(benchmark::kMillisecond)->UseManualTime();
     benchmark::RegisterBenchmark("BM_EngineOnly", BM_EngineOnly)
+        ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark("BM_ProtectThreeDimension", BM_ProtectThreeDimension)
         ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
   }
 }

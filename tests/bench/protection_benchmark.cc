@@ -10,6 +10,9 @@
 //                          the protector and through each method, also under
 //                          the offline tools' weaker criterion
 //   BM_FourDimMethod       the methods fast enough for the 4-D table
+//   …_whole                the same with the protection LP over the whole
+//                          table per cell (RegionSolve::kWhole), the
+//                          baseline of the priced LP
 //
 // Axes of the 4-D table: Stadtteil (24) -> Bezirk (6) -> total, Schulart (9)
 // + total, Geschlecht (3) + total, Jahr (7) + total. Counts are skewed so
@@ -166,7 +169,7 @@ enum class Criterion { kCellgate, kOfflineTools };
 // `options` unset: the method TableProtector picks (OptionsFor).
 void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
             std::optional<SuppressionOptions> options,
-            Criterion criterion = Criterion::kCellgate) {
+            Criterion criterion = Criterion::kCellgate, RegionSolve solve = RegionSolve::kPriced) {
   const TableStructure structure = *StructureOf(table.axes());
   MeasureTable counts;
   counts.name = "count";
@@ -185,6 +188,7 @@ void Method(benchmark::State& state, const v1::ComputedTable& table, int64_t k,
     }
   }
   if (!options.has_value()) options = OptionsFor(structure, {counts});
+  options->lp_solve = solve;
   int64_t secondary = 0;
   double suppressed_records = 0;
   for (auto _ : state) {
@@ -228,11 +232,16 @@ const SuppressionOptions kCheapHypercubesCleanup =
 const std::optional<SuppressionOptions> kChosen;
 
 // The methods on the same 3-dimensional table (1,240 cells, k = 3).
-void BM_SecondaryMethod(benchmark::State& state, std::optional<SuppressionOptions> options) {
-  Method(state, MakeTable(2026, /*years=*/1), 3, options);
+void BM_SecondaryMethod(benchmark::State& state, std::optional<SuppressionOptions> options,
+                        RegionSolve solve = RegionSolve::kPriced) {
+  Method(state, MakeTable(2026, /*years=*/1), 3, options, Criterion::kCellgate, solve);
 }
 BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercubes, kHypercubes)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SecondaryMethod, lp, kLp)->Unit(benchmark::kMillisecond)->Iterations(1);
+// The baseline of the priced protection LP (protection_lp.h): one LP over
+// the whole table per cell.
+BENCHMARK_CAPTURE(BM_SecondaryMethod, lp_whole, kLp, RegionSolve::kWhole)
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_SecondaryMethod, hypercubes_cleanup, kHypercubesCleanup)
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_SecondaryMethod, chosen, kChosen)
@@ -245,8 +254,10 @@ void BM_SchoolProtect(benchmark::State& state) {
 }
 BENCHMARK(BM_SchoolProtect)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-void BM_SchoolMethod(benchmark::State& state, std::optional<SuppressionOptions> options) {
-  Method(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4, options);
+void BM_SchoolMethod(benchmark::State& state, std::optional<SuppressionOptions> options,
+                     RegionSolve solve = RegionSolve::kPriced) {
+  Method(state, testing::SchoolTable({.with_sex = state.range(0) != 0}), 4, options,
+         Criterion::kCellgate, solve);
 }
 BENCHMARK_CAPTURE(BM_SchoolMethod, hypercubes, kHypercubes)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
@@ -254,8 +265,16 @@ BENCHMARK_CAPTURE(BM_SchoolMethod, lp, kLp)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_SchoolMethod, hypercubes_cleanup, kHypercubesCleanup)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, lp_whole, kLp, RegionSolve::kWhole)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_SchoolMethod, lp_cleanup, kLpCleanup)
     ->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, lp_cleanup_whole, kLpCleanup, RegionSolve::kWhole)
+    ->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, chosen, kChosen)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_SchoolMethod, chosen_whole, kChosen, RegionSolve::kWhole)
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_SchoolMethod, cheap_hypercubes_cleanup, kCheapHypercubesCleanup)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
@@ -272,12 +291,15 @@ BENCHMARK_CAPTURE(BM_SchoolOfflineCriterion, chosen, kChosen)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The 4-D table's count table through the methods fast enough for it.
-void BM_FourDimMethod(benchmark::State& state, std::optional<SuppressionOptions> options) {
-  Method(state, MakeTable(2026), 3, options);
+void BM_FourDimMethod(benchmark::State& state, std::optional<SuppressionOptions> options,
+                      RegionSolve solve = RegionSolve::kPriced) {
+  Method(state, MakeTable(2026), 3, options, Criterion::kCellgate, solve);
 }
 BENCHMARK_CAPTURE(BM_FourDimMethod, hypercubes, kHypercubes)
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(BM_FourDimMethod, chosen, kChosen)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_FourDimMethod, chosen_whole, kChosen, RegionSolve::kWhole)
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace cellgate::policies
