@@ -56,7 +56,8 @@ SuppressionOptions OptionsFor(const TableStructure& structure,
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates,
-                               SuppressionOptions options) {
+                               SuppressionOptions options,
+                               const std::vector<Certificate>* hints) {
   std::unique_ptr<CellEquations> equations;  // built only if the LP is needed
   std::unique_ptr<ProtectionLp> lp;
   // Which direction of which required cell has a certificate already: a
@@ -86,6 +87,35 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       found_certificates.push_back(std::move(shared));
     }
   };
+  // A hint scaled up as well as down, so each scaled change must stay at or
+  // above the floor; the cells it changes must be suppressed already.
+  auto share_hint = [&](const Perturbation& perturbation) {
+    for (const auto& [c, change] : perturbation.changes) {
+      const int32_t r = required_of[c];
+      if (r < 0) continue;
+      const Protection& q = table.required[r];
+      const bool up = change > 0;
+      const double level = up ? q.upper : q.lower;
+      if (level == 0 || certified[r][up] || change == 0) continue;
+      const double scale = level / std::fabs(change);
+      const bool fits = std::all_of(
+          perturbation.changes.begin(), perturbation.changes.end(), [&](const auto& other) {
+            const auto& [d, y] = other;
+            return suppressed[d] && (!std::isfinite(table.floor) ||
+                                     table.values[d] + y * scale >= table.floor);
+          });
+      if (!fits) continue;
+      certified[r][up] = true;
+      Certificate shared{c, up ? level : -level, {}};
+      for (const auto& [d, y] : perturbation.changes) {
+        shared.perturbation.changes.emplace_back(d, d == c ? shared.delta : y * scale);
+      }
+      found_certificates.push_back(std::move(shared));
+    }
+  };
+  if (hints != nullptr) {
+    for (const Certificate& hint : *hints) share_hint(hint.perturbation);
+  }
   for (const Protection& p : table.required) {
     if (absl::Now() > options.deadline) {
       return absl::DeadlineExceededError(
@@ -140,9 +170,11 @@ absl::Status SuppressTables(const TableStructure& structure,
                             SuppressionOptions options) {
   const std::vector<bool> keep = suppressed;
   certificates.assign(tables.size(), {});
+  std::vector<Certificate> hints;
   for (size_t t = 0; t < tables.size(); ++t) {
-    RETURN_IF_ERROR(
-        SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t], options));
+    RETURN_IF_ERROR(SuppressSecondary(structure, tables[t], costs, suppressed, &certificates[t],
+                                      options, t > 0 ? &hints : nullptr));
+    hints.insert(hints.end(), certificates[t].begin(), certificates[t].end());
   }
   if (!options.cleanup) return absl::OkStatus();
   return ReleaseRedundant(structure, tables, costs, keep, suppressed, certificates,

@@ -70,14 +70,20 @@ SuppressionOptions OptionsFor(const TableStructure& structure,
                               const std::vector<MeasureTable>& tables);
 
 // If `certificates` is not null, appends one certificate per required cell
-// and direction with a non-zero protection level.
+// and direction with a non-zero protection level. `hints` (may be null):
+// certificates found for another measure table of the same pattern (the
+// counts, when this is a sum); one that moves a required cell the right way
+// certifies it here too, scaled to its level, if the scaled change keeps
+// every cell at or above this table's floor. Tried before any search; a
+// cell they certify needs no new suppression, as the LP would find.
 absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTable& table,
                                const SuppressionCosts& costs, std::vector<bool>& suppressed,
                                std::vector<Certificate>* certificates = nullptr,
-                               SuppressionOptions options = {});
+                               SuppressionOptions options = {},
+                               const std::vector<Certificate>* hints = nullptr);
 
 // Runs SuppressSecondary for each of `tables` in turn (they share the
-// pattern), then, if options.cleanup, ReleaseRedundant over all of them
+// pattern; each gets the certificates of the tables before it as hints), then, if options.cleanup, ReleaseRedundant over all of them
 // (secondary cells only: the cells suppressed on entry stay). Fills
 // `certificates` with one list per table. Errors as SuppressSecondary.
 absl::Status SuppressTables(const TableStructure& structure,
