@@ -35,9 +35,11 @@ class Cleanup {
     // Only cells already suppressed may carry a replacement certificate.
     only_suppressed_.per_unit = costs.per_unit;
     only_suppressed_.may_suppress.assign(structure.cells, false);
+    must_move_.assign(structure.cells, false);
     for (size_t t = 0; t < certificates_.size(); ++t) {
       for (size_t i = 0; i < certificates_[t].size(); ++i) {
         Use({static_cast<int32_t>(t), static_cast<int32_t>(i)});
+        if (certificates_[t][i].delta != 0) must_move_[certificates_[t][i].cell] = true;
       }
     }
     suppressed_count_ = std::count(suppressed_.begin(), suppressed_.end(), true);
@@ -47,6 +49,12 @@ class Cleanup {
   absl::Status TryRelease(int32_t cell) {
     ++stats_.candidates;
     suppressed_[cell] = false;
+    if (WouldPinACellThatMustMove(cell)) {
+      // No replacement could exist: the same outcome as trying, sooner.
+      suppressed_[cell] = true;
+      ++stats_.kept_by_an_equation;
+      return absl::OkStatus();
+    }
     trying_ = cell;
     PriceInPatternLps(cell, false);
     std::vector<std::pair<CertificateRef, Perturbation>> replacements;
@@ -71,6 +79,31 @@ class Cleanup {
   }
 
  private:
+  // Whether publishing `cell` (already marked published) leaves an equation
+  // with a single suppressed cell that some certificate must move: that
+  // cell would then be exactly the equation's published remainder, and
+  // every perturbation must leave it unchanged.
+  bool WouldPinACellThatMustMove(int32_t cell) const {
+    for (int32_t e : equations_.of(cell)) {
+      const Additivity& eq = structure_.equations[e];
+      int32_t lone = -1;
+      int hidden = 0;
+      auto count = [&](int32_t c) {
+        if (suppressed_[c]) {
+          ++hidden;
+          lone = c;
+        }
+      };
+      count(eq.total);
+      for (int32_t part : eq.parts) {
+        if (hidden > 1) break;
+        count(part);
+      }
+      if (hidden == 1 && must_move_[lone]) return true;
+    }
+    return false;
+  }
+
   // Records that the certificate `ref` changes each of its cells. Entries
   // go stale when a certificate is replaced; CurrentUsers skips those.
   void Use(const CertificateRef& ref) {
@@ -167,6 +200,7 @@ class Cleanup {
   size_t suppressed_count_ = 0;
   std::vector<std::unique_ptr<ProtectionLp>> pattern_lps_;  // per table, made when needed
   int32_t trying_ = -1;  // the cell TryRelease is trying to publish
+  std::vector<bool> must_move_;  // per cell: some certificate moves it (a required cell)
 };
 
 }  // namespace
