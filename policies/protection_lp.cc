@@ -341,8 +341,10 @@ absl::StatusOr<std::optional<Perturbation>> ProtectionLp::Cheapest(int32_t cell,
     return absl::InternalError(absl::StrCat("cell ", cell, " is outside the region"));
   }
   if (delta < 0 && -delta > DownLimit(cell)) return std::nullopt;
-  if (solve_ == RegionSolve::kPriced && !region_active_) {
-    // Each cell starts from its own subtable, until one needed the region.
+  if (solve_ == RegionSolve::kPriced && !region_active_ && cell != working_cell_) {
+    // Each cell starts from its own subtable (its other direction goes on
+    // with the set the first one grew), until one needed the region.
+    working_cell_ = cell;
     ResetWorkingSet();
     std::vector<int32_t> subtable = SubtableOf(structure_, cell);
     subtable.erase(std::remove_if(subtable.begin(), subtable.end(),

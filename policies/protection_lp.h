@@ -141,6 +141,7 @@ class ProtectionLp {
   std::vector<int32_t> active_;
   std::vector<int32_t> active_index_;
   bool region_active_ = false;
+  int32_t working_cell_ = -1;  // the cell the working set was started for
   std::vector<int32_t> equation_row_;
   std::vector<int32_t> row_equation_;
   std::vector<double> dual_sum_;

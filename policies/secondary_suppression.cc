@@ -124,13 +124,17 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
     }
     for (const double delta : {p.upper, -p.lower}) {
       if (delta == 0 || certified[required_of[p.cell]][delta > 0]) continue;
+      // A hypercube through suppressed cells only costs nothing, which is
+      // the least any perturbation costs: as good as the LP's, and cheaper
+      // to find. Others only for kHypercubeThenLp, up to its price.
       std::optional<Perturbation> found;
-      if (options.method == SuppressionMethod::kHypercubeThenLp) {
-        found = FindHypercube(structure, table, costs, suppressed, p.cell, delta);
-        if (found.has_value() && NewCost(*found, costs, suppressed) >
-                                     options.hypercube_max_cost * std::fabs(delta)) {
-          found.reset();  // the protection LP may find a cheaper one
-        }
+      if (std::optional<Perturbation> cube =
+              FindHypercube(structure, table, costs, suppressed, p.cell, delta)) {
+        const double cost = NewCost(*cube, costs, suppressed);
+        const bool cheap_enough = options.method == SuppressionMethod::kHypercubeThenLp &&
+                                  cost <= options.hypercube_max_cost * std::fabs(delta);
+        // Else the protection LP may find a cheaper one.
+        if (cost == 0 || cheap_enough) found = std::move(cube);
       }
       if (!found.has_value()) {
         if (lp == nullptr) {
