@@ -89,6 +89,12 @@ absl::StatusOr<PolicySet> PolicySet::Build(std::vector<Source> sources) {
   return set;
 }
 
+std::vector<const v1::DisclosurePolicy*> PolicySet::All() const {
+  std::vector<const v1::DisclosurePolicy*> all;
+  for (const auto& [dataset, policy] : by_dataset_) all.push_back(&policy);
+  return all;
+}
+
 absl::StatusOr<const v1::DisclosurePolicy*> PolicySet::ForDataset(absl::string_view dataset) const {
   auto it = by_dataset_.find(dataset);
   if (it == by_dataset_.end()) it = by_dataset_.find(absl::string_view("*"));

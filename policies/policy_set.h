@@ -43,6 +43,10 @@ class PolicySet {
   // Number of policies in the set.
   int size() const { return static_cast<int>(by_dataset_.size()); }
 
+  // Every policy of the set, by dataset (the default "*" first). The
+  // pointers live as long as this set.
+  std::vector<const v1::DisclosurePolicy*> All() const;
+
  private:
   // A policy and where it came from (a file path or "policy \"id\""), for
   // error messages.

@@ -127,6 +127,11 @@ ReleasePipeline::ReleasePipeline(DatasetCatalog& catalog, const policies::Policy
       cache_(options.release_cache_bytes),
       archive_(catalog.store()) {}
 
+absl::Status ReleasePipeline::KeepPolicies() {
+  for (const v1::DisclosurePolicy* policy : policies_.All()) RETURN_IF_ERROR(archive_.Keep(*policy));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
                                                             const Basis& basis,
                                                             v1::AuditRecord& record,

@@ -78,6 +78,12 @@ class ReleasePipeline final {
                   audit::AuditLog& log, PipelineOptions options,
                   ledger::ReleaseLedger* ledger = nullptr);
 
+  // Keeps every loaded policy for replays now (a store write per policy
+  // version not kept yet), so that no release waits for it; a release still
+  // keeps its policy itself if this was not called. UNAVAILABLE naming the
+  // policy if the store refuses.
+  absl::Status KeepPolicies();
+
   // Computes, protects and records the table for `query`, then returns it
   // with its receipt. Every outcome is recorded: a failure returns its
   // status (INVALID_ARGUMENT, NOT_FOUND, ...) after a REFUSAL record.

@@ -309,6 +309,18 @@ TEST_F(ReleaseReplayTest, AReleaseReplaysUnderItsKeptPolicyAfterThePolicyChanged
   EXPECT_EQ(replay.policy_version(), 1);
 }
 
+TEST_F(ReleaseReplayTest, AStartKeepsEveryLoadedPolicyBeforeAnyRelease) {
+  // A restart with new policy files: the new version is in the store
+  // before it decides anything, as the server keeps them at start.
+  StartPipeline({Policy(2, 5)});
+  const std::string hash = policies::PolicyHash(**policies_->ForDataset("kita"));
+  EXPECT_THAT(store_->KeptPolicy(hash).status(), StatusIs(absl::StatusCode::kNotFound));
+  ASSERT_OK(pipeline_->KeepPolicies());
+  ASSERT_OK_AND_ASSIGN(const v1::DisclosurePolicy kept, store_->KeptPolicy(hash));
+  EXPECT_EQ(kept.version(), 2);
+  EXPECT_EQ(Count(v1::RELEASE), 0);
+}
+
 TEST_F(ReleaseReplayTest, APolicyNeitherRunNorKeptIsNamedAndTheAttemptRecorded) {
   v1::AuditRecord release = Release(ByStadtteil());
   release.set_policy_hash(std::string(64, 'f'));

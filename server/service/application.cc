@@ -165,6 +165,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   ASSIGN_OR_RETURN(app->ledger_, Part(ledger::ReleaseLedger::Open(*app->store_), "release ledger"));
   app->pipeline_ = std::make_unique<pipeline::ReleasePipeline>(
       *app->catalog_, *app->policies_, *app->log_, pipeline_options, app->ledger_.get());
+  RETURN_IF_ERROR(Annotate(app->pipeline_->KeepPolicies(), "policy archive"));
   app->admin_ = std::make_unique<pipeline::AdminOperations>(*app->catalog_, *app->log_, key_file,
                                                             rotatable_signing_key);
   if (pending != store::PendingRotation::kNone) {
