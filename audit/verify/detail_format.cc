@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
@@ -93,24 +94,32 @@ std::string KeyIdHex(absl::string_view id) { return crypto::HexEncode(id); }
 }  // namespace
 
 SplitRecord SplitDetails(v1::AuditRecord full) {
+  // Fields are moved, not copied: a release's table is most of the record.
   SplitRecord split;
-  v1::AuditRecord identity = full;
-  KeepOnly(v1::IDENTITY, identity);
-  v1::AuditRecord content = full;
-  KeepOnly(v1::CONTENT, content);
-  // The header: what is neither.
+  v1::AuditRecord identity;
+  v1::AuditRecord content;
   const google::protobuf::Descriptor* d = full.GetDescriptor();
   const google::protobuf::Reflection* reflection = full.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> identity_fields;
+  std::vector<const google::protobuf::FieldDescriptor*> content_fields;
   for (int i = 0; i < d->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = d->field(i);
-    if (!IsHeaderField(field->number()) && field->number() != kRequesterField) {
-      reflection->ClearField(&full, field);
+    const int number = field->number();
+    if (IsIdentityField(number)) {
+      identity_fields.push_back(field);
+    } else if (number != kRequesterField && !IsHeaderField(number)) {
+      content_fields.push_back(field);
     }
   }
-  reflection->MutableUnknownFields(&full)->Clear();
+  reflection->SwapFields(&full, &identity, identity_fields);
+  reflection->SwapFields(&full, &content, content_fields);
+  // Fields unknown to this build are release content too.
+  content.GetReflection()->MutableUnknownFields(&content)->Swap(
+      reflection->MutableUnknownFields(&full));
+  // The requester: the person to the identity detail, office and role stay.
   if (full.has_requester()) {
-    v1::Requester ignored;
-    MoveIdentity(*full.mutable_requester(), ignored);
+    MoveIdentity(*full.mutable_requester(), *identity.mutable_requester());
+    if (identity.requester().ByteSizeLong() == 0) identity.clear_requester();
     if (full.requester().ByteSizeLong() == 0) full.clear_requester();
   }
   split.header = std::move(full);
