@@ -24,6 +24,10 @@
 //   BM_ProtectThreeDimension/R  BM_EndToEnd's protection alone: the 3-D
 //                            table over R records under the seu policy
 //                            (TableProtector, no ledger)
+//   BM_SuppressThreeDimension/{priced,whole}/R  secondary suppression of
+//                            its counts alone (threshold 3), with the
+//                            priced protection LP and with its baseline,
+//                            one LP over the whole table per cell
 //   BM_ThresholdOnly/N       the threshold rule alone on the same table (a
 //                            release without secondary suppression)
 //
@@ -43,6 +47,8 @@
 #include "absl/strings/str_cat.h"
 #include "policies/cell_marks.h"
 #include "policies/policy_loader.h"
+#include "policies/secondary_suppression.h"
+#include "policies/table_structure.h"
 #include "policies/table_protector.h"
 #include "policies/threshold_rule.h"
 #include "server/engine/table_computer.h"
@@ -233,6 +239,54 @@ void BM_ProtectThreeDimension(benchmark::State& state) {
   state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
 }
 
+// Secondary suppression alone (counts, threshold 3, cost 1 + n, the method
+// OptionsFor picks, with the cleanup) of the 3-dimensional table over R
+// records, with the protection LP priced (the default, protection_lp.h) or
+// over the whole table per cell, its baseline. Same pattern either way.
+void BM_SuppressThreeDimension(benchmark::State& state, policies::RegionSolve solve) {
+  engine::ComputeLimits limits;
+  limits.largest_contributions = false;
+  auto table = engine::ComputeTable(*bench::SeuVersion(state.range(0)), bench::ThreeDimensionQuery(),
+                                    limits);
+  if (!table.ok()) {
+    state.SkipWithError(std::string(table.status().message()).c_str());
+    return;
+  }
+  auto structure = policies::StructureOf(table->axes());
+  if (!structure.ok()) std::abort();
+  policies::MeasureTable counts;
+  counts.name = "count";
+  counts.floor = 1;
+  counts.values.assign(table->record_count().begin(), table->record_count().end());
+  policies::SuppressionCosts costs;
+  std::vector<bool> primary(counts.values.size(), false);
+  for (size_t c = 0; c < counts.values.size(); ++c) {
+    const double n = counts.values[c];
+    costs.per_unit.push_back(1 + n);
+    costs.may_suppress.push_back(n > 0);
+    if (n > 0 && n < 3) {
+      primary[c] = true;
+      counts.required.push_back({static_cast<int32_t>(c), 0, 3 - n});
+    }
+  }
+  policies::SuppressionOptions options = policies::OptionsFor(*structure, {counts});
+  options.lp_solve = solve;
+  int64_t secondary = 0;
+  for (auto _ : state) {
+    std::vector<bool> suppressed = primary;
+    std::vector<std::vector<policies::Certificate>> certificates;
+    if (!policies::SuppressTables(*structure, {counts}, costs, suppressed, certificates, options)
+             .ok()) {
+      state.SkipWithError("suppression failed");
+      return;
+    }
+    secondary = 0;
+    for (size_t c = 0; c < suppressed.size(); ++c) secondary += suppressed[c] && !primary[c];
+  }
+  state.counters["primary"] = static_cast<double>(counts.required.size());
+  state.counters["secondary"] = static_cast<double>(secondary);
+}
+
 void BM_ThresholdOnly(benchmark::State& state) {
   const v1::ComputedTable table = ProtectionTable(state.range(0));
   const policies::ThresholdRule rule(SeuProtector().policy().threshold());
@@ -260,6 +314,12 @@ void Register() {
     benchmark::RegisterBenchmark("BM_EngineOnly", BM_EngineOnly)
         ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
     benchmark::RegisterBenchmark("BM_ProtectThreeDimension", BM_ProtectThreeDimension)
+        ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark("BM_SuppressThreeDimension/priced", BM_SuppressThreeDimension,
+                                 policies::RegionSolve::kPriced)
+        ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark("BM_SuppressThreeDimension/whole", BM_SuppressThreeDimension,
+                                 policies::RegionSolve::kWhole)
         ->Arg(rows)->Unit(benchmark::kMillisecond)->UseRealTime();
   }
 }
