@@ -317,6 +317,7 @@ absl::StatusOr<LpSolution> ProtectionLp::SolvePriced(int32_t cell, double delta)
       // Nothing within the working set: only the whole region can say.
       if (region_active_) return solution;
       ActivateRegion();
+      if (VariableOf(cell) < 0) Activate({cell});
       Pin(cell, delta);
       continue;
     }
@@ -326,6 +327,7 @@ absl::StatusOr<LpSolution> ProtectionLp::SolvePriced(int32_t cell, double delta)
       // The cheapest change reaches far: the whole region at once is
       // cheaper than growing on, for this cell and (it stays) the next ones.
       ActivateRegion();
+      if (VariableOf(cell) < 0) Activate({cell});
       Pin(cell, delta);
       continue;
     }
@@ -354,6 +356,9 @@ absl::StatusOr<std::optional<Perturbation>> ProtectionLp::Cheapest(int32_t cell,
                    subtable.end());
     Activate(subtable);
   }
+  // The cell moves even if it could not be suppressed (then it has no
+  // variables in the region's LP yet).
+  if (solve_ == RegionSolve::kPriced && VariableOf(cell) < 0) Activate({cell});
   Pin(cell, delta);
   // From the zero perturbation (the slack basis, dual feasible as every
   // cost is >= 0) the dual simplex builds just the one cycle needed. The
