@@ -642,6 +642,24 @@ TEST(TableComputerTest, SumsAreExactWhateverTheRowOrder) {
   EXPECT_THAT(t.measures(1).second_largest(), ElementsAre(1));
 }
 
+// A measure column of 8 MiB and more is moved onto huge pages where the
+// kernel has them: the version still holds the rows it was given.
+TEST(LoadedVersionTest, ColumnsOnHugePagesKeepTheirRows) {
+  const std::vector<Row> rows = RandomRows(1 << 20, 41);  // "wert": 8 MiB
+  auto version = Load(rows, /*keys=*/false);
+  ASSERT_NE(version, nullptr);
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("sex");
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  std::vector<int64_t> counts(3, 0), sums(3, 0);
+  for (const Row& r : rows) {
+    ++counts[static_cast<size_t>(r.sex)];
+    sums[static_cast<size_t>(r.sex)] += r.wert;
+  }
+  EXPECT_THAT(t.record_count(), ElementsAre(counts[0], counts[1], counts[2]));
+  EXPECT_THAT(t.measures(1).sum(), ElementsAre(sums[0], sums[1], sums[2]));
+}
+
 TEST(LoadedVersionTest, RejectsInconsistentColumns) {
   v1::VersionData data;
   data.mutable_info()->set_row_count(2);
