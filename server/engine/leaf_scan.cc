@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <thread>
 
@@ -34,6 +35,66 @@ struct Partial {
 bool SumsFitInt64(const MeasureColumn& column, int64_t rows) {
   int64_t bound = 0;
   return !__builtin_mul_overflow(column.max_abs, rows, &bound);
+}
+
+// What a row of the fused passes adds into its cell. kCount: the count.
+// kCountSum: the count, and the first measure into its own sum. kPacked:
+// one 64-bit word per cell holds both (Packing), so a row does one
+// read-modify-write instead of two.
+enum class Acc { kCount, kCountSum, kPacked };
+
+// The packed word of a cell: count << shift plus the sum of v + max_abs
+// over its rows. Each v + max_abs lies in [0, 2 max_abs], so with at most
+// `rows` rows the sum stays below 2^shift and the count below 2^(64 -
+// shift): both are exact, and a row adds the constant `row_add` plus v
+// (mod 2^64).
+struct Packing {
+  int shift = 0;
+  int64_t max_abs = 0;
+  uint64_t row_add = 0;  // (1 << shift) + max_abs
+};
+
+// The packing for sums of `column` over at most `rows` rows; false if the
+// count and the biased sum do not both fit in 64 bits.
+bool PackingFor(const MeasureColumn& column, int64_t rows, Packing& out) {
+  if (rows < 1 || column.max_abs > (INT64_MAX >> 1)) return false;
+  const int shift = 64 - std::bit_width(static_cast<uint64_t>(rows));
+  const unsigned __int128 biased_bound =
+      static_cast<unsigned __int128>(rows) * static_cast<uint64_t>(2 * column.max_abs);
+  if (biased_bound >= (static_cast<unsigned __int128>(1) << shift)) return false;
+  out.shift = shift;
+  out.max_abs = column.max_abs;
+  out.row_add = (uint64_t{1} << shift) + static_cast<uint64_t>(column.max_abs);
+  return true;
+}
+
+// Adds the packed words `packed` into `counts` and `sums`, cell by cell.
+void Unpack(const std::vector<uint64_t>& packed, const Packing& packing, int64_t* counts,
+            int64_t* sums) {
+  const uint64_t low = (uint64_t{1} << packing.shift) - 1;
+  for (size_t c = 0; c < packed.size(); ++c) {
+    const int64_t n = static_cast<int64_t>(packed[c] >> packing.shift);
+    counts[c] += n;
+    sums[c] += static_cast<int64_t>(packed[c] & low) - n * packing.max_abs;
+  }
+}
+
+// Adds row i of a block, in cell `c`, whose first measure is values[i].
+template <Acc kAcc>
+inline void AddRow(size_t c, const char* values, int64_t i, uint64_t row_add,
+                   int64_t* __restrict count, int64_t* __restrict sum) {
+  if constexpr (kAcc == Acc::kPacked) {
+    uint64_t v;
+    std::memcpy(&v, values + i * 8, 8);
+    reinterpret_cast<uint64_t*>(count)[c] += v + row_add;
+  } else {
+    ++count[c];
+    if constexpr (kAcc == Acc::kCountSum) {
+      int64_t v;
+      std::memcpy(&v, values + i * 8, 8);
+      sum[c] += v;
+    }
+  }
 }
 
 Partial NewPartial(const QueryPlan& plan, const LeafScanOptions& options, int64_t rows,
@@ -84,11 +145,13 @@ void AddLargest(const uint32_t* cell, const char* values, int64_t n, int64_t* la
 
 // The fused pass of the common case: up to four dimensions of one-byte
 // codes. Per row it adds the offsets in registers, clamps excluded rows to
-// the dump cell (kClamp), counts, and adds the first measure (kSum); the
-// cells go to `cell` for the passes of further facts (kStore).
-template <int kDims, bool kClamp, bool kSum, bool kStore>
+// the dump cell (kClamp), and adds the row into its cell (kAcc; `counts`
+// holds the packed words for Acc::kPacked); the cells go to `cell` for the
+// passes of further facts (kStore).
+template <int kDims, bool kClamp, Acc kAcc, bool kStore>
 void FusedBlock(const uint8_t* const* codes, const uint32_t* const* offset_of, uint32_t dump,
-                int64_t n, const char* values, uint32_t* cell, int64_t* counts, int64_t* sums) {
+                int64_t n, const char* values, uint64_t row_add, uint32_t* cell, int64_t* counts,
+                int64_t* sums) {
   // Locals, so that the stores into the accumulators cannot alias them.
   const uint8_t* __restrict c0 = codes[0];
   const uint8_t* __restrict c1 = kDims > 1 ? codes[1] : nullptr;
@@ -108,17 +171,12 @@ void FusedBlock(const uint8_t* const* codes, const uint32_t* const* offset_of, u
     if constexpr (kDims > 3) c += o3[c3[i]];
     if constexpr (kClamp) c = std::min(c, dump);
     if constexpr (kStore) out[i] = c;
-    ++count[c];
-    if constexpr (kSum) {
-      int64_t v;
-      std::memcpy(&v, values + i * 8, 8);
-      sum[c] += v;
-    }
+    AddRow<kAcc>(c, values, i, row_add, count, sum);
   }
 }
 
 using FusedFn = void (*)(const uint8_t* const*, const uint32_t* const*, uint32_t, int64_t,
-                         const char*, uint32_t*, int64_t*, int64_t*);
+                         const char*, uint64_t, uint32_t*, int64_t*, int64_t*);
 
 // The product of the scanned dimensions' codes as the scan's cell space:
 // a row adds into c0 * stride[0] + c1 * stride[1] + ... + c_last, computed
@@ -181,9 +239,10 @@ void ProductIndices(const uint8_t* const* codes, const uint32_t* stride, int64_t
   }
 }
 
-template <int kDims, bool kSum, bool kStore>
+template <int kDims, Acc kAcc, bool kStore>
 void ProductBlock(const uint8_t* const* codes, const uint32_t* stride, int64_t n,
-                  const char* values, uint32_t* cell, int64_t* counts, int64_t* sums) {
+                  const char* values, uint64_t row_add, uint32_t* cell, int64_t* counts,
+                  int64_t* sums) {
   uint16_t index[kScanBlockRows];
   if (n == kScanBlockRows) {
     ProductIndices<kDims, kScanBlockRows>(codes, stride, n, index);
@@ -196,44 +255,53 @@ void ProductBlock(const uint8_t* const* codes, const uint32_t* stride, int64_t n
   for (int64_t i = 0; i < n; ++i) {
     const size_t c = index[i];
     if constexpr (kStore) out[i] = static_cast<uint32_t>(c);
-    ++count[c];
-    if constexpr (kSum) {
-      int64_t v;
-      std::memcpy(&v, values + i * 8, 8);
-      sum[c] += v;
-    }
+    AddRow<kAcc>(c, values, i, row_add, count, sum);
   }
 }
 
-using ProductFn = void (*)(const uint8_t* const*, const uint32_t*, int64_t, const char*,
+using ProductFn = void (*)(const uint8_t* const*, const uint32_t*, int64_t, const char*, uint64_t,
                            uint32_t*, int64_t*, int64_t*);
 
-template <int kDims>
-ProductFn ProductFor(bool sum, bool store) {
-  if (sum) return store ? ProductBlock<kDims, true, true> : ProductBlock<kDims, true, false>;
-  return store ? ProductBlock<kDims, false, true> : ProductBlock<kDims, false, false>;
+template <int kDims, Acc kAcc>
+ProductFn ProductFor(bool store) {
+  return store ? ProductBlock<kDims, kAcc, true> : ProductBlock<kDims, kAcc, false>;
 }
 
-ProductFn ProductPassFor(size_t dims, bool sum, bool store) {
-  switch (dims) {
-    case 1: return ProductFor<1>(sum, store);
-    case 2: return ProductFor<2>(sum, store);
-    case 3: return ProductFor<3>(sum, store);
-    default: return ProductFor<4>(sum, store);
+template <int kDims>
+ProductFn ProductFor(Acc acc, bool store) {
+  switch (acc) {
+    case Acc::kCount: return ProductFor<kDims, Acc::kCount>(store);
+    case Acc::kCountSum: return ProductFor<kDims, Acc::kCountSum>(store);
+    default: return ProductFor<kDims, Acc::kPacked>(store);
   }
+}
+
+ProductFn ProductPassFor(size_t dims, Acc acc, bool store) {
+  switch (dims) {
+    case 1: return ProductFor<1>(acc, store);
+    case 2: return ProductFor<2>(acc, store);
+    case 3: return ProductFor<3>(acc, store);
+    default: return ProductFor<4>(acc, store);
+  }
+}
+
+template <int kDims, bool kClamp, Acc kAcc>
+FusedFn FusedFor(bool store) {
+  return store ? FusedBlock<kDims, kClamp, kAcc, true> : FusedBlock<kDims, kClamp, kAcc, false>;
 }
 
 template <int kDims, bool kClamp>
-FusedFn FusedFor(bool sum, bool store) {
-  if (sum) {
-    return store ? FusedBlock<kDims, kClamp, true, true> : FusedBlock<kDims, kClamp, true, false>;
+FusedFn FusedFor(Acc acc, bool store) {
+  switch (acc) {
+    case Acc::kCount: return FusedFor<kDims, kClamp, Acc::kCount>(store);
+    case Acc::kCountSum: return FusedFor<kDims, kClamp, Acc::kCountSum>(store);
+    default: return FusedFor<kDims, kClamp, Acc::kPacked>(store);
   }
-  return store ? FusedBlock<kDims, kClamp, false, true> : FusedBlock<kDims, kClamp, false, false>;
 }
 
 template <int kDims>
-FusedFn FusedFor(bool clamp, bool sum, bool store) {
-  return clamp ? FusedFor<kDims, true>(sum, store) : FusedFor<kDims, false>(sum, store);
+FusedFn FusedFor(bool clamp, Acc acc, bool store) {
+  return clamp ? FusedFor<kDims, true>(acc, store) : FusedFor<kDims, false>(acc, store);
 }
 
 // True if the fused passes apply: one to four scanned dimensions, all of
@@ -248,23 +316,24 @@ bool FusedApplies(const QueryPlan& plan) {
 
 // The fused pass for `plan`, or null if it does not apply. `store`: later
 // passes need the cells.
-FusedFn FusedPassFor(const QueryPlan& plan, bool sum, bool store) {
+FusedFn FusedPassFor(const QueryPlan& plan, Acc acc, bool store) {
   if (!FusedApplies(plan)) return nullptr;
   bool clamp = false;
   for (const ScanDimension& s : plan.scan) {
     for (const uint32_t o : s.offset_of) clamp |= o >= static_cast<uint32_t>(plan.leaf_cells);
   }
   switch (plan.scan.size()) {
-    case 1: return FusedFor<1>(clamp, sum, store);
-    case 2: return FusedFor<2>(clamp, sum, store);
-    case 3: return FusedFor<3>(clamp, sum, store);
-    default: return FusedFor<4>(clamp, sum, store);
+    case 1: return FusedFor<1>(clamp, acc, store);
+    case 2: return FusedFor<2>(clamp, acc, store);
+    case 3: return FusedFor<3>(clamp, acc, store);
+    default: return FusedFor<4>(clamp, acc, store);
   }
 }
 
-// Scans rows [begin, end) into `p`, over the product space if `product`.
+// Scans rows [begin, end) into `p`, over the product space if `product`;
+// `pack`: the fused passes may pack the count and the first sum.
 void ScanRange(const LoadedVersion& version, const QueryPlan& plan, const ProductTable* product,
-               int64_t begin, int64_t end, Partial& p) {
+               bool pack, int64_t begin, int64_t end, Partial& p) {
   const uint32_t dump = static_cast<uint32_t>(plan.leaf_cells);
   const char* record_keys = version.record_keys();
   // The fused pass also adds the first measure if it has int64 sums.
@@ -280,9 +349,16 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, const Produc
   for (const MeasurePartial& m : p.measures) {
     later |= m.column != nullptr && (&m != first || !m.largest.empty());
   }
-  const FusedFn fused = FusedPassFor(plan, first != nullptr, later);
+  // The count and the first sum share a word per cell where they fit.
+  Packing packing;
+  const bool packed =
+      first != nullptr && pack && PackingFor(*first->column, version.row_count(), packing);
+  const Acc acc = packed ? Acc::kPacked : first != nullptr ? Acc::kCountSum : Acc::kCount;
+  const FusedFn fused = FusedPassFor(plan, acc, later);
   const ProductFn by_product =
-      product != nullptr ? ProductPassFor(plan.scan.size(), first != nullptr, later) : nullptr;
+      product != nullptr ? ProductPassFor(plan.scan.size(), acc, later) : nullptr;
+  std::vector<uint64_t> words(fused != nullptr && packed ? p.counts.size() : 0, 0);
+  int64_t* counts = words.empty() ? p.counts.data() : reinterpret_cast<int64_t*>(words.data());
   const uint8_t* codes[4] = {};
   const uint32_t* offsets[4] = {};
   for (size_t d = 0; fused != nullptr && d < plan.scan.size(); ++d) {
@@ -292,16 +368,15 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, const Produc
   uint32_t cell[kScanBlockRows];
   for (int64_t start = begin; start < end; start += kScanBlockRows) {
     const int64_t n = std::min(kScanBlockRows, end - start);
-    int64_t* counts = p.counts.data();
     if (fused != nullptr) {
       const uint8_t* block[4];
       for (int d = 0; d < 4; ++d) block[d] = codes[d] == nullptr ? nullptr : codes[d] + start;
       const char* values = first == nullptr ? nullptr : first->column->values + start * 8;
       int64_t* sums = first == nullptr ? nullptr : first->sum.data();
       if (by_product != nullptr) {
-        by_product(block, product->stride, n, values, cell, counts, sums);
+        by_product(block, product->stride, n, values, packing.row_add, cell, counts, sums);
       } else {
-        fused(block, offsets, dump, n, values, cell, counts, sums);
+        fused(block, offsets, dump, n, values, packing.row_add, cell, counts, sums);
       }
     } else {
       if (plan.scan.empty()) std::fill(cell, cell + n, 0u);
@@ -337,6 +412,7 @@ void ScanRange(const LoadedVersion& version, const QueryPlan& plan, const Produc
       if (!m.largest.empty()) AddLargest(cell, values, n, m.largest.data(), m.second.data());
     }
   }
+  if (!words.empty()) Unpack(words, packing, p.counts.data(), first->sum.data());
 }
 
 // Adds cell `from_cell` of `from` into cell `to_cell` of `into`.
@@ -365,13 +441,14 @@ struct RangeTask {
   const LoadedVersion* version;
   const QueryPlan* plan;
   const ProductTable* product;  // null: the leaf space
+  bool pack;
   int64_t begin, end;
   Partial* partial;
 };
 
 void* RunRange(void* arg) {
   const RangeTask& t = *static_cast<const RangeTask*>(arg);
-  ScanRange(*t.version, *t.plan, t.product, t.begin, t.end, *t.partial);
+  ScanRange(*t.version, *t.plan, t.product, t.pack, t.begin, t.end, *t.partial);
   return nullptr;
 }
 
@@ -403,7 +480,7 @@ absl::StatusOr<LeafCells> ScanLeaves(const LoadedVersion& version, const QueryPl
     const int64_t begin = std::min(rows, t * blocks_per * kScanBlockRows);
     const int64_t end = std::min(rows, (t + 1) * blocks_per * kScanBlockRows);
     partials.push_back(NewPartial(plan, options, rows, space));
-    tasks.push_back(RangeTask{&version, &plan, product, begin, end, nullptr});
+    tasks.push_back(RangeTask{&version, &plan, product, options.pack_counts_and_sums, begin, end, nullptr});
   }
   for (int t = 0; t < threads; ++t) tasks[t].partial = &partials[t];
   // Threads 1.. run beside the calling thread, which scans range 0. A

@@ -44,6 +44,9 @@ struct LeafScanOptions {
   // takes one table lookup (16 KiB of table: it stays in L1); above it,
   // one lookup per dimension. The result is the same.
   int64_t max_product_cells = 4096;
+  // Lets the fused passes keep a cell's count and first sum in one 64-bit
+  // word where both fit (ADR 0012); the result is the same.
+  bool pack_counts_and_sums = true;
 };
 
 // Returns the number of threads a scan of `rows` rows uses when at most

@@ -1,6 +1,10 @@
 #include "server/engine/loaded_version.h"
 
+#include <linux/mman.h>
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,6 +43,20 @@ int64_t MaxAbs(const char* values, int64_t rows) {
     most = std::max(most, v == INT64_MIN ? INT64_MAX : (v < 0 ? -v : v));
   }
   return most;
+}
+
+// Moves the whole 2 MiB pages of `bytes` onto transparent huge pages
+// (MADV_COLLAPSE, Linux 6.1): a scan reads several columns at once, and on
+// 4 KiB pages their TLB misses cost it some 15 % (ADR 0012). Columns below
+// 8 MiB are left alone. Best effort: on an older kernel, with THP off or
+// no free huge pages the column stays as it is; the contents never change.
+void CollapseIntoHugePages(const std::string& bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  if (bytes.size() < 4 * kHuge) return;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(bytes.data());
+  const uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (start + bytes.size()) & ~(kHuge - 1);
+  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_COLLAPSE);
 }
 
 // Resolves the hierarchy of `column` into per-level entries.
@@ -126,6 +144,7 @@ absl::StatusOr<std::shared_ptr<const LoadedVersion>> LoadedVersion::Create(
     v1::DatasetSchema schema, v1::VersionData data) {
   std::shared_ptr<LoadedVersion> version(new LoadedVersion(std::move(schema), std::move(data)));
   RETURN_IF_ERROR(version->Index());
+  for (const v1::ColumnData& c : version->data_.columns()) CollapseIntoHugePages(c.data());
   return version;
 }
 

@@ -330,6 +330,66 @@ TEST(LeafScanTest, EveryWayToFindTheCellGivesTheSameLeaves) {
   EXPECT_LT(kept, 9000);  // the filter excluded rows
 }
 
+// The fused passes keep a cell's count and first sum in one word where
+// both fit: the same leaves as separate accumulators, with and without the
+// later passes (keys, top two) and over both cell spaces.
+TEST(LeafScanTest, PackedCountsAndSumsGiveTheSameLeaves) {
+  const std::vector<Row> rows = RandomRows(9000, 37);  // values in [-1000, 1000]
+  auto version = Load(rows);
+  ASSERT_NE(version, nullptr);
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("bezirk");
+  q.add_group_by()->set_dimension("sex");
+  ASSERT_OK_AND_ASSIGN(const QueryPlan plan, PlanQuery(*version, q, ComputeLimits()));
+  for (const bool later : {false, true}) {
+    for (const int64_t product_cells : {int64_t{4096}, int64_t{0}}) {
+      LeafScanOptions packed;
+      packed.keys = later;
+      packed.largest = later;
+      packed.max_product_cells = product_cells;
+      packed.threads = 2;
+      LeafScanOptions separate = packed;
+      separate.pack_counts_and_sums = false;
+      ASSERT_OK_AND_ASSIGN(const LeafCells a, ScanLeaves(*version, plan, packed));
+      ASSERT_OK_AND_ASSIGN(const LeafCells b, ScanLeaves(*version, plan, separate));
+      EXPECT_EQ(a.counts, b.counts) << later << " " << product_cells;
+      EXPECT_EQ(a.keys, b.keys);
+      ASSERT_EQ(a.values.size(), 2u);
+      EXPECT_EQ(a.values[1].sum, b.values[1].sum);
+      EXPECT_EQ(a.values[1].largest, b.values[1].largest);
+      int64_t negative = 0;
+      for (const int64_t sum : a.values[1].sum) negative += sum < 0;
+      EXPECT_GT(negative, 0);  // the bias is taken off again
+    }
+  }
+}
+
+// n rows pack when n * 2 * max|value| < 2^(64 - bit_width(n)): just below
+// that the biased sums fill the low bits of the word exactly; just above it
+// they would carry into the count, so the scan must keep them apart.
+TEST(LeafScanTest, PacksOnlyWhereTheCountAndTheSumFit) {
+  const int64_t n = 9000;  // bit_width 14: the biased sum has 50 bits
+  const int64_t limit = ((int64_t{1} << 50) - 1) / (2 * n);
+  for (const int64_t value : {limit, limit + 1, -limit, -(limit + 1)}) {
+    std::vector<Row> rows(n, Row{0, 1, 0, value});
+    rows[0].wert = value > 0 ? value - 5 : value + 5;  // not all alike
+    auto version = Load(rows);
+    ASSERT_NE(version, nullptr);
+    v1::Query q = CountAndSum();
+    q.add_group_by()->set_dimension("sex");
+    ASSERT_OK_AND_ASSIGN(const QueryPlan plan, PlanQuery(*version, q, ComputeLimits()));
+    for (const int64_t product_cells : {int64_t{4096}, int64_t{0}}) {
+      LeafScanOptions options;
+      options.max_product_cells = product_cells;
+      ASSERT_OK_AND_ASSIGN(const LeafCells leaves, ScanLeaves(*version, plan, options));
+      EXPECT_THAT(leaves.counts, ElementsAre(0, n, 0)) << value;
+      const int64_t sum = value * n + (value > 0 ? -5 : 5);
+      ASSERT_EQ(leaves.values.size(), 2u);
+      EXPECT_THAT(leaves.values[1].sum, ElementsAre(0, sum, 0)) << value;
+    }
+  }
+}
+
 TEST(TableComputerTest, ThreadsFollowTheRowsAndTheLimit) {
   EXPECT_EQ(ScanThreadsFor(1000, 2, 1 << 19), 1);
   EXPECT_EQ(ScanThreadsFor(int64_t{3} << 19, 2, 1 << 19), 2);
@@ -580,6 +640,24 @@ TEST(TableComputerTest, SumsAreExactWhateverTheRowOrder) {
   EXPECT_THAT(t.measures(1).sum(), ElementsAre(INT64_MAX));
   EXPECT_THAT(t.measures(1).largest(), ElementsAre(INT64_MAX));
   EXPECT_THAT(t.measures(1).second_largest(), ElementsAre(1));
+}
+
+// A measure column of 8 MiB and more is moved onto huge pages where the
+// kernel has them: the version still holds the rows it was given.
+TEST(LoadedVersionTest, ColumnsOnHugePagesKeepTheirRows) {
+  const std::vector<Row> rows = RandomRows(1 << 20, 41);  // "wert": 8 MiB
+  auto version = Load(rows, /*keys=*/false);
+  ASSERT_NE(version, nullptr);
+  v1::Query q = CountAndSum();
+  q.add_group_by()->set_dimension("sex");
+  ASSERT_OK_AND_ASSIGN(const v1::ComputedTable t, ComputeTable(*version, q, ComputeLimits()));
+  std::vector<int64_t> counts(3, 0), sums(3, 0);
+  for (const Row& r : rows) {
+    ++counts[static_cast<size_t>(r.sex)];
+    sums[static_cast<size_t>(r.sex)] += r.wert;
+  }
+  EXPECT_THAT(t.record_count(), ElementsAre(counts[0], counts[1], counts[2]));
+  EXPECT_THAT(t.measures(1).sum(), ElementsAre(sums[0], sums[1], sums[2]));
 }
 
 TEST(LoadedVersionTest, RejectsInconsistentColumns) {
