@@ -69,10 +69,13 @@ class ProtectionLp {
   // Builds the LP over the cells in `region` (sorted, distinct, in range;
   // empty means the whole table) with the pattern `suppressed`.
   // `structure`, `table`, `costs` and `equations` must outlive the LP.
+  // With `warm_start` every solve goes on from the last basis instead of
+  // the slack basis: faster when nothing it can move costs anything (the
+  // cleanup's LPs over suppressed cells), slower otherwise (ADR 0010).
   ProtectionLp(const TableStructure& structure, const MeasureTable& table,
                const SuppressionCosts& costs, const CellEquations& equations,
                const std::vector<bool>& suppressed, std::vector<int32_t> region = {},
-               RegionSolve solve = RegionSolve::kWhole);
+               RegionSolve solve = RegionSolve::kWhole, bool warm_start = false);
 
   // Makes `cell` free to move (suppressed) or priced (published), or fixed
   // if it is published and may not be suppressed. Cells outside the region
@@ -130,6 +133,7 @@ class ProtectionLp {
   std::vector<int32_t> region_;  // sorted; empty while the region is the whole table
   bool whole_ = false;
   const RegionSolve solve_;
+  const bool warm_start_;
   std::unique_ptr<LinearProgram> lp_;
   std::vector<int> up_;    // per variable pair: its LP variable of upward change
   std::vector<int> down_;  // per variable pair: of downward change

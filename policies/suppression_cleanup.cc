@@ -176,8 +176,11 @@ class Cleanup {
       for (int32_t c = 0; c < structure_.cells; ++c) {
         if (suppressed_[c] || c == trying_) region.push_back(c);
       }
+      // Only suppressed cells move, at no cost: the last basis is as good
+      // a start as any, and closer.
       pattern_lps_[t] = std::make_unique<ProtectionLp>(structure_, table, only_suppressed_,
-                                                       equations_, suppressed_, std::move(region));
+                                                       equations_, suppressed_, std::move(region),
+                                                       RegionSolve::kWhole, /*warm_start=*/true);
     }
     return *pattern_lps_[t];
   }
