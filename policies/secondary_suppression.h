@@ -1,7 +1,7 @@
 // Secondary suppression: adds cells to a suppression pattern until every
 // primary cell of a measure table is protected, with low information loss.
 //
-// Method (docs/adr/0002-secondary-suppression.md, docs/adr/0010): for each
+// Method (docs/adr/0002-secondary-suppression.md, 0010, 0013): for each
 // primary cell in turn and each direction, find a perturbation y of the
 // table that keeps it additive and above the floor, moves the cell by its
 // protection level, and is cheap: among hypercube candidates (hypercube.h)
@@ -42,8 +42,9 @@ struct Certificate {
 enum class SuppressionMethod {
   // Hypercube candidates first, the protection LP where none fits (default).
   kHypercubeThenLp,
-  // The protection LP for every cell: less information lost, but each
-  // solve is an LP over the whole table.
+  // The protection LP for every cell (after a hypercube through suppressed
+  // cells only, which costs nothing): less information lost, at the price
+  // of an LP per cell (priced, protection_lp.h).
   kLpOnly,
 };
 
