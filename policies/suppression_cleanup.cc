@@ -36,6 +36,7 @@ class Cleanup {
     only_suppressed_.per_unit = costs.per_unit;
     only_suppressed_.may_suppress.assign(structure.cells, false);
     must_move_.assign(structure.cells, false);
+    pinned_.assign(structure.cells, 0);
     for (size_t t = 0; t < certificates_.size(); ++t) {
       for (size_t i = 0; i < certificates_[t].size(); ++i) {
         Use({static_cast<int32_t>(t), static_cast<int32_t>(i)});
@@ -79,27 +80,42 @@ class Cleanup {
   }
 
  private:
-  // Whether publishing `cell` (already marked published) leaves an equation
-  // with a single suppressed cell that some certificate must move: that
-  // cell would then be exactly the equation's published remainder, and
-  // every perturbation must leave it unchanged.
-  bool WouldPinACellThatMustMove(int32_t cell) const {
-    for (int32_t e : equations_.of(cell)) {
-      const Additivity& eq = structure_.equations[e];
-      int32_t lone = -1;
-      int hidden = 0;
-      auto count = [&](int32_t c) {
-        if (suppressed_[c]) {
-          ++hidden;
-          lone = c;
+  // Whether publishing `cell` (already marked published) pins a cell that
+  // some certificate must move. A suppressed cell that is the only one of
+  // an equation not pinned is the equation's published remainder: no
+  // perturbation can change it, so it pins the others it shares equations
+  // with in turn (unit propagation from `cell`). A pinned cell that must
+  // move means that no replacement exists.
+  bool WouldPinACellThatMustMove(int32_t cell) {
+    if (++generation_ == 0) {  // wrapped: forget every old mark
+      std::fill(pinned_.begin(), pinned_.end(), 0);
+      generation_ = 1;
+    }
+    pinned_[cell] = generation_;
+    std::vector<int32_t> queue = {cell};
+    while (!queue.empty()) {
+      const int32_t pinned = queue.back();
+      queue.pop_back();
+      for (int32_t e : equations_.of(pinned)) {
+        const Additivity& eq = structure_.equations[e];
+        int32_t lone = -1;
+        int free = 0;
+        auto count = [&](int32_t c) {
+          if (suppressed_[c] && pinned_[c] != generation_) {
+            ++free;
+            lone = c;
+          }
+        };
+        count(eq.total);
+        for (int32_t part : eq.parts) {
+          if (free > 1) break;
+          count(part);
         }
-      };
-      count(eq.total);
-      for (int32_t part : eq.parts) {
-        if (hidden > 1) break;
-        count(part);
+        if (free != 1) continue;
+        if (must_move_[lone]) return true;
+        pinned_[lone] = generation_;
+        queue.push_back(lone);
       }
-      if (hidden == 1 && must_move_[lone]) return true;
     }
     return false;
   }
@@ -204,6 +220,8 @@ class Cleanup {
   std::vector<std::unique_ptr<ProtectionLp>> pattern_lps_;  // per table, made when needed
   int32_t trying_ = -1;  // the cell TryRelease is trying to publish
   std::vector<bool> must_move_;  // per cell: some certificate moves it (a required cell)
+  std::vector<uint32_t> pinned_;  // per cell: the generation_ that pinned it
+  uint32_t generation_ = 0;
 };
 
 }  // namespace

@@ -27,8 +27,9 @@ struct CleanupStats {
   int64_t released = 0;    // of them, published again
   int64_t hypercubes = 0;  // certificates replaced by a hypercube
   int64_t lps = 0;         // protection LPs solved
-  // Candidates kept without a search: publishing them would leave a cell
-  // that must move alone among the suppressed cells of an equation.
+  // Candidates kept without a search: publishing them would pin a cell
+  // that must move (it would follow from the published cells, directly or
+  // through other pinned ones).
   int64_t kept_by_an_equation = 0;
 };
 
