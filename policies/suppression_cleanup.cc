@@ -174,7 +174,9 @@ class Cleanup {
       ASSIGN_OR_RETURN(std::optional<Perturbation> found, lp.Cheapest(cell, delta));
       if (found.has_value()) return found;
     }
-    if (subtable_cells < suppressed_count_ && suppressed_count_ <= kMaxLpCells) {
+    // (suppressed_count_ still counts the cell being tried, which neither
+    // region holds.)
+    if (subtable_cells + 1 < suppressed_count_ && suppressed_count_ <= kMaxLpCells) {
       ++stats_.lps;
       return PatternLp(table).Cheapest(cell, delta);
     }
