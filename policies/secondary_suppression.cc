@@ -70,26 +70,12 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
   }
   std::vector<std::array<bool, 2>> certified(table.required.size(), {false, false});
   std::vector<Certificate> found_certificates;
-  auto share = [&](const Perturbation& perturbation) {
-    for (const auto& [c, change] : perturbation.changes) {
-      const int32_t r = required_of[c];
-      if (r < 0) continue;
-      const Protection& q = table.required[r];
-      const bool up = change > 0;
-      const double level = up ? q.upper : q.lower;
-      if (level == 0 || certified[r][up] || std::fabs(change) < level) continue;
-      certified[r][up] = true;
-      const double scale = level / std::fabs(change);
-      Certificate shared{c, up ? level : -level, {}};
-      for (const auto& [d, y] : perturbation.changes) {
-        shared.perturbation.changes.emplace_back(d, d == c ? shared.delta : y * scale);
-      }
-      found_certificates.push_back(std::move(shared));
-    }
-  };
-  // A hint scaled up as well as down, so each scaled change must stay at or
-  // above the floor; the cells it changes must be suppressed already.
-  auto share_hint = [&](const Perturbation& perturbation) {
+  // `perturbation` certifies each required cell it moves the right way,
+  // scaled to the cell's level. A scaled-down change keeps the floor (the
+  // constraints are convex and hold at zero); a hint may be scaled up too,
+  // so then every scaled change is checked against the floor, and the
+  // cells it changes must be suppressed already.
+  auto share = [&](const Perturbation& perturbation, bool may_scale_up) {
     for (const auto& [c, change] : perturbation.changes) {
       const int32_t r = required_of[c];
       if (r < 0) continue;
@@ -97,13 +83,17 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       const bool up = change > 0;
       const double level = up ? q.upper : q.lower;
       if (level == 0 || certified[r][up] || change == 0) continue;
+      if (!may_scale_up && std::fabs(change) < level) continue;
       const double scale = level / std::fabs(change);
-      const bool fits = std::all_of(
-          perturbation.changes.begin(), perturbation.changes.end(), [&](const auto& other) {
-            const auto& [d, y] = other;
-            return suppressed[d] && (!std::isfinite(table.floor) ||
-                                     table.values[d] + y * scale >= table.floor);
-          });
+      const bool fits = !may_scale_up || std::all_of(perturbation.changes.begin(),
+                                                     perturbation.changes.end(),
+                                                     [&](const auto& other) {
+                                                       const auto& [d, y] = other;
+                                                       return suppressed[d] &&
+                                                              (!std::isfinite(table.floor) ||
+                                                               table.values[d] + y * scale >=
+                                                                   table.floor);
+                                                     });
       if (!fits) continue;
       certified[r][up] = true;
       Certificate shared{c, up ? level : -level, {}};
@@ -114,7 +104,7 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
     }
   };
   if (hints != nullptr) {
-    for (const Certificate& hint : *hints) share_hint(hint.perturbation);
+    for (const Certificate& hint : *hints) share(hint.perturbation, /*may_scale_up=*/true);
   }
   for (const Protection& p : table.required) {
     if (absl::Now() > options.deadline) {
@@ -157,7 +147,7 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
         suppressed[c] = true;
         if (lp != nullptr) lp->Price(c, true);
       }
-      share(*found);
+      share(*found, /*may_scale_up=*/false);
     }
   }
   if (certificates != nullptr) {

@@ -213,14 +213,19 @@ void BM_Protect(benchmark::State& state) {
   state.counters["secondary"] = static_cast<double>(counts.suppressed_secondary());
 }
 
+// The 3-dimensional table of BM_EndToEnd over `rows` records, as the
+// pipeline computes it for the seu policy.
+absl::StatusOr<v1::ComputedTable> ThreeDimensionTable(int64_t rows) {
+  engine::ComputeLimits limits;
+  limits.largest_contributions = false;
+  return engine::ComputeTable(*bench::SeuVersion(rows), bench::ThreeDimensionQuery(), limits);
+}
+
 // The protection part of BM_EndToEnd/R alone: the 3-dimensional table over
 // R records under the shipped seu policy, as the pipeline protects it
 // before the ledger (no earlier releases).
 void BM_ProtectThreeDimension(benchmark::State& state) {
-  engine::ComputeLimits limits;
-  limits.largest_contributions = false;
-  auto table = engine::ComputeTable(*bench::SeuVersion(state.range(0)), bench::ThreeDimensionQuery(),
-                                    limits);
+  const absl::StatusOr<v1::ComputedTable> table = ThreeDimensionTable(state.range(0));
   if (!table.ok()) {
     state.SkipWithError(std::string(table.status().message()).c_str());
     return;
@@ -244,10 +249,7 @@ void BM_ProtectThreeDimension(benchmark::State& state) {
 // records, with the protection LP priced (the default, protection_lp.h) or
 // over the whole table per cell, its baseline. Same pattern either way.
 void BM_SuppressThreeDimension(benchmark::State& state, policies::RegionSolve solve) {
-  engine::ComputeLimits limits;
-  limits.largest_contributions = false;
-  auto table = engine::ComputeTable(*bench::SeuVersion(state.range(0)), bench::ThreeDimensionQuery(),
-                                    limits);
+  const absl::StatusOr<v1::ComputedTable> table = ThreeDimensionTable(state.range(0));
   if (!table.ok()) {
     state.SkipWithError(std::string(table.status().message()).c_str());
     return;
