@@ -91,13 +91,22 @@ double CellCost(const MeasureTable& table, const SuppressionCosts& costs,
   return costs.per_unit[cell] * std::fabs(change);
 }
 
-}  // namespace
-
-std::optional<Perturbation> FindHypercube(const TableStructure& structure,
-                                          const MeasureTable& table,
-                                          const SuppressionCosts& costs,
-                                          const std::vector<bool>& suppressed, int32_t cell,
-                                          double delta) {
+// The search of both functions below. With `only_free`, a move counts only
+// if it touches suppressed cells alone on the line through `cell`, and the
+// first combination that does so everywhere is returned: a corner of the
+// hypercube off those lines is then the only thing left to check.
+std::optional<Perturbation> Search(const TableStructure& structure, const MeasureTable& table,
+                                   const SuppressionCosts* costs,
+                                   const std::vector<bool>& suppressed, int32_t cell,
+                                   double delta) {
+  const bool only_free = costs == nullptr;
+  auto cell_cost = [&](int64_t c, double change) {
+    if (!only_free) return CellCost(table, *costs, suppressed, c, change);
+    if (std::isfinite(table.floor) && table.values[c] + change < table.floor - 1e-9) {
+      return kInfinity;
+    }
+    return suppressed[c] ? 0.0 : kInfinity;
+  };
   const size_t dims = structure.axes.size();
   // Per axis, the moves ranked by their cost on the line through `cell`.
   std::vector<std::vector<AxisMove>> kept(dims);
@@ -110,7 +119,8 @@ std::optional<Perturbation> FindHypercube(const TableStructure& structure,
     for (size_t m = 0; m < moves.size(); ++m) {
       double cost = 0;
       for (const auto& [e, c] : moves[m]) {
-        cost += CellCost(table, costs, suppressed, base + int64_t{e} * axis.stride, c * delta);
+        cost += cell_cost(base + int64_t{e} * axis.stride, c * delta);
+        if (!std::isfinite(cost)) break;
       }
       if (std::isfinite(cost)) scored.push_back({cost + 1e-9 * moves[m].size(), m});
     }
@@ -124,13 +134,15 @@ std::optional<Perturbation> FindHypercube(const TableStructure& structure,
   std::optional<Perturbation> best;
   double best_cost = kInfinity;
   std::vector<size_t> pick(dims, 0);
+  std::vector<std::pair<int64_t, int>> corners;
+  std::vector<std::pair<int64_t, int>> next;
   while (true) {
     // Corners as (offset from `cell`, sign), built axis by axis.
-    std::vector<std::pair<int64_t, int>> corners = {{0, 1}};
+    corners.assign(1, {0, 1});
     for (size_t a = 0; a < dims; ++a) {
       const AxisShape& axis = structure.axes[a];
       const int32_t own = structure.Coordinate(cell, static_cast<int>(a));
-      std::vector<std::pair<int64_t, int>> next;
+      next.clear();
       for (const auto& [offset, sign] : corners) {
         for (const auto& [e, c] : kept[a][pick[a]]) {
           next.emplace_back(offset + (int64_t{e} - own) * axis.stride, sign * c);
@@ -142,11 +154,12 @@ std::optional<Perturbation> FindHypercube(const TableStructure& structure,
     Perturbation candidate;
     for (const auto& [offset, sign] : corners) {
       const int64_t target = cell + offset;
-      cost += CellCost(table, costs, suppressed, target, sign * delta);
+      cost += cell_cost(target, sign * delta);
       if (!std::isfinite(cost) || cost >= best_cost) break;
       candidate.changes.emplace_back(static_cast<int32_t>(target), sign * delta);
     }
     if (std::isfinite(cost) && cost < best_cost) {
+      if (only_free) return candidate;
       best_cost = cost;
       best = std::move(candidate);
     }
@@ -155,6 +168,23 @@ std::optional<Perturbation> FindHypercube(const TableStructure& structure,
     if (a == dims) break;
   }
   return best;
+}
+
+}  // namespace
+
+std::optional<Perturbation> FindHypercube(const TableStructure& structure,
+                                          const MeasureTable& table,
+                                          const SuppressionCosts& costs,
+                                          const std::vector<bool>& suppressed, int32_t cell,
+                                          double delta) {
+  return Search(structure, table, &costs, suppressed, cell, delta);
+}
+
+std::optional<Perturbation> FindFreeHypercube(const TableStructure& structure,
+                                              const MeasureTable& table,
+                                              const std::vector<bool>& suppressed, int32_t cell,
+                                              double delta) {
+  return Search(structure, table, nullptr, suppressed, cell, delta);
 }
 
 }  // namespace cellgate::policies

@@ -31,6 +31,16 @@ std::optional<Perturbation> FindHypercube(const TableStructure& structure,
                                           const std::vector<bool>& suppressed, int32_t cell,
                                           double delta);
 
+// The first candidate, in FindHypercube's order, that moves `cell` by
+// `delta` through suppressed cells only (it costs nothing, so no other
+// candidate is cheaper), keeping every touched cell at or above
+// table.floor; or nullopt. The same as FindHypercube's answer whenever that
+// costs nothing, found without pricing the rest.
+std::optional<Perturbation> FindFreeHypercube(const TableStructure& structure,
+                                              const MeasureTable& table,
+                                              const std::vector<bool>& suppressed, int32_t cell,
+                                              double delta);
+
 }  // namespace cellgate::policies
 
 #endif  // CELLGATE_POLICIES_HYPERCUBE_H_

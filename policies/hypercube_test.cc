@@ -2,6 +2,7 @@
 // that do not prove protection are rejected.
 #include "policies/hypercube.h"
 
+#include <algorithm>
 #include <random>
 
 #include "gmock/gmock.h"
@@ -74,6 +75,42 @@ TEST(HypercubeTest, EveryCandidateKeepsTheHierarchicalTableAdditive) {
     }
   }
   EXPECT_GT(found, 50);
+}
+
+TEST(HypercubeTest, AFreeHypercubeIsTheCheapestCandidateWhenThatCostsNothing) {
+  const TableStructure structure = *StructureOf(HierarchicalAxes());
+  int free = 0;
+  int costly = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const MeasureTable m = RandomCounts(seed);
+    std::mt19937_64 rng(seed * 7919);
+    std::vector<bool> suppressed(28);
+    for (int32_t c = 0; c < 28; ++c) suppressed[c] = m.values[c] > 0 && rng() % 3 != 0;
+    for (int32_t cell = 0; cell < 28; ++cell) {
+      if (!suppressed[cell]) continue;
+      for (const double delta : {2.0, -1.0}) {
+        const std::optional<Perturbation> cheapest =
+            FindHypercube(structure, m, CostsOf(m), suppressed, cell, delta);
+        const bool costs_nothing =
+            cheapest.has_value() &&
+            std::all_of(cheapest->changes.begin(), cheapest->changes.end(),
+                        [&](const auto& change) { return suppressed[change.first]; });
+        const std::optional<Perturbation> found =
+            FindFreeHypercube(structure, m, suppressed, cell, delta);
+        if (!costs_nothing) {
+          costly += cheapest.has_value();
+          EXPECT_FALSE(found.has_value()) << "seed " << seed << " cell " << cell;
+          continue;
+        }
+        ++free;
+        ASSERT_TRUE(found.has_value()) << "seed " << seed << " cell " << cell;
+        EXPECT_EQ(found->changes, cheapest->changes) << "seed " << seed << " cell " << cell;
+      }
+    }
+  }
+  // Both kinds of case occur.
+  EXPECT_GT(free, 20);
+  EXPECT_GT(costly, 20);
 }
 
 TEST(HypercubeTest, ForgedCertificatesAreRejected) {

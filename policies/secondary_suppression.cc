@@ -118,13 +118,13 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       // the least any perturbation costs: as good as the LP's, and cheaper
       // to find. Others only for kHypercubeThenLp, up to its price.
       std::optional<Perturbation> found;
-      if (std::optional<Perturbation> cube =
-              FindHypercube(structure, table, costs, suppressed, p.cell, delta)) {
+      if (options.method != SuppressionMethod::kHypercubeThenLp) {
+        found = FindFreeHypercube(structure, table, suppressed, p.cell, delta);
+      } else if (std::optional<Perturbation> cube =
+                     FindHypercube(structure, table, costs, suppressed, p.cell, delta)) {
         const double cost = NewCost(*cube, costs, suppressed);
-        const bool cheap_enough = options.method == SuppressionMethod::kHypercubeThenLp &&
-                                  cost <= options.hypercube_max_cost * std::fabs(delta);
         // Else the protection LP may find a cheaper one.
-        if (cost == 0 || cheap_enough) found = std::move(cube);
+        if (cost <= options.hypercube_max_cost * std::fabs(delta)) found = std::move(cube);
       }
       if (!found.has_value()) {
         if (lp == nullptr) {

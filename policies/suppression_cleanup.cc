@@ -154,7 +154,7 @@ class Cleanup {
   absl::StatusOr<std::optional<Perturbation>> Replacement(const MeasureTable& table, int32_t cell,
                                                           double delta) {
     std::optional<Perturbation> cube =
-        FindHypercube(structure_, table, only_suppressed_, suppressed_, cell, delta);
+        FindFreeHypercube(structure_, table, suppressed_, cell, delta);
     if (cube.has_value()) {
       ++stats_.hypercubes;
       return cube;
