@@ -200,4 +200,31 @@ int64_t ReleaseLedger::size() const {
   return size_;
 }
 
+void LedgerTurn::Take(ReleaseLedger& ledger, const std::string& dataset) {
+  absl::Mutex& serializer = ledger.SerializerFor(dataset);
+  serializer.Lock();
+  ledger_ = &ledger;
+  serializer_ = &serializer;
+}
+
+void LedgerTurn::Keep(v1::LedgerRelease entry) { entry_ = std::move(entry); }
+
+absl::Status LedgerTurn::Store() {
+  if (ledger_ == nullptr || !entry_.has_value()) {
+    return absl::FailedPreconditionError("no ledger entry to store in this turn");
+  }
+  v1::LedgerRelease entry = *std::move(entry_);
+  entry_.reset();
+  return ledger_->Append(std::move(entry));
+}
+
+void LedgerTurn::GiveUp() {
+  entry_.reset();
+  if (serializer_ == nullptr) return;
+  absl::Mutex* serializer = serializer_;
+  serializer_ = nullptr;
+  ledger_ = nullptr;
+  serializer->Unlock();
+}
+
 }  // namespace cellgate::ledger

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +94,43 @@ class ReleaseLedger {
   absl::Mutex serializers_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<absl::Mutex>> serializers_
       ABSL_GUARDED_BY(serializers_mu_);
+};
+
+// One release's turn at its dataset's ledger: the dataset's serializer,
+// held from the linked audit until the release's entry is durable (or the
+// release is given up), so that the next release of the dataset is
+// audited against it. The thread that took the turn gives it up; Store
+// may run on any thread meanwhile. Not copyable.
+//
+//   LedgerTurn turn;
+//   turn.Take(*ledger, "schueler");  // waits for the dataset's earlier turns
+//   ... audit against ledger->Linked(candidate), turn.Keep(candidate) ...
+//   RETURN_IF_ERROR(turn.Store());   // durable, then indexed
+//   turn.GiveUp();                    // or at destruction
+class LedgerTurn {
+ public:
+  LedgerTurn() = default;
+  ~LedgerTurn() { GiveUp(); }
+  LedgerTurn(const LedgerTurn&) = delete;
+  LedgerTurn& operator=(const LedgerTurn&) = delete;
+
+  // Waits for and takes `dataset`'s serializer of `ledger` (which must
+  // outlive the turn). REQUIRES: no turn held.
+  void Take(ReleaseLedger& ledger, const std::string& dataset);
+  bool held() const { return serializer_ != nullptr; }
+  // The entry Store appends. REQUIRES: held().
+  void Keep(v1::LedgerRelease entry);
+  bool has_entry() const { return entry_.has_value(); }
+  // Appends the kept entry (ReleaseLedger::Append) and forgets it; the turn
+  // stays held. REQUIRES: has_entry().
+  absl::Status Store();
+  // Releases the serializer and drops an entry not stored; idempotent.
+  void GiveUp();
+
+ private:
+  ReleaseLedger* ledger_ = nullptr;
+  absl::Mutex* serializer_ = nullptr;
+  std::optional<v1::LedgerRelease> entry_;
 };
 
 }  // namespace cellgate::ledger

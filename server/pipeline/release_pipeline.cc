@@ -1,6 +1,7 @@
 #include "server/pipeline/release_pipeline.h"
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <optional>
 
@@ -135,7 +136,8 @@ absl::Status ReleasePipeline::KeepPolicies() {
 absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& query,
                                                             const Basis& basis,
                                                             v1::AuditRecord& record,
-                                                            bool* repeat) {
+                                                            bool* repeat,
+                                                            ledger::LedgerTurn* kept) {
   const absl::Time deadline = absl::Now() + options_.max_query_time;
   RETURN_IF_ERROR(CheckQueryText(query));
   ASSIGN_OR_RETURN(const auto version, catalog_.Get(query.dataset(), query.version()));
@@ -261,10 +263,13 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
     return finish(std::move(decision));
   }
   // Linked releases of this dataset are audited one after the other, each
-  // against all before it; the entry is durable before the table leaves
-  // (if the audit record then fails, the ledger holds a release nobody
-  // saw: more than the attacker knows, which errs on the safe side).
-  absl::MutexLock serial(&ledger->SerializerFor(query.dataset()));
+  // against all before it: the turn is held until the entry is durable,
+  // which Release makes it before the table leaves (if the audit record
+  // then fails, the ledger holds a release nobody saw: more than the
+  // attacker knows, which errs on the safe side). A replay keeps nothing.
+  ledger::LedgerTurn replay_turn;
+  ledger::LedgerTurn& turn = basis.keep ? *kept : replay_turn;
+  turn.Take(*ledger, query.dataset());
   ledger::LinkedProtectionOptions linked_options;
   linked_options.max_atoms = options_.max_ledger_atoms;
   linked_options.deadline = deadline;
@@ -281,10 +286,7 @@ absl::StatusOr<v1::ReleaseDecision> ReleasePipeline::Decide(const v1::Query& que
   if (!basis.keep) return finish(std::move(linked.decision));
   ASSIGN_OR_RETURN(v1::ReleaseDecision decision, finish(std::move(linked.decision)));
   linked.entry.set_release_id(record.release_id());
-  if (absl::Status stored = ledger->Append(std::move(linked.entry)); !stored.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("the release ledger cannot record the release: ", stored.message()));
-  }
+  turn.Keep(std::move(linked.entry));
   return decision;
 }
 
@@ -297,8 +299,30 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   }
   v1::AuditRecord record = NewRecord(request, query);
   bool repeat = false;
+  ledger::LedgerTurn turn;
   absl::StatusOr<v1::ReleaseDecision> decision =
-      Decide(query, Basis{nullptr, ledger_, true, nullptr}, record, &repeat);
+      Decide(query, Basis{nullptr, ledger_, true, nullptr}, record, &repeat, &turn);
+  // What the record holds of the table, worked out while the ledger entry
+  // is made durable on another thread (both read the decision only).
+  std::string table_sha256;
+  v1::ReleasedTable recorded_table;
+  if (decision.ok()) {
+    std::future<absl::Status> stored;
+    if (turn.has_entry()) {
+      stored = std::async(std::launch::async, [&turn] { return turn.Store(); });
+    }
+    table_sha256 = CanonicalSha256Hex(decision->table());
+    recorded_table = decision->table();
+    if (stored.valid()) {
+      if (absl::Status status = stored.get(); !status.ok()) {
+        decision = absl::UnavailableError(
+            absl::StrCat("the release ledger cannot record the release: ", status.message()));
+      }
+    }
+  }
+  // The next release of the dataset may be audited now: against this one,
+  // if it is kept.
+  turn.GiveUp();
   if (!decision.ok()) {
     record.set_record_type(v1::REFUSAL);
     record.set_decision(v1::REFUSED);
@@ -316,25 +340,33 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   for (const std::string& rule : decision->rule_ids()) record.add_reason_codes(rule);
   *record.mutable_counts() = decision->counts();
   *record.mutable_suppression_audit() = decision->audit();
-  record.set_released_table_sha256(CanonicalSha256Hex(decision->table()));
-  *record.mutable_released_table() = decision->table();
+  record.set_released_table_sha256(std::move(table_sha256));
+  *record.mutable_released_table() = std::move(recorded_table);
   // The table leaves only after its record is durable.
   const v1::AuditRecord header = HeaderOf(record);
   const std::string cache_key = ReleaseCache::KeyOf(
       query, record.dataset_version(), record.dataset_version_hash(), record.policy_hash());
   // A share over another dataset is never answered from the cache (Decide),
-  // so it is not kept there either.
+  // so it is not kept there either. Its copy is made while the record is
+  // made durable.
   const bool cacheable = !repeat && !record.has_denominator();
   const bool ledger_audited = record.has_ledger_audit();
-  ASSIGN_OR_RETURN(v1::Receipt receipt, log_.Append(std::move(record)));
-  Notify(request, header, receipt, start, /*dataset_known=*/true);
+  std::future<std::shared_ptr<const v1::ReleaseDecision>> cached;
   if (cacheable) {
-    cache_.Insert(cache_key, std::make_shared<const v1::ReleaseDecision>(*decision),
-                  receipt.release_id(), ledger_audited);
+    cached = std::async(std::launch::async, [&decision] {
+      return std::make_shared<const v1::ReleaseDecision>(*decision);
+    });
+  }
+  absl::StatusOr<v1::Receipt> receipt = log_.Append(std::move(record));
+  std::shared_ptr<const v1::ReleaseDecision> copy = cached.valid() ? cached.get() : nullptr;
+  if (!receipt.ok()) return receipt.status();
+  Notify(request, header, *receipt, start, /*dataset_known=*/true);
+  if (copy != nullptr) {
+    cache_.Insert(cache_key, std::move(copy), receipt->release_id(), ledger_audited);
   }
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());
-  *response.mutable_receipt() = std::move(receipt);
+  *response.mutable_receipt() = *std::move(receipt);
   return response;
 }
 

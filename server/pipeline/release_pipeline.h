@@ -128,9 +128,12 @@ class ReleasePipeline final {
   };
   // `repeat` non-null: a live release, which may be answered with the table
   // of an earlier release of the same query (ReleaseCache); `*repeat` is
-  // then set. Null (a replay): always decided anew.
+  // then set. Null (a replay): always decided anew. A decision to keep in
+  // the ledger (basis.keep) leaves its entry in `kept`, with the dataset's
+  // turn held: the caller stores it before the table leaves.
   absl::StatusOr<v1::ReleaseDecision> Decide(const v1::Query& query, const Basis& basis,
-                                             v1::AuditRecord& record, bool* repeat);
+                                             v1::AuditRecord& record, bool* repeat,
+                                             ledger::LedgerTurn* kept = nullptr);
   absl::Status ReplayInto(const v1::AuditRecord& release, v1::ReplayReleaseResponse& response);
 
   DatasetCatalog& catalog_;

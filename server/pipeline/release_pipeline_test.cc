@@ -2,6 +2,9 @@
 // on a temporary directory.
 #include "server/pipeline/release_pipeline.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "audit/testing/failing_log_file_system.h"
 #include "audit/verify/detail_reader.h"
 #include "audit/verify/log_reader.h"
@@ -10,11 +13,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/pipeline/admin_operations.h"
+#include "server/store/testing/store_write_lock.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace cellgate::pipeline {
 namespace {
+
 
 using ::cellgate::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -272,6 +277,62 @@ TEST_F(ReleasePipelineTest, RepeatedQueryGetsTheReleasedTableAndARecordOfItsOwn)
   other.set_totals(false);
   ASSERT_OK(pipeline.Release(request_, other).status());
   EXPECT_EQ(ledger->size(), 2);
+}
+
+TEST_F(ReleasePipelineTest, WithholdsTheTableWhenTheLedgerCannotKeepIt) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(auto ledger, ledger::ReleaseLedger::Open(*store_));
+  ReleasePipeline pipeline(*catalog_, *policies_, *log_, PipelineOptions(), ledger.get());
+  ASSERT_OK(pipeline.KeepPolicies());  // the ledger is the only write left
+  {
+    store::StoreWriteLock busy(dir_.File("store.db"), *keys_->Load(),
+                               store::StoreOptions().page_size);
+    ASSERT_OK(busy.status());
+    EXPECT_THAT(pipeline.Release(request_, ByStadtteil()),
+                StatusIs(absl::StatusCode::kUnavailable,
+                         HasSubstr("the release ledger cannot record the release")));
+  }
+  EXPECT_EQ(ledger->size(), 0);
+  // The refusal is recorded, with no table in it.
+  std::vector<audit::StoredRecord> records = Records();
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().record.record_type(), v1::REFUSAL);
+  EXPECT_FALSE(records.back().record.has_released_table());
+  EXPECT_THAT(records.back().record.reason(), HasSubstr("release ledger"));
+  // Nothing was cached or kept half: the same query is audited and kept now.
+  ASSERT_OK_AND_ASSIGN(const v1::QueryResponse kept, pipeline.Release(request_, ByStadtteil()));
+  EXPECT_EQ(ledger->size(), 1);
+  records = Records();
+  EXPECT_EQ(records.back().record.release_id(), kept.receipt().release_id());
+  EXPECT_TRUE(records.back().record.ledger_audit().repeat_of().empty());
+}
+
+TEST_F(ReleasePipelineTest, ConcurrentReleasesOfADatasetAreEachAuditedAgainstAllBefore) {
+  Load();
+  ASSERT_OK_AND_ASSIGN(auto ledger, ledger::ReleaseLedger::Open(*store_));
+  PipelineOptions uncached;  // every release is audited and kept
+  uncached.release_cache_bytes = 0;
+  ReleasePipeline pipeline(*catalog_, *policies_, *log_, uncached, ledger.get());
+  constexpr int kReleases = 8;
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> results(kReleases);
+  for (int i = 0; i < kReleases; ++i) {
+    threads.emplace_back([&, i] { results[i] = pipeline.Release(request_, ByStadtteil()).status(); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const absl::Status& status : results) EXPECT_OK(status);
+  EXPECT_EQ(ledger->size(), kReleases);
+  // The k-th release kept saw the k-1 before it in the ledger: had one
+  // been audited before the previous entry was stored, two would have
+  // seen the same number.
+  std::vector<int> linked;
+  for (const audit::StoredRecord& r : Records()) {
+    if (r.record.record_type() == v1::RELEASE) linked.push_back(r.record.ledger_audit().linked_releases());
+  }
+  std::sort(linked.begin(), linked.end());
+  std::vector<int> expected(kReleases);
+  for (int i = 0; i < kReleases; ++i) expected[i] = i;
+  EXPECT_EQ(linked, expected);
 }
 
 TEST_F(ReleasePipelineTest, RepeatFromTheCacheIsTheTableTheLedgerGives) {
