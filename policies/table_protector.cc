@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "absl/container/btree_map.h"
 #include "policies/attacker_audit.h"
+#include "policies/lp/solver_thread.h"
 #include "policies/lp/linear_program.h"
 #include "policies/group_disclosure_rule.h"
 #include "policies/magnitude_rules.h"
@@ -299,6 +300,52 @@ std::vector<MeasureTable> MeasureTables(const v1::ComputedTable& table, const Ce
 // intervals; beyond, the verified certificates alone prove protection.
 constexpr int64_t kExactAuditMaxSuppressed = 400;
 
+// From this many suppressed cells on, the sums are audited on the solver
+// thread beside the counts (measured: 0.45 ms less for the 1,728-cell
+// table with 84; 50 µs more for a 64-cell table with 6).
+constexpr int64_t kAuditBesideMinSuppressed = 32;
+
+// The audit of one measure table against the final pattern: its
+// certificates checked, then the attacker's interval of each required cell
+// (exact from the attacker LP if `exact`, else what the certificates
+// prove), which must leave the cell open by its levels. Fills `out` in
+// the order of table.required; FAILED_PRECONDITION if a cell is narrowed.
+absl::Status AuditTable(const TableStructure& structure, const MeasureTable& m,
+                        const std::vector<bool>& suppressed,
+                        const std::vector<Certificate>& certificates, bool exact,
+                        const CellMarks& marks, std::vector<v1::SuppressedCellAudit>& out) {
+  RETURN_IF_ERROR(VerifyCertificates(structure, m, suppressed, certificates));
+  std::vector<int32_t> cells;
+  for (const Protection& p : m.required) cells.push_back(p.cell);
+  std::vector<Interval> intervals;
+  if (exact) {
+    // Small enough for the full attacker LP: exact intervals, and a
+    // second, independent check of every protection.
+    ASSIGN_OR_RETURN(intervals, FeasibilityIntervals(structure, m, suppressed, cells));
+  } else {
+    for (const Protection& p : m.required) {
+      const double x = m.values[p.cell];
+      intervals.push_back({p.cell, x - p.lower, x + p.upper});
+    }
+  }
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    if (!LeavesOpen(intervals[i], m.values[cells[i]], m.required[i])) {
+      return absl::FailedPreconditionError(
+          "the table cannot be released safely: a suppressed cell could be narrowed down "
+          "from the published cells; ask for fewer or coarser dimensions");
+    }
+    v1::SuppressedCellAudit& audit = out.emplace_back();
+    audit.set_cell(cells[i]);
+    audit.set_measure(m.name);
+    audit.set_lower(intervals[i].lower);
+    audit.set_upper_unbounded(std::isinf(intervals[i].upper));
+    if (!audit.upper_unbounded()) audit.set_upper(intervals[i].upper);
+    audit.set_primary(marks.suppressed(cells[i]));
+    audit.set_exact(exact);
+  }
+  return absl::OkStatus();
+}
+
 // Extends the primary pattern by secondary suppression and audits the result
 // for every additive table. Fills `suppressed` and decision.audit; returns
 // FAILED_PRECONDITION if the table cannot be protected.
@@ -334,37 +381,25 @@ absl::Status SuppressAndAudit(const v1::ComputedTable& table, const CellMarks& m
   int64_t suppressed_cells = 0;
   for (bool s : suppressed) suppressed_cells += s;
   const bool exact = suppressed_cells <= kExactAuditMaxSuppressed;
+  std::vector<absl::Status> audited(tables.size());
+  std::vector<std::vector<v1::SuppressedCellAudit>> audits(tables.size());
+  auto audit = [&](size_t t) {
+    audited[t] = AuditTable(structure, tables[t], suppressed, certificates[t], exact, marks,
+                            audits[t]);
+  };
+  // The counts' audit here, the sums' (if any) on the solver thread beside
+  // it, where that pays for the hand-over (about 50 µs).
+  if (tables.size() == 1 || suppressed_cells < kAuditBesideMinSuppressed) {
+    for (size_t t = 0; t < tables.size(); ++t) audit(t);
+  } else {
+    SolverThread::Shared().RunBeside([&] { audit(0); },
+                                     [&] {
+                                       for (size_t t = 1; t < tables.size(); ++t) audit(t);
+                                     });
+  }
   for (size_t t = 0; t < tables.size(); ++t) {
-    const MeasureTable& m = tables[t];
-    RETURN_IF_ERROR(VerifyCertificates(structure, m, suppressed, certificates[t]));
-    std::vector<int32_t> cells;
-    for (const Protection& p : m.required) cells.push_back(p.cell);
-    std::vector<Interval> intervals;
-    if (exact) {
-      // Small enough for the full attacker LP: exact intervals, and a
-      // second, independent check of every protection.
-      ASSIGN_OR_RETURN(intervals, FeasibilityIntervals(structure, m, suppressed, cells));
-    } else {
-      for (const Protection& p : m.required) {
-        const double x = m.values[p.cell];
-        intervals.push_back({p.cell, x - p.lower, x + p.upper});
-      }
-    }
-    for (size_t i = 0; i < intervals.size(); ++i) {
-      if (!LeavesOpen(intervals[i], m.values[cells[i]], m.required[i])) {
-        return absl::FailedPreconditionError(
-            "the table cannot be released safely: a suppressed cell could be narrowed down "
-            "from the published cells; ask for fewer or coarser dimensions");
-      }
-      v1::SuppressedCellAudit& audit = *decision.add_audit();
-      audit.set_cell(cells[i]);
-      audit.set_measure(m.name);
-      audit.set_lower(intervals[i].lower);
-      audit.set_upper_unbounded(std::isinf(intervals[i].upper));
-      if (!audit.upper_unbounded()) audit.set_upper(intervals[i].upper);
-      audit.set_primary(marks.suppressed(cells[i]));
-      audit.set_exact(exact);
-    }
+    RETURN_IF_ERROR(audited[t]);
+    for (v1::SuppressedCellAudit& a : audits[t]) *decision.add_audit() = std::move(a);
   }
   return absl::OkStatus();
 }

@@ -1,13 +1,17 @@
 #include "policies/table_protector.h"
 
 #include <cstdint>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policies/lp/solver_thread.h"
 #include "policies/policy_loader.h"
+#include "policies/testing/hierarchical_tables.h"
 #include "tests/testing/status_matchers.h"
 
 namespace cellgate::policies {
@@ -257,6 +261,49 @@ TEST(TableProtectorTest, CertificatesMoveACellByExactlyItsLevelWhenMoreWouldCost
   ASSERT_EQ(d.table().cells_size(), 15);
   EXPECT_EQ(Value(d, 5).status(), v1::SUPPRESSED);  // Stadtteil 2's total of 2
   EXPECT_EQ(Value(d, 14).status(), v1::PUBLISHED);
+}
+
+TEST(TableProtectorTest, SumsAuditedBesideTheCountsGiveTheSameDecisionAsInline) {
+  // 11 x 11 cells with margins, a third of the leaves below k: enough
+  // suppressed cells for the sums to be audited on the solver thread.
+  const testing::TestTable counts =
+      testing::RandomCounts({testing::FlatAxis(10), testing::FlatAxis(10)}, 7);
+  v1::ComputedTable table;
+  table.set_dataset("schueler");
+  *table.mutable_axes() = counts.Axes();
+  std::vector<int64_t> sums;
+  for (double n : counts.values) {
+    table.add_record_count(static_cast<int64_t>(n));
+    sums.push_back(static_cast<int64_t>(n) * 70);
+  }
+  table.add_measures()->mutable_measure()->set_kind(v1::Measure::COUNT);
+  AddMeasure(table, v1::Measure::SUM, 1, sums);
+  const int64_t tasks_before = SolverThread::Shared().tasks_run();
+  const v1::ReleaseDecision beside = ProtectOrDie(Policy(3), table);
+  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_before + 1);
+  EXPECT_GE(beside.counts().suppressed_primary() + beside.counts().suppressed_secondary(), 32);
+  // Both measures audited, counts first.
+  ASSERT_GT(beside.audit_size(), 0);
+  EXPECT_EQ(beside.audit(0).measure(), "count");
+  EXPECT_EQ(beside.audit(beside.audit_size() - 1).measure(), "sum:stunden");
+  // The same again while another caller holds the solver thread: audited
+  // inline, the same decision.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  std::thread other([&] {
+    SolverThread::Shared().RunBeside([] {},
+                                     [&] {
+                                       holding.set_value();
+                                       released.wait();
+                                     });
+  });
+  holding.get_future().wait();
+  const v1::ReleaseDecision inline_decision = ProtectOrDie(Policy(3), table);
+  release.set_value();
+  other.join();
+  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_before + 2);  // only the other's
+  EXPECT_EQ(inline_decision.SerializeAsString(), beside.SerializeAsString());
 }
 
 TEST(TableProtectorLedgerTest, LedgerCellIsSuppressedWithAPartnerAndLooksSecondary) {

@@ -50,6 +50,11 @@ void SetColumnBounds(glp_prob* p, int column, double lower, double upper) {
 
 }  // namespace
 
+void ReleaseThreadSolverState() {
+  // Without thread-local storage GLPK's state is shared: nothing to free.
+  if (GlpkIsReentrant()) glp_free_env();
+}
+
 LinearProgram::LinearProgram() {
   GlpkLock lock;
   problem_ = glp_create_prob();

@@ -29,6 +29,11 @@ inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 enum class LpSense { kMinimize, kMaximize };
 
+// Frees the solver's state of the calling thread (GLPK keeps some per
+// thread), for a thread that solved LPs and is about to end. Every
+// LinearProgram made on it must be destroyed already.
+void ReleaseThreadSolverState();
+
 struct LpSolution {
   enum Outcome { kOptimal, kUnbounded, kInfeasible };
   Outcome outcome = kInfeasible;
