@@ -31,7 +31,8 @@ std::string KeyIdHex(const std::string& origin, const std::string& public_key) {
 struct AuditLog::Pending {
   enum class Kind { kRecord, kRotation, kRedaction };
   Kind kind = Kind::kRecord;
-  v1::AuditRecord record;
+  PreparedRecord prepared;                                   // kRecord
+  v1::AuditRecord record;                                    // kRotation
   std::shared_ptr<const crypto::Ed25519PrivateKey> new_key;  // kRotation
   DetailFileKey file{};                                      // kRedaction
   std::string rule;                                          // kRedaction
@@ -51,16 +52,18 @@ class AuditLog::Commit {
         prev_(log.prev_leaf_hash_),
         tree_(log.tree_) {}
 
-  // Frames `record` with the next seq and chain, its details split off
+  // Frames `prepared` with the next seq and chain, its details sealed
   // into blobs; returns its receipt. The commit is unchanged on error.
-  absl::StatusOr<v1::Receipt> Add(v1::AuditRecord record) {
+  absl::StatusOr<v1::Receipt> Add(PreparedRecord prepared) {
+    v1::AuditRecord& record = prepared.header;
     record.set_seq(seq_);
     record.set_prev_leaf_hash(prev_);
     record.set_log_origin(log_.options_.origin);
     record.set_time_utc(now_);
     record.set_server_instance_id(log_.options_.server_instance_id);
     record.set_build_version(log_.options_.build_version);
-    ASSIGN_OR_RETURN(StagedRecord staged, log_.details_->Stage(std::move(record), year_, details_));
+    ASSIGN_OR_RETURN(StagedRecord staged,
+                     log_.details_->Stage(std::move(prepared), year_, details_));
     const std::string bytes = CanonicalBytes(staged.header);
     if (bytes.size() > kMaxRecordBytes) {
       return absl::InvalidArgumentError(absl::StrCat("audit record of ", bytes.size(),
@@ -88,7 +91,7 @@ class AuditLog::Commit {
     v1::AuditRecord checkpoint;
     checkpoint.set_record_type(v1::CHECKPOINT);
     checkpoint.set_detail(note);
-    RETURN_IF_ERROR(Add(std::move(checkpoint)).status());
+    RETURN_IF_ERROR(Add(PrepareRecord(std::move(checkpoint))).status());
     return note;
   }
 
@@ -260,8 +263,14 @@ absl::StatusOr<v1::Receipt> AuditLog::Enqueue(std::unique_ptr<Pending> pending) 
 }
 
 absl::StatusOr<v1::Receipt> AuditLog::Append(v1::AuditRecord record) {
+  // Split and serialized here, so that concurrent callers share the work
+  // and the writer thread only seals and writes.
+  return Append(PrepareRecord(std::move(record)));
+}
+
+absl::StatusOr<v1::Receipt> AuditLog::Append(PreparedRecord record) {
   auto pending = std::make_unique<Pending>();
-  pending->record = std::move(record);
+  pending->prepared = std::move(record);
   return Enqueue(std::move(pending));
 }
 
@@ -334,15 +343,17 @@ absl::StatusOr<v1::AuditRecord> AuditLog::RedactionRecord(const Pending& p,
   return record;
 }
 
-absl::StatusOr<v1::AuditRecord> AuditLog::RecordFor(Pending& p, const std::string& now,
-                                                    const crypto::Ed25519PrivateKey* key,
-                                                    bool rotating) const {
+absl::StatusOr<PreparedRecord> AuditLog::RecordFor(Pending& p, const std::string& now,
+                                                   const crypto::Ed25519PrivateKey* key,
+                                                   bool rotating) const {
   v1::AuditRecord record = std::move(p.record);
   switch (p.kind) {
     case Pending::Kind::kRecord:
-      return record;
-    case Pending::Kind::kRedaction:
-      return RedactionRecord(p, now);
+      return std::move(p.prepared);
+    case Pending::Kind::kRedaction: {
+      ASSIGN_OR_RETURN(v1::AuditRecord redaction, RedactionRecord(p, now));
+      return PrepareRecord(std::move(redaction));
+    }
     case Pending::Kind::kRotation:
       if (key == nullptr) {
         return absl::FailedPreconditionError("the audit log has no signing key to rotate");
@@ -355,9 +366,9 @@ absl::StatusOr<v1::AuditRecord> AuditLog::RecordFor(Pending& p, const std::strin
       record.set_record_type(v1::KEY_ROTATION);
       record.mutable_signing_key_rotation()->set_previous_public_key(key->public_key());
       record.mutable_signing_key_rotation()->set_new_public_key(p.new_key->public_key());
-      return record;
+      return PrepareRecord(std::move(record));
   }
-  return record;
+  return PrepareRecord(std::move(record));
 }
 
 void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
@@ -384,7 +395,7 @@ void AuditLog::CommitBatch(const std::vector<Pending*>& batch) {
   Commit commit(*this, now, *year);
   std::vector<std::pair<Pending*, v1::Receipt>> written;
   for (Pending* p : batch) {
-    absl::StatusOr<v1::AuditRecord> record = RecordFor(*p, now, key.get(), rotating_to != nullptr);
+    absl::StatusOr<PreparedRecord> record = RecordFor(*p, now, key.get(), rotating_to != nullptr);
     absl::StatusOr<v1::Receipt> receipt =
         record.ok() ? commit.Add(*std::move(record)) : record.status();
     if (!receipt.ok()) {

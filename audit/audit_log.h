@@ -96,6 +96,16 @@ class AuditLog final {
   // INVALID_ARGUMENT if the record or a detail exceeds the frame limit
   // (nothing written, the log stays healthy).
   absl::StatusOr<v1::Receipt> Append(v1::AuditRecord record);
+  // The same for a record prepared beforehand (Prepare).
+  absl::StatusOr<v1::Receipt> Append(PreparedRecord record);
+  // Does the costly part of appending `record` on the calling thread:
+  // splits off its details and serializes them (Append does it too, on the
+  // caller's thread). With `released_table`, the record's released table is
+  // moved there once serialized, for a caller that needs it again. Pure.
+  static PreparedRecord Prepare(v1::AuditRecord record,
+                                v1::ReleasedTable* released_table = nullptr) {
+    return PrepareRecord(std::move(record), released_table);
+  }
 
   // Rotates the signing key to `new_key`: appends `record` as a KEY_ROTATION
   // naming the current and the new public key, sealed by a checkpoint under
@@ -142,9 +152,9 @@ class AuditLog final {
   void WriterLoop();
   void CommitBatch(const std::vector<Pending*>& batch);
   // The record `p` stands for: its own, a KEY_ROTATION or a redaction.
-  absl::StatusOr<v1::AuditRecord> RecordFor(Pending& p, const std::string& now,
-                                            const crypto::Ed25519PrivateKey* key,
-                                            bool rotating) const;
+  absl::StatusOr<PreparedRecord> RecordFor(Pending& p, const std::string& now,
+                                           const crypto::Ed25519PrivateKey* key,
+                                           bool rotating) const;
   absl::StatusOr<v1::AuditRecord> RedactionRecord(const Pending& p, const std::string& now) const;
   // Appends the commit's checkpoint(s) and names them in the receipts.
   absl::Status Seal(Commit& commit, const crypto::Ed25519PrivateKey* key,

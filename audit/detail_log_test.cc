@@ -159,6 +159,29 @@ TEST_F(DetailLogTest, StoresAHeaderAndEncryptedDetailsThatTheKeyReadsBack) {
   EXPECT_EQ(Summary().unencrypted, 0u);
 }
 
+TEST_F(DetailLogTest, APreparedRecordIsStoredAsThePlainOneAndHandsItsTableBack) {
+  v1::ReleasedTable table;
+  {
+    ASSERT_OK_AND_ASSIGN(auto log, AuditLog::Open(Options(), clock_));
+    ASSERT_OK(log->Append(Release(1)).status());
+    PreparedRecord prepared = AuditLog::Prepare(Release(2), &table);
+    EXPECT_FALSE(prepared.header.has_released_table());
+    ASSERT_OK(log->Append(std::move(prepared)).status());
+  }
+  // The table came back whole, as the caller gave it.
+  EXPECT_EQ(table.SerializeAsString(), Release(2).released_table().SerializeAsString());
+  ASSERT_OK_AND_ASSIGN(std::vector<DetailedRecord> full, ReadDetailedLog(Dir(), key_));
+  ASSERT_EQ(full.size(), 8u);  // START, each release and STOP, each with its checkpoint
+  const v1::AuditRecord& plain = full[2].record;
+  const v1::AuditRecord& from_prepared = full[4].record;
+  EXPECT_EQ(from_prepared.release_id(), "r2");
+  EXPECT_EQ(from_prepared.requester().principal(), "anna.mueller2");
+  EXPECT_EQ(from_prepared.justification(), "Kita-Bedarf Nord vertraulich 2");
+  EXPECT_DOUBLE_EQ(from_prepared.released_table().cells(0).values(0).value(), kFigure + 2);
+  EXPECT_EQ(from_prepared.details_size(), plain.details_size());
+  EXPECT_EQ(Verify(), "");
+}
+
 // Every byte the server wrote, segments and detail files alike: without the
 // content key (the baseline) the secrets are there to read; with it, none.
 std::string AllBytesUnder(const std::string& dir) {

@@ -148,16 +148,30 @@ absl::Status DetailWriter::CheckContentKey(const std::vector<StoredRecord>& reco
   return absl::OkStatus();
 }
 
-absl::StatusOr<StagedRecord> DetailWriter::Stage(v1::AuditRecord full, int year,
-                                                 const DetailBatch& batch) const {
-  const uint64_t seq = full.seq();
+PreparedRecord::~PreparedRecord() {
+  for (auto& [kind, bytes] : fragments) crypto::Cleanse(bytes.data(), bytes.size());
+}
+
+PreparedRecord PrepareRecord(v1::AuditRecord full, v1::ReleasedTable* released_table) {
   SplitRecord split = SplitDetails(std::move(full));
-  StagedRecord staged;
-  staged.header = std::move(split.header);
+  PreparedRecord prepared;
+  prepared.header = std::move(split.header);
   for (auto& [kind, fragment] : split.fragments) {
-    std::string bytes = CanonicalBytes(fragment);
+    prepared.fragments.emplace_back(kind, CanonicalBytes(fragment));
+    if (released_table != nullptr && fragment.has_released_table()) {
+      released_table->Swap(fragment.mutable_released_table());
+    }
+  }
+  return prepared;
+}
+
+absl::StatusOr<StagedRecord> DetailWriter::Stage(PreparedRecord prepared, int year,
+                                                 const DetailBatch& batch) const {
+  const uint64_t seq = prepared.header.seq();
+  StagedRecord staged;
+  staged.header = std::move(prepared.header);
+  for (auto& [kind, bytes] : prepared.fragments) {
     absl::StatusOr<std::string> blob = SealDetail(bytes, DetailAad(origin_, seq, kind), key_.get());
-    crypto::Cleanse(bytes.data(), bytes.size());
     if (!blob.ok()) return blob.status();
     if (blob->size() > kMaxRecordBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -181,6 +195,7 @@ absl::StatusOr<StagedRecord> DetailWriter::Stage(v1::AuditRecord full, int year,
 
 absl::Status DetailWriter::Write(const DetailBatch& batch) {
   std::vector<LogFile*> appended;
+  bool created_any = false;
   for (const auto& [file, pending] : batch.files_) {
     std::unique_ptr<LogFile>& handle = open_[file];
     if (handle == nullptr) {
@@ -191,18 +206,22 @@ absl::Status DetailWriter::Write(const DetailBatch& batch) {
         return opened.status();
       }
       handle = *std::move(opened);
-      if (created) RETURN_IF_ERROR(fs_.SyncDirectory(dir_));
+      created_any = created_any || created;
     }
     RETURN_IF_ERROR(handle->Append(pending.frames));
     appended.push_back(handle.get());
   }
   if (appended.empty()) return absl::OkStatus();
-  // The files are synced at once: the file system can serve several
-  // fdatasyncs with one journal commit, so a commit with an identity and a
-  // content blob waits for about one sync, not two.
+  // The files are synced at once, and with them the directory if a file is
+  // new (its entry must be durable before a record names it): the file
+  // system can serve several syncs with one journal commit, so a commit
+  // with an identity and a content blob waits for about one sync, not two.
   std::vector<std::future<absl::Status>> others;
   for (size_t i = 1; i < appended.size(); ++i) {
     others.push_back(std::async(std::launch::async, [file = appended[i]] { return file->Sync(); }));
+  }
+  if (created_any) {
+    others.push_back(std::async(std::launch::async, [this] { return fs_.SyncDirectory(dir_); }));
   }
   absl::Status status = appended[0]->Sync();
   for (std::future<absl::Status>& other : others) {

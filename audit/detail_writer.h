@@ -8,7 +8,8 @@
 // its records say. Owned by the audit writer thread; not thread-safe.
 //
 //   DetailBatch batch;
-//   ASSIGN_OR_RETURN(StagedRecord staged, writer.Stage(std::move(record), year, batch));
+//   ASSIGN_OR_RETURN(StagedRecord staged,
+//                    writer.Stage(PrepareRecord(std::move(record)), year, batch));
 //   batch.Add(std::move(staged.blobs));   // once the header is accepted
 //   RETURN_IF_ERROR(writer.Write(batch)); // then write + sync the segment
 //   writer.Commit(batch);
@@ -51,6 +52,26 @@ class DetailBatch {
   std::map<DetailFileKey, Pending> files_;
 };
 
+// A record split into its header and its details, the details serialized
+// (canonical bytes) but not sealed: the costly part of a large record,
+// which PrepareRecord does on any thread before a commit gives the record
+// its seq. The plaintext bytes are wiped when the record is dropped.
+struct PreparedRecord {
+  PreparedRecord() = default;
+  PreparedRecord(PreparedRecord&&) = default;
+  PreparedRecord& operator=(PreparedRecord&&) = default;
+  ~PreparedRecord();
+
+  v1::AuditRecord header;
+  std::vector<std::pair<v1::DetailKind, std::string>> fragments;
+};
+
+// Splits `full` into its header and details (SplitDetails) and serializes
+// the details. With `released_table`, the record's released table is moved
+// there once serialized (the caller needs it again, the record does not).
+// Pure; thread-safe.
+PreparedRecord PrepareRecord(v1::AuditRecord full, v1::ReleasedTable* released_table = nullptr);
+
 // A record's header and the blobs it names.
 struct StagedRecord {
   v1::AuditRecord header;
@@ -71,11 +92,11 @@ class DetailWriter {
   // the configured one (or none is configured).
   absl::StatusOr<std::vector<std::string>> Recover(const std::vector<StoredRecord>& records);
 
-  // Splits `full` (seq, origin and time already set) into its header and
-  // blobs: seals each fragment for its record, places it after what the
-  // files and `batch` hold, and names it in the header. INVALID_ARGUMENT if
-  // a blob exceeds the frame limit.
-  absl::StatusOr<StagedRecord> Stage(v1::AuditRecord full, int year,
+  // Seals each fragment of `prepared` (its header's seq, origin and time
+  // already set) for its record, places it after what the files and
+  // `batch` hold, and names it in the header. INVALID_ARGUMENT if a blob
+  // exceeds the frame limit.
+  absl::StatusOr<StagedRecord> Stage(PreparedRecord prepared, int year,
                                      const DetailBatch& batch) const;
 
   // Appends the batch's frames file by file (a new file is followed by a
