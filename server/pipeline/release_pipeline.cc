@@ -302,17 +302,36 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   ledger::LedgerTurn turn;
   absl::StatusOr<v1::ReleaseDecision> decision =
       Decide(query, Basis{nullptr, ledger_, true, nullptr}, record, &repeat, &turn);
-  // What the record holds of the table, worked out while the ledger entry
-  // is made durable on another thread (both read the decision only).
-  std::string table_sha256;
-  v1::ReleasedTable recorded_table;
+  // The release's record is built and serialized while the ledger entry is
+  // made durable on another thread; `record` stays as it was, for a
+  // refusal if the ledger cannot keep the release.
+  std::optional<audit::PreparedRecord> prepared;
+  v1::AuditRecord header;
+  std::string cache_key;
+  bool cacheable = false;
+  bool ledger_audited = false;
   if (decision.ok()) {
     std::future<absl::Status> stored;
     if (turn.has_entry()) {
       stored = std::async(std::launch::async, [&turn] { return turn.Store(); });
     }
-    table_sha256 = CanonicalSha256Hex(decision->table());
-    recorded_table = decision->table();
+    v1::AuditRecord release = record;  // no table yet: small
+    release.set_record_type(v1::RELEASE);
+    release.set_decision(v1::RELEASED);
+    for (const std::string& rule : decision->rule_ids()) release.add_reason_codes(rule);
+    *release.mutable_counts() = decision->counts();
+    *release.mutable_suppression_audit() = decision->audit();
+    release.set_released_table_sha256(CanonicalSha256Hex(decision->table()));
+    header = HeaderOf(release);
+    cache_key = ReleaseCache::KeyOf(query, release.dataset_version(),
+                                    release.dataset_version_hash(), release.policy_hash());
+    // A share over another dataset is never answered from the cache
+    // (Decide), so it is not kept there either.
+    cacheable = !repeat && !release.has_denominator();
+    ledger_audited = release.has_ledger_audit();
+    // The table goes into the record for serializing and comes back.
+    *release.mutable_released_table() = std::move(*decision->mutable_table());
+    prepared = audit::AuditLog::Prepare(std::move(release), decision->mutable_table());
     if (stored.valid()) {
       if (absl::Status status = stored.get(); !status.ok()) {
         decision = absl::UnavailableError(
@@ -329,35 +348,21 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
     record.add_reason_codes(ReasonCode(decision.status()));
     record.set_reason(std::string(decision.status().message()));
     const bool known = !record.dataset_version_hash().empty();
-    const v1::AuditRecord header = HeaderOf(record);
+    const v1::AuditRecord refusal_header = HeaderOf(record);
     absl::StatusOr<v1::Receipt> receipt = log_.Append(std::move(record));
     if (!receipt.ok()) return receipt.status();
-    Notify(request, header, *receipt, start, known);
+    Notify(request, refusal_header, *receipt, start, known);
     return decision.status();
   }
-  record.set_record_type(v1::RELEASE);
-  record.set_decision(v1::RELEASED);
-  for (const std::string& rule : decision->rule_ids()) record.add_reason_codes(rule);
-  *record.mutable_counts() = decision->counts();
-  *record.mutable_suppression_audit() = decision->audit();
-  record.set_released_table_sha256(std::move(table_sha256));
-  *record.mutable_released_table() = std::move(recorded_table);
-  // The table leaves only after its record is durable.
-  const v1::AuditRecord header = HeaderOf(record);
-  const std::string cache_key = ReleaseCache::KeyOf(
-      query, record.dataset_version(), record.dataset_version_hash(), record.policy_hash());
-  // A share over another dataset is never answered from the cache (Decide),
-  // so it is not kept there either. Its copy is made while the record is
-  // made durable.
-  const bool cacheable = !repeat && !record.has_denominator();
-  const bool ledger_audited = record.has_ledger_audit();
+  // The table leaves only after its record is durable. The cache's copy is
+  // made meanwhile.
   std::future<std::shared_ptr<const v1::ReleaseDecision>> cached;
   if (cacheable) {
     cached = std::async(std::launch::async, [&decision] {
       return std::make_shared<const v1::ReleaseDecision>(*decision);
     });
   }
-  absl::StatusOr<v1::Receipt> receipt = log_.Append(std::move(record));
+  absl::StatusOr<v1::Receipt> receipt = log_.Append(*std::move(prepared));
   std::shared_ptr<const v1::ReleaseDecision> copy = cached.valid() ? cached.get() : nullptr;
   if (!receipt.ok()) return receipt.status();
   Notify(request, header, *receipt, start, /*dataset_known=*/true);
