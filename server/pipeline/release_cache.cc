@@ -38,6 +38,12 @@ void ReleaseCache::Insert(const std::string& key,
                           std::shared_ptr<const v1::ReleaseDecision> decision,
                           std::string release_id, bool ledger_audited) {
   const size_t bytes = BytesOf(*decision, key);
+  Insert(key, std::move(decision), bytes, std::move(release_id), ledger_audited);
+}
+
+void ReleaseCache::Insert(const std::string& key,
+                          std::shared_ptr<const v1::ReleaseDecision> decision, size_t bytes,
+                          std::string release_id, bool ledger_audited) {
   if (bytes > max_bytes_) return;
   absl::MutexLock lock(&mu_);
   if (const auto it = by_key_.find(key); it != by_key_.end()) {

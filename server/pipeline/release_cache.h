@@ -61,6 +61,10 @@ class ReleaseCache {
   // if `ledger_audited`), for `key` (replacing any).
   void Insert(const std::string& key, std::shared_ptr<const v1::ReleaseDecision> decision,
               std::string release_id, bool ledger_audited);
+  // The same with BytesOf(*decision, key) worked out already (it walks the
+  // whole decision: a caller may do it while it waits for something else).
+  void Insert(const std::string& key, std::shared_ptr<const v1::ReleaseDecision> decision,
+              size_t bytes, std::string release_id, bool ledger_audited);
 
  private:
   struct Entry {

@@ -356,18 +356,25 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   }
   // The table leaves only after its record is durable. The cache's copy is
   // made meanwhile.
-  std::future<std::shared_ptr<const v1::ReleaseDecision>> cached;
+  struct CacheCopy {
+    std::shared_ptr<const v1::ReleaseDecision> decision;
+    size_t bytes = 0;
+  };
+  std::future<CacheCopy> cached;
   if (cacheable) {
-    cached = std::async(std::launch::async, [&decision] {
-      return std::make_shared<const v1::ReleaseDecision>(*decision);
+    cached = std::async(std::launch::async, [&decision, &cache_key] {
+      CacheCopy copy{std::make_shared<const v1::ReleaseDecision>(*decision)};
+      copy.bytes = ReleaseCache::BytesOf(*copy.decision, cache_key);
+      return copy;
     });
   }
   absl::StatusOr<v1::Receipt> receipt = log_.Append(*std::move(prepared));
-  std::shared_ptr<const v1::ReleaseDecision> copy = cached.valid() ? cached.get() : nullptr;
+  CacheCopy copy = cached.valid() ? cached.get() : CacheCopy{};
   if (!receipt.ok()) return receipt.status();
   Notify(request, header, *receipt, start, /*dataset_known=*/true);
-  if (copy != nullptr) {
-    cache_.Insert(cache_key, std::move(copy), receipt->release_id(), ledger_audited);
+  if (copy.decision != nullptr) {
+    cache_.Insert(cache_key, std::move(copy.decision), copy.bytes, receipt->release_id(),
+                  ledger_audited);
   }
   v1::QueryResponse response;
   *response.mutable_table() = std::move(*decision->mutable_table());
