@@ -1,6 +1,9 @@
 // The ledger's index: which earlier releases an audit must read.
 #include "server/ledger/release_ledger.h"
 
+#include <atomic>
+#include <thread>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -70,6 +73,38 @@ TEST_F(ReleaseLedgerTest, LinksOverlappingPopulationsAndLeavesDisjointOnesOut) {
   const auto linked = ledger_->Linked(Release("new", 1, {{"jahr", {25}}, {"stadtteil", {4}}}));
   // ... but the all-years table links it to every release of version 1.
   EXPECT_THAT(Ids(linked), ElementsAre("year24", "year25", "year25_st3", "all_years"));
+}
+
+TEST_F(ReleaseLedgerTest, ATurnHoldsTheDatasetUntilItsEntryIsStoredAndGivenUp) {
+  LedgerTurn first;
+  first.Take(*ledger_, "schueler");
+  first.Keep(Release("first", 1, {}));
+  // The next release of the dataset waits for the turn; then it sees the
+  // first release in the ledger.
+  std::atomic<bool> second_took{false};
+  size_t second_saw = 99;
+  std::thread second([&] {
+    LedgerTurn turn;
+    turn.Take(*ledger_, "schueler");
+    second_took = true;
+    second_saw = ledger_->Linked(Release("second", 1, {})).size();
+  });
+  // Another dataset's turn does not wait.
+  LedgerTurn other;
+  other.Take(*ledger_, "kita");
+  other.GiveUp();
+  ASSERT_OK(first.Store());
+  EXPECT_FALSE(second_took);  // stored, but the turn is still held
+  EXPECT_EQ(ledger_->size(), 1);
+  first.GiveUp();
+  first.GiveUp();  // idempotent
+  second.join();
+  EXPECT_TRUE(second_took);
+  EXPECT_EQ(second_saw, 1u);
+  // Nothing kept, nothing to store.
+  LedgerTurn empty;
+  empty.Take(*ledger_, "schueler");
+  EXPECT_THAT(empty.Store(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_F(ReleaseLedgerTest, UnrelatedReleasesStayOutWithoutALinkingTable) {
