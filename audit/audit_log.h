@@ -4,10 +4,11 @@
 // before. Concurrent appends share one write and one fdatasync per file
 // (group commit) on a single writer thread. The first write or sync error
 // latches the log: every later Append is UNAVAILABLE until a restart
-// recovers the log. The writer splits each record into its header (the
-// hashed leaf bytes) and detail blobs encrypted with the content key; the
-// signing key rotates and detail files are deleted only by records of their
-// own. Thread-safe.
+// recovers the log. Each record is split into its header (the hashed leaf
+// bytes) and its details, serialized on the caller's thread (Prepare); the
+// writer seals the details into blobs encrypted with the content key. The
+// signing key rotates and detail files are deleted only by records of
+// their own. Thread-safe.
 //
 //   ASSIGN_OR_RETURN(auto log, AuditLog::Open(options, clock));
 //   ASSIGN_OR_RETURN(v1::Receipt receipt, log->Append(std::move(record)));
