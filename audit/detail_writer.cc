@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "audit/verify/detail_format.h"
 #include "audit/verify/frame_format.h"
+#include "common/beside.h"
 #include "common/canonical.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
@@ -218,10 +219,10 @@ absl::Status DetailWriter::Write(const DetailBatch& batch) {
   // with an identity and a content blob waits for about one sync, not two.
   std::vector<std::future<absl::Status>> others;
   for (size_t i = 1; i < appended.size(); ++i) {
-    others.push_back(std::async(std::launch::async, [file = appended[i]] { return file->Sync(); }));
+    others.push_back(std::async(kBesideOrAtGet, [file = appended[i]] { return file->Sync(); }));
   }
   if (created_any) {
-    others.push_back(std::async(std::launch::async, [this] { return fs_.SyncDirectory(dir_); }));
+    others.push_back(std::async(kBesideOrAtGet, [this] { return fs_.SyncDirectory(dir_); }));
   }
   absl::Status status = appended[0]->Sync();
   for (std::future<absl::Status>& other : others) {

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/beside.h"
 #include "common/canonical.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
@@ -313,7 +314,7 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   if (decision.ok()) {
     std::future<absl::Status> stored;
     if (turn.has_entry()) {
-      stored = std::async(std::launch::async, [&turn] { return turn.Store(); });
+      stored = std::async(kBesideOrAtGet, [&turn] { return turn.Store(); });
     }
     v1::AuditRecord release = record;  // no table yet: small
     release.set_record_type(v1::RELEASE);
@@ -362,7 +363,7 @@ absl::StatusOr<v1::QueryResponse> ReleasePipeline::Release(const RequestInfo& re
   };
   std::future<CacheCopy> cached;
   if (cacheable) {
-    cached = std::async(std::launch::async, [&decision, &cache_key] {
+    cached = std::async(kBesideOrAtGet, [&decision, &cache_key] {
       CacheCopy copy{std::make_shared<const v1::ReleaseDecision>(*decision)};
       copy.bytes = ReleaseCache::BytesOf(*copy.decision, cache_key);
       return copy;
