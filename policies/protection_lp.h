@@ -93,6 +93,9 @@ class ProtectionLp {
   // The LPs solved so far, and the most cells that had variables at once.
   int64_t solves() const { return solves_; }
   size_t largest_working_set() const { return largest_working_set_; }
+  // kPriced: whether the whole region has joined the working set (it then
+  // stays for every later call).
+  bool whole_region_joined() const { return region_active_; }
 
  private:
   // The index of `cell` in region_, or -1.

@@ -50,7 +50,7 @@ enum class SuppressionMethod {
 
 struct SuppressionOptions {
   SuppressionMethod method = SuppressionMethod::kHypercubeThenLp;
-  // DEADLINE_EXCEEDED once this passes (checked per primary cell).
+  // DEADLINE_EXCEEDED once this passes (checked per primary cell and direction).
   absl::Time deadline = absl::InfiniteFuture();
   // SuppressTables only: publish redundant secondary cells again.
   bool cleanup = true;
@@ -61,12 +61,22 @@ struct SuppressionOptions {
   // find a cheapest perturbation per cell; kWhole is the baseline the
   // benchmark compares with.
   RegionSolve lp_solve = RegionSolve::kPriced;
+  // kPriced only: while the LP solves one cell, the next cell still open
+  // (another cell's, later in the order) is solved beside it on the solver
+  // thread (lp/solver_thread.h), on the pattern as it is then. That answer
+  // is used when its cell comes and neither a certificate nor a free
+  // hypercube covers it by then: still a perturbation through cells that
+  // become suppressed, perhaps not the cheapest on the grown pattern (the
+  // cleanup pass gives back what it made redundant). The pattern is the
+  // same whether the solver thread was free or the caller solved both.
+  bool solve_ahead = false;
 };
 
 // Returns the method for `tables` (docs/adr/0010), deadline unset: the
 // protection LP while cells times required cells stays within what solves
-// in well under a second; above, hypercubes, with the LP for those that
-// would suppress much while the table is small enough for the LP.
+// in well under a second, solving ahead from a size on where that pays
+// (docs/adr/0014); above, hypercubes, with the LP for those that would
+// suppress much while the table is small enough for the LP.
 SuppressionOptions OptionsFor(const TableStructure& structure,
                               const std::vector<MeasureTable>& tables);
 

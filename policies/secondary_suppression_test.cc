@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <future>
 #include <random>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/attacker_audit.h"
+#include "policies/lp/solver_thread.h"
 #include "policies/testing/hierarchical_tables.h"
 #include "policies/testing/school_tables.h"
 #include "tests/testing/status_matchers.h"
@@ -243,11 +246,13 @@ std::vector<SuppressionOptions> AllMethods() {
     SuppressionOptions lp;
     lp.method = SuppressionMethod::kLpOnly;
     lp.cleanup = cleanup;
+    SuppressionOptions lp_ahead = lp;
+    lp_ahead.solve_ahead = true;
     SuppressionOptions cubes;
     cubes.cleanup = cleanup;
     SuppressionOptions cheap_cubes = cubes;
     cheap_cubes.hypercube_max_cost = 10;
-    all.insert(all.end(), {lp, cubes, cheap_cubes});
+    all.insert(all.end(), {lp, lp_ahead, cubes, cheap_cubes});
   }
   return all;
 }
@@ -271,7 +276,7 @@ void ExpectEveryMethodProtects(const testing::TestTable& t, uint64_t seed) {
     ASSERT_TRUE(status.ok()) << "seed " << seed << ": " << status;
     EXPECT_THAT(testing::IndependentAttack(t, m, suppressed), ::testing::IsEmpty())
         << "seed " << seed << " method " << static_cast<int>(options.method) << " cleanup "
-        << options.cleanup;
+        << options.cleanup << " ahead " << options.solve_ahead;
     EXPECT_OK(VerifyCertificates(structure, m, suppressed, certificates[0]));
     for (int64_t c = 0; c < t.Cells(); ++c) {
       if (primary[c]) {
@@ -374,6 +379,65 @@ MeasureTable SumsOf(const testing::TestTable& counts, const MeasureTable& count_
     sums.required.push_back({p.cell, std::min(level, x), level});
   }
   return sums;
+}
+
+// Solves `m` over `t` by the LP, solving ahead; returns the pattern and
+// appends the certificates.
+std::vector<bool> SolvedAhead(const testing::TestTable& t, const MeasureTable& m,
+                              const std::vector<bool>& primary,
+                              std::vector<Certificate>& certificates) {
+  SuppressionOptions options;
+  options.method = SuppressionMethod::kLpOnly;
+  options.solve_ahead = true;
+  std::vector<bool> suppressed = primary;
+  std::vector<std::vector<Certificate>> all;
+  EXPECT_OK(SuppressTables(*StructureOf(t.Axes()), {m}, testing::CostsOf(t.values), suppressed,
+                           all, options));
+  certificates = all.empty() ? std::vector<Certificate>{} : all[0];
+  return suppressed;
+}
+
+TEST(SecondarySuppressionTest, SolvingAheadGivesTheSamePatternWhetherTheSolverThreadIsFreeOrBusy) {
+  // 8 x 9 x 4 cells with margins, many small leaves: several cells need
+  // the LP, so some are solved ahead on the solver thread.
+  const testing::TestTable t = testing::RandomCounts(
+      {testing::ThreeLevelAxis({3, 3}), testing::FlatAxis(8), testing::FlatAxis(3)}, 91);
+  std::vector<bool> primary;
+  const MeasureTable m = testing::ThresholdPrimaries(t, 3, primary);
+  ASSERT_GE(m.required.size(), 10u);
+  EXPECT_THAT(testing::IndependentAttack(t, m, primary), ::testing::Not(::testing::IsEmpty()));
+  const int64_t tasks_before = SolverThread::Shared().tasks_run();
+  std::vector<Certificate> beside_certificates;
+  const std::vector<bool> beside = SolvedAhead(t, m, primary, beside_certificates);
+  EXPECT_GT(SolverThread::Shared().tasks_run(), tasks_before);
+  EXPECT_THAT(testing::IndependentAttack(t, m, beside), ::testing::IsEmpty());
+  EXPECT_OK(VerifyCertificates(*StructureOf(t.Axes()), m, beside, beside_certificates));
+  // Again while another caller holds the solver thread: the caller solves
+  // both itself, and the pattern and its proofs are the same.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  std::thread other([&] {
+    SolverThread::Shared().RunBeside([] {},
+                                     [&] {
+                                       holding.set_value();
+                                       released.wait();
+                                     });
+  });
+  holding.get_future().wait();
+  const int64_t tasks_while_held = SolverThread::Shared().tasks_run();
+  std::vector<Certificate> inline_certificates;
+  const std::vector<bool> inline_pattern = SolvedAhead(t, m, primary, inline_certificates);
+  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_while_held);
+  release.set_value();
+  other.join();
+  EXPECT_EQ(inline_pattern, beside);
+  ASSERT_EQ(inline_certificates.size(), beside_certificates.size());
+  for (size_t i = 0; i < beside_certificates.size(); ++i) {
+    EXPECT_EQ(inline_certificates[i].cell, beside_certificates[i].cell);
+    EXPECT_EQ(inline_certificates[i].perturbation.changes,
+              beside_certificates[i].perturbation.changes);
+  }
 }
 
 TEST(SecondarySuppressionTest, ASumTableIsProtectedAlongTheCountsCertificates) {
