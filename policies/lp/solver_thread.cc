@@ -1,5 +1,7 @@
 #include "policies/lp/solver_thread.h"
 
+#include <system_error>
+
 #include "policies/lp/linear_program.h"
 
 namespace cellgate::policies {
@@ -9,7 +11,18 @@ SolverThread& SolverThread::Shared() {
   return *shared;
 }
 
-SolverThread::SolverThread() : thread_([this] { Loop(); }) {}
+SolverThread::SolverThread() {
+  try {
+    // std::thread reports a thread it cannot start by throwing; this is
+    // the one place here.
+    thread_ = std::thread([this] { Loop(); });
+  } catch (const std::system_error&) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;  // RunBeside runs both parts on the caller
+  }
+}
+
+SolverThread::SolverThread(WithoutThread) : stopping_(true) {}
 
 SolverThread::~SolverThread() {
   {
@@ -17,7 +30,7 @@ SolverThread::~SolverThread() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void SolverThread::RunBeside(absl::FunctionRef<void()> here, absl::FunctionRef<void()> beside) {

@@ -4,7 +4,8 @@
 // to the next, instead of a new thread building it each time, and frees it
 // when it ends. Work is handed over only while the thread is idle, so
 // callers on many threads never queue behind each other: when it is busy,
-// the caller runs both parts itself. Thread-safe.
+// or when the process could not start it, the caller runs both parts
+// itself. Thread-safe.
 //
 //   SolverThread::Shared().RunBeside([&] { AuditCounts(); }, [&] { AuditSums(); });
 #ifndef CELLGATE_POLICIES_LP_SOLVER_THREAD_H_
@@ -25,7 +26,12 @@ class SolverThread {
   // process ends (never destroyed, so no exit-time destructor waits on it).
   static SolverThread& Shared();
 
+  // Starts the thread; if the process cannot start one, the caller runs
+  // both parts of every RunBeside.
   SolverThread();
+  // As if the thread could not be started (for tests).
+  struct WithoutThread {};
+  explicit SolverThread(WithoutThread);
   ~SolverThread();  // waits for a running task, then ends the thread
   SolverThread(const SolverThread&) = delete;
   SolverThread& operator=(const SolverThread&) = delete;

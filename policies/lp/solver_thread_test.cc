@@ -48,6 +48,22 @@ TEST(SolverThreadTest, RunsTheSecondPartOnItsThreadBesideTheFirst) {
   }
 }
 
+TEST(SolverThreadTest, WithoutItsThreadTheCallerRunsBothParts) {
+  SolverThread solver{SolverThread::WithoutThread{}};
+  std::thread::id beside_id;
+  double here_result = 0;
+  double beside_result = 0;
+  solver.RunBeside([&] { here_result = LargestPart(4); },
+                   [&] {
+                     beside_id = std::this_thread::get_id();
+                     beside_result = LargestPart(9);
+                   });
+  EXPECT_EQ(beside_id, std::this_thread::get_id());
+  EXPECT_EQ(here_result, 4);
+  EXPECT_EQ(beside_result, 9);
+  EXPECT_EQ(solver.tasks_run(), 0);
+}
+
 TEST(SolverThreadTest, ABusyThreadLeavesTheWorkToTheCaller) {
   SolverThread solver;
   std::promise<void> second_done;
