@@ -6,9 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <future>
 #include <random>
-#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,6 +14,7 @@
 #include "policies/lp/solver_thread.h"
 #include "policies/testing/hierarchical_tables.h"
 #include "policies/testing/school_tables.h"
+#include "policies/testing/solver_thread_hold.h"
 #include "tests/testing/status_matchers.h"
 
 namespace cellgate::policies {
@@ -414,23 +413,14 @@ TEST(SecondarySuppressionTest, SolvingAheadGivesTheSamePatternWhetherTheSolverTh
   EXPECT_OK(VerifyCertificates(*StructureOf(t.Axes()), m, beside, beside_certificates));
   // Again while another caller holds the solver thread: the caller solves
   // both itself, and the pattern and its proofs are the same.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> holding;
-  std::thread other([&] {
-    SolverThread::Shared().RunBeside([] {},
-                                     [&] {
-                                       holding.set_value();
-                                       released.wait();
-                                     });
-  });
-  holding.get_future().wait();
-  const int64_t tasks_while_held = SolverThread::Shared().tasks_run();
   std::vector<Certificate> inline_certificates;
-  const std::vector<bool> inline_pattern = SolvedAhead(t, m, primary, inline_certificates);
-  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_while_held);
-  release.set_value();
-  other.join();
+  std::vector<bool> inline_pattern;
+  {
+    testing::SolverThreadHold hold;
+    const int64_t tasks_while_held = SolverThread::Shared().tasks_run();
+    inline_pattern = SolvedAhead(t, m, primary, inline_certificates);
+    EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_while_held);
+  }
   EXPECT_EQ(inline_pattern, beside);
   ASSERT_EQ(inline_certificates.size(), beside_certificates.size());
   for (size_t i = 0; i < beside_certificates.size(); ++i) {

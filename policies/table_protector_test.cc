@@ -1,9 +1,7 @@
 #include "policies/table_protector.h"
 
 #include <cstdint>
-#include <future>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -12,6 +10,7 @@
 #include "policies/lp/solver_thread.h"
 #include "policies/policy_loader.h"
 #include "policies/testing/hierarchical_tables.h"
+#include "policies/testing/solver_thread_hold.h"
 #include "tests/testing/status_matchers.h"
 
 namespace cellgate::policies {
@@ -288,21 +287,12 @@ TEST(TableProtectorTest, SumsAuditedBesideTheCountsGiveTheSameDecisionAsInline) 
   EXPECT_EQ(beside.audit(beside.audit_size() - 1).measure(), "sum:stunden");
   // The same again while another caller holds the solver thread: audited
   // inline, the same decision.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> holding;
-  std::thread other([&] {
-    SolverThread::Shared().RunBeside([] {},
-                                     [&] {
-                                       holding.set_value();
-                                       released.wait();
-                                     });
-  });
-  holding.get_future().wait();
-  const v1::ReleaseDecision inline_decision = ProtectOrDie(Policy(3), table);
-  release.set_value();
-  other.join();
-  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_before + 2);  // only the other's
+  v1::ReleaseDecision inline_decision;
+  {
+    testing::SolverThreadHold hold;
+    inline_decision = ProtectOrDie(Policy(3), table);
+  }
+  EXPECT_EQ(SolverThread::Shared().tasks_run(), tasks_before + 2);  // only the hold's
   EXPECT_EQ(inline_decision.SerializeAsString(), beside.SerializeAsString());
 }
 
