@@ -35,6 +35,11 @@ constexpr double kHypercubeMaxCost = 40;
 // that send the cleanup a longer way).
 constexpr int32_t kSolveAheadMinCells = 1'000;
 
+// No perturbation moves a required cell by its level (SuppressSecondary).
+absl::Status Unprotectable() {
+  return absl::FailedPreconditionError("the table cannot be protected by suppression");
+}
+
 // The cost of the cells `perturbation` changes that are not suppressed yet.
 double NewCost(const Perturbation& perturbation, const SuppressionCosts& costs,
                const std::vector<bool>& suppressed) {
@@ -167,7 +172,7 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       ASSIGN_OR_RETURN(found, std::move(ahead->found));
       ahead.reset();
       if (!found.has_value()) {
-        return absl::FailedPreconditionError("the table cannot be protected by suppression");
+        return Unprotectable();
       }
     } else if (!found.has_value()) {
       if (lp == nullptr) {
@@ -178,11 +183,10 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
         lp = std::make_unique<ProtectionLp>(structure, table, costs, *equations, suppressed,
                                             movable, options.lp_solve);
       }
-      // The next item of another cell still open, if any: solved on the
+      // The next item of another cell still open, if any, is solved on the
       // solver thread meanwhile, by an LP of its own made there (GLPK's
-      // memory belongs to the thread that allocates it).
-      // Not once this LP needed the whole region: a new LP would have to
-      // build it again for every cell.
+      // memory belongs to the thread that allocates it); not once this LP
+      // needed the whole region, which a new LP would build again each time.
       std::optional<size_t> next;
       if (options.solve_ahead && options.lp_solve == RegionSolve::kPriced && !ahead.has_value() &&
           !lp->whole_region_joined()) {
@@ -209,7 +213,7 @@ absl::Status SuppressSecondary(const TableStructure& structure, const MeasureTab
       }
       ASSIGN_OR_RETURN(found, std::move(cheapest));
       if (!found.has_value()) {
-        return absl::FailedPreconditionError("the table cannot be protected by suppression");
+        return Unprotectable();
       }
     }
     for (const auto& [c, change] : found->changes) {
