@@ -251,13 +251,7 @@ absl::Status SuppressTables(const TableStructure& structure,
 absl::Status VerifyCertificates(const TableStructure& structure, const MeasureTable& table,
                                 const std::vector<bool>& suppressed,
                                 const std::vector<Certificate>& certificates) {
-  // The equations each cell takes part in.
-  std::vector<std::vector<int32_t>> equations_of(structure.cells);
-  for (size_t i = 0; i < structure.equations.size(); ++i) {
-    const Additivity& eq = structure.equations[i];
-    equations_of[eq.total].push_back(static_cast<int32_t>(i));
-    for (int32_t part : eq.parts) equations_of[part].push_back(static_cast<int32_t>(i));
-  }
+  const CellEquations equations_of(structure);
   for (const Certificate& certificate : certificates) {
     auto broken = [&](absl::string_view why) {
       return absl::InternalError(absl::StrCat("protection certificate of cell ",
@@ -278,7 +272,7 @@ absl::Status VerifyCertificates(const TableStructure& structure, const MeasureTa
       return broken("does not move the cell by its protection level");
     }
     for (const auto& [c, d] : change) {
-      for (int32_t i : equations_of[c]) {
+      for (int32_t i : equations_of.of(c)) {
         const Additivity& eq = structure.equations[i];
         auto changed = [&](int32_t cell) {
           const auto it = change.find(cell);
